@@ -1,0 +1,1 @@
+"""The `lineside` admin CLI (typer): one small module per command group."""

@@ -1,0 +1,1 @@
+"""Lineside core: models, services and the unit of work. No Textual, no typer."""

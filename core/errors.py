@@ -1,0 +1,69 @@
+"""Typed errors raised by every service; messages are translated when shown and fit one line."""
+
+from __future__ import annotations
+
+from core.i18n import _
+
+
+class LinesideError(Exception):
+    """A refusal the operator should read: `message` is an English msgid with {placeholders}."""
+
+    message = "Operation refused"
+
+    def __init__(self, message: str | None = None, hint: str | None = None, **params: object) -> None:
+        self.msgid = message or self.message
+        self.hint_msgid = hint
+        self.params = params
+        super().__init__(self.msgid)
+
+    def __str__(self) -> str:
+        text = _(self.msgid)
+        try:
+            return text.format(**self.params)
+        except (KeyError, IndexError):
+            return text
+
+    @property
+    def hint(self) -> str | None:
+        """Translated hint, if any."""
+        return _(self.hint_msgid).format(**self.params) if self.hint_msgid else None
+
+
+class NotFound(LinesideError):
+    message = "Not found: {what}"
+
+
+class InvalidInput(LinesideError):
+    message = "Invalid input"
+
+
+class InsufficientStock(LinesideError):
+    message = "Not enough stock: {sku} at {location}"
+
+
+class WrongLocation(LinesideError):
+    message = "Wrong location: {location}"
+
+
+class LotOnHold(LinesideError):
+    message = "Lot {lot} is on hold"
+
+
+class PermissionDenied(LinesideError):
+    message = "Not allowed: {operation}"
+
+
+class AuthFailed(LinesideError):
+    message = "Badge or PIN not recognised"
+
+
+class BadgeLocked(LinesideError):
+    message = "Badge {badge} is locked until {until}"
+
+
+class Conflict(LinesideError):
+    message = "Conflict: {what}"
+
+
+class DatabaseUnavailable(LinesideError):
+    message = "Database unavailable, retrying"

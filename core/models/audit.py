@@ -1,0 +1,42 @@
+"""The hash-chained audit trail and the outbox of integration events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.models.base import Base, IdPk
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[IdPk]
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    operator_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("operator.id"))
+    badge: Mapped[str | None] = mapped_column(String(64))
+    terminal: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_key: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    old: Mapped[dict | None] = mapped_column(JSONB)
+    new: Mapped[dict | None] = mapped_column(JSONB)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class OutboxEvent(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_unpublished", "id", postgresql_where="published_at IS NULL"),)
+    id: Mapped[IdPk]
+    event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True, default=uuid.uuid4)
+    type: Mapped[str] = mapped_column(String(64))
+    aggregate: Mapped[str] = mapped_column(String(128))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    warehouse: Mapped[str | None] = mapped_column(String(32))
+    data: Mapped[dict] = mapped_column(JSONB)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

