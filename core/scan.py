@@ -1,0 +1,144 @@
+"""What a scanned string is: exact look-ups first (location, SKU, GTIN, lot, badge), then GS1 via biip.
+
+A bare string is looked up exactly before it is tried as GS1, so a lot named `10D9T` stays a lot and is
+never read as AI 10. Every screen's scan field goes through `classify`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+import biip
+from biip.gs1_messages import GS1Message
+from sqlalchemy import text
+
+from core.db import Database
+
+GS = "\x1d"
+_TRIM = " \t\r\n"  # not str.strip(): GS (0x1D) counts as whitespace there, and it separates fields
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """A classified scan; fields a GS1 string carried are filled, the rest are None."""
+
+    raw: str
+    kind: str  # location | work_order | item | lot | operator | gs1 | unknown
+    code: str | None = None
+    warehouse: str | None = None
+    sku: str | None = None
+    lot: str | None = None
+    gtin: str | None = None
+    expiry: date | None = None
+    production_date: date | None = None
+    qty: Decimal | None = None
+    net_kg: Decimal | None = None
+    serial: str | None = None
+    sscc: str | None = None
+    candidates: int = 1
+
+
+def clean(raw: str) -> str:
+    """Trim what a wedge scanner adds around a scan, keeping GS separators inside."""
+    return (raw or "").strip(_TRIM)
+
+
+def _count(value: str) -> Decimal | None:
+    try:
+        return Decimal(int(value))
+    except ValueError:
+        return None
+
+
+def parse_gs1(raw: str) -> ScanResult | None:
+    """Parse a GS1 element string (raw with GS, with a symbology identifier, or in (AI) form); None if it is not one."""
+    s = clean(raw)
+    if not s:
+        return None
+    try:
+        if s.startswith("("):
+            message = GS1Message.parse_hri(s)
+        else:
+            parsed = biip.parse(s)
+            if parsed.gs1_message is None:
+                if parsed.gtin is not None:
+                    return ScanResult(raw=s, kind="gs1", gtin=parsed.gtin.value.zfill(14))
+                if parsed.sscc is not None:
+                    return ScanResult(raw=s, kind="gs1", sscc=parsed.sscc.value)
+                return None
+            message = parsed.gs1_message
+    except Exception:  # biip raises several types for malformed input; a bad scan is simply not GS1
+        return None
+    fields: dict = {}
+    for element in message.element_strings:
+        ai, value = element.ai.ai, element.value
+        if ai in ("01", "02") and element.gtin is not None:
+            fields["gtin"] = element.gtin.value.zfill(14)
+        elif ai == "00":
+            fields["sscc"] = value
+        elif ai == "10":
+            fields["lot"] = value
+        elif ai == "11":
+            fields["production_date"] = element.date
+        elif ai == "17":
+            fields["expiry"] = element.date
+        elif ai == "21":
+            fields["serial"] = value
+        elif ai in ("30", "37"):
+            fields["qty"] = _count(value)
+        elif ai.startswith("310") and element.decimal is not None:
+            fields["net_kg"] = Decimal(element.decimal)
+        elif ai == "240":
+            fields["sku"] = value
+    if not fields:
+        return None
+    return ScanResult(raw=s, kind="gs1", **fields)
+
+
+# Exact look-ups in the contract's order; later issues add their own (e.g. work orders) to this list.
+LOOKUPS: list[tuple[str, str]] = [
+    ("location", "SELECT l.code AS code, w.code AS warehouse, NULL AS sku FROM location l"
+                 " JOIN warehouse w ON w.id = l.warehouse_id WHERE l.code = :s"),
+    ("item", "SELECT sku AS code, NULL AS warehouse, sku FROM item WHERE sku = :s"),
+    ("item", "SELECT sku AS code, NULL AS warehouse, sku FROM item"
+             " WHERE :digits AND lpad(gtin, 14, '0') = lpad(:s, 14, '0')"),
+    ("lot", "SELECT lt.lot_no AS code, NULL AS warehouse, i.sku FROM lot lt JOIN item i ON i.id = lt.item_id"
+            " WHERE lt.lot_no = :s"),
+    ("operator", "SELECT badge AS code, NULL AS warehouse, NULL AS sku FROM operator WHERE badge = :s"),
+]
+
+
+def _exact(session, s: str) -> ScanResult | None:
+    params = {"s": s, "digits": s.isdigit() and len(s) <= 14}
+    for kind, sql in LOOKUPS:
+        rows = session.execute(text(sql + " LIMIT 5"), params).all()
+        if rows:
+            first = rows[0]
+            lot = first.code if kind == "lot" else None
+            return ScanResult(raw=s, kind=kind, code=first.code, warehouse=first.warehouse, sku=first.sku,
+                              lot=lot, candidates=len(rows))
+    return None
+
+
+def classify(db: Database, raw: str) -> ScanResult:
+    """Classify a scan against the database: exact match first, then GS1, else `unknown`."""
+    s = clean(raw)
+    if not s or any(ord(ch) < 32 and ch != GS for ch in s):
+        # A NUL or other control byte is line noise, not a scan (PostgreSQL refuses NUL in text anyway).
+        return ScanResult(raw=s, kind="unknown")
+    with db.uow() as uow:
+        if GS not in s and not s.startswith("]"):
+            found = _exact(uow.session, s)
+            if found is not None:
+                return found
+        gs1 = parse_gs1(s)
+        if gs1 is None:
+            return ScanResult(raw=s, kind="unknown")
+        if gs1.sku is None and gs1.gtin is not None:
+            sku = uow.execute(
+                text("SELECT sku FROM item WHERE lpad(gtin, 14, '0') = :g LIMIT 1"), {"g": gs1.gtin}
+            ).scalar()
+            gs1 = replace(gs1, sku=sku)
+        return gs1
