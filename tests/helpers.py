@@ -68,3 +68,14 @@ def small_site(db: Database) -> dict[str, int]:
                                      " (:i, 'L2', '2030-06-01') RETURNING id"), {"i": ids["IC"]}).scalar()
         uow.commit()
     return ids
+
+
+def add_po_line(db: Database, po: str, line_no: int, sku: str, qty, supplier: str = "SUP-1") -> None:
+    with db.uow() as uow:
+        uow.execute(text("INSERT INTO supplier (code, name) VALUES (:c, :c) ON CONFLICT DO NOTHING"), {"c": supplier})
+        uow.execute(
+            text("INSERT INTO po_line (po_number, line_no, supplier_id, item_id, qty) SELECT :po, :ln,"
+                 " (SELECT id FROM supplier WHERE code = :s), (SELECT id FROM item WHERE sku = :sku), :q"),
+            {"po": po, "ln": line_no, "s": supplier, "sku": sku, "q": qty},
+        )
+        uow.commit()

@@ -2,6 +2,7 @@
 
 from core.models.audit import AuditEntry, OutboxEvent
 from core.models.base import Base
+from core.models.inbound import PurchaseOrderLine, Receipt
 from core.models.masterdata import Customer, Item, Location, Supplier, Warehouse
 from core.models.people import Operator
 from core.models.stock import Lot, Movement, Operation, StockBalance
@@ -17,6 +18,8 @@ __all__ = [
     "Operation",
     "Operator",
     "OutboxEvent",
+    "PurchaseOrderLine",
+    "Receipt",
     "StockBalance",
     "Supplier",
     "Warehouse",
