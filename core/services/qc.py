@@ -1,0 +1,61 @@
+"""QC inspection: a held lot passes (available where it is) or fails (rejected, into quarantine)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.db import Database
+from core.errors import InvalidInput, NotFound
+from core.permissions import Actor
+from core.services.ledger import Leg, apply_legs, run_operation
+from core.services.lots import find_lot
+
+# Reason codes a failing inspector chooses from (the screen shows them translated).
+FAIL_REASONS = ("damaged", "out_of_spec", "wrong_item", "contaminated", "missing_documents", "expired")
+
+
+def _quarantine(session: Session, location_id: int) -> int:
+    qid = session.execute(
+        text("SELECT q.id FROM location l JOIN location q ON q.warehouse_id = l.warehouse_id"
+             " WHERE l.id = :l AND q.kind = 'quarantine' ORDER BY q.pick_sequence, q.code LIMIT 1"),
+        {"l": location_id},
+    ).scalar()
+    if qid is None:
+        raise NotFound(what="quarantine")
+    return qid
+
+
+def inspect(db: Database, actor: Actor, *, key: str, lot: str, passed: bool, reason: str | None = None,
+            sku: str | None = None) -> dict:
+    """Record the inspection of a lot in qc_hold; only inspectors may."""
+    if not passed and reason not in FAIL_REASONS:
+        raise InvalidInput("Choose a reason for the failed inspection")
+
+    def body(session: Session) -> dict:
+        found = find_lot(session, lot, sku)
+        held = session.execute(
+            text("SELECT location_id, qty FROM stock_balance WHERE lot_id = :l AND status = 'qc_hold' AND qty > 0"
+                 " ORDER BY location_id"),
+            {"l": found.id},
+        ).all()
+        if not held:
+            raise InvalidInput("Lot {lot} is not in QC hold", lot=lot)
+        legs = []
+        for b in held:
+            target = b.location_id if passed else _quarantine(session, b.location_id)
+            legs.append(Leg(found.item_id, found.id, b.qty, from_location_id=b.location_id, from_status="qc_hold",
+                            to_location_id=target, to_status="available" if passed else "rejected"))
+        apply_legs(session, actor, "status", legs, key=key, reason=reason, reference=f"QC {lot}")
+        session.execute(
+            text("UPDATE lot SET qc_status = :s, inspected_by = :op, inspected_at = :at WHERE id = :l"),
+            {"s": "passed" if passed else "failed", "op": actor.operator_id, "at": datetime.now(UTC),
+             "l": found.id},
+        )
+        return {"lot": found.lot_no, "sku": found.sku, "result": "pass" if passed else "fail", "reason": reason,
+                "qty": sum(b.qty for b in held), "status": "available" if passed else "rejected"}
+
+    return run_operation(db, actor, key=key, kind="qc.inspect", permission="qc.inspect", body=body,
+                         audit_entity="lot", audit_key=lot, reason=reason).data
