@@ -28,7 +28,8 @@ def _receive(db, clerk, lot, sku="IC-1", qty=10):
 
 
 def _where(db, lot):
-    return helpers.rows(db, "SELECT l.code, b.status, b.qty FROM stock_balance b JOIN location l ON l.id = b.location_id"
+    return helpers.rows(db, "SELECT l.code, b.status, b.qty FROM stock_balance b"
+                            " JOIN location l ON l.id = b.location_id"
                             " JOIN lot t ON t.id = b.lot_id WHERE t.lot_no = :n", n=lot)
 
 
