@@ -1,0 +1,23 @@
+"""CLI tests: typer's CliRunner against the test database (settings and the cached Database reset)."""
+
+import pytest
+from typer.testing import CliRunner
+
+import cli.common
+import core.config
+
+
+@pytest.fixture
+def cli_env(db_url, monkeypatch):
+    """Point the CLI at this test's database; returns a runner whose invoke() returns (exit_code, stdout, stderr)."""
+    monkeypatch.setenv("LINESIDE_DATABASE_URL", db_url)
+    monkeypatch.setenv("LINESIDE_LANG", "en")
+    monkeypatch.setenv("LINESIDE_TERMINAL", "T-CLI")
+    core.config.settings.cache_clear()
+    cli.common.database.cache_clear()
+    yield CliRunner()
+    core.config.settings.cache_clear()
+    db = cli.common.database.cache_info().currsize and cli.common.database()
+    if db:
+        db.dispose()
+    cli.common.database.cache_clear()
