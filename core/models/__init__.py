@@ -5,9 +5,25 @@ from core.models.base import Base
 from core.models.inbound import PurchaseOrderLine, Receipt
 from core.models.masterdata import Customer, Item, Location, Supplier, Warehouse
 from core.models.people import Operator
+from core.models.production import (
+    BomLine,
+    Genealogy,
+    PickTask,
+    ReplenishmentRequest,
+    Reservation,
+    WorkOrder,
+    WorkOrderIssue,
+)
 from core.models.stock import Lot, Movement, Operation, StockBalance
 
 __all__ = [
+    "BomLine",
+    "Genealogy",
+    "PickTask",
+    "ReplenishmentRequest",
+    "Reservation",
+    "WorkOrder",
+    "WorkOrderIssue",
     "AuditEntry",
     "Base",
     "Customer",

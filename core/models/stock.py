@@ -43,6 +43,8 @@ class Lot(Base):
     qc_status: Mapped[str] = mapped_column(String(8), default="none", server_default="none")
     inspected_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("operator.id"))
     inspected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    work_order_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("work_order.id", use_alter=True))
+    produced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[CreatedAt]
 
 
