@@ -79,3 +79,44 @@ def add_po_line(db: Database, po: str, line_no: int, sku: str, qty, supplier: st
             {"po": po, "ln": line_no, "s": supplier, "sku": sku, "q": qty},
         )
         uow.commit()
+
+
+def production_site(db: Database) -> dict[str, int]:
+    """small_site plus a product PCBA made of IC-1 (2 per) and SCR-1 (4 per), stock in storage, a WO."""
+    ids = small_site(db)
+    with db.uow() as uow:
+        s = uow.session
+        ids["PCBA"] = s.execute(text("INSERT INTO item (sku, name, uom, tracking) VALUES"
+                                     " ('PCBA-1', 'Board', 'EA', 'lot') RETURNING id")).scalar()
+        s.execute(text("INSERT INTO bom_line (parent_item_id, component_item_id, qty_per, scrap_pct) VALUES"
+                       " (:p, :ic, 2, 0), (:p, :scr, 4, 0)"), {"p": ids["PCBA"], "ic": ids["IC"], "scr": ids["SCREW"]})
+        s.execute(text("UPDATE location SET line = 'L1' WHERE code = 'LS-L1'"))
+        uow.commit()
+    return ids
+
+
+def add_work_order(db: Database, wo: str, sku: str, qty, due: str = "2030-01-10", line: str = "L1") -> None:
+    exec_sql(db, "INSERT INTO work_order (wo_number, item_id, qty, due_date, line) SELECT :w, id, :q, :d, :l"
+                 " FROM item WHERE sku = :s", w=wo, q=qty, d=due, l=line, s=sku)
+
+
+def put_stock(db: Database, actor: Actor, sku: str, lot: str | None, location: str, qty, expiry=None,
+              key: str | None = None) -> None:
+    """Opening stock through the ledger (creates the lot)."""
+    from decimal import Decimal
+
+    from core.services.ledger import Leg, post_moves
+
+    with db.uow() as uow:
+        item_id = uow.execute(text("SELECT id FROM item WHERE sku = :s"), {"s": sku}).scalar()
+        loc_id = uow.execute(text("SELECT id FROM location WHERE code = :c"), {"c": location}).scalar()
+        lot_id = None
+        if lot:
+            lot_id = uow.execute(
+                text("INSERT INTO lot (item_id, lot_no, expiry, received_at) VALUES (:i, :n, :e, now())"
+                     " ON CONFLICT (item_id, lot_no) DO UPDATE SET expiry = excluded.expiry RETURNING id"),
+                {"i": item_id, "n": lot, "e": expiry},
+            ).scalar()
+        uow.commit()
+    post_moves(db, actor, "opening", [Leg(item_id, lot_id, Decimal(qty), to_location_id=loc_id,
+                                          to_status="available")], key=key or f"put:{sku}:{lot}:{location}:{qty}")

@@ -1,0 +1,189 @@
+"""Work orders: release (FEFO reservations + pick tasks + shortages), cancel and close.
+
+Release is set-based: a constant number of statements whatever the number of BOM lines, and the
+balance rows of the components are locked first so two supervisors releasing at once cannot over-reserve.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.db import Database
+from core.errors import InvalidInput, NotFound
+from core.permissions import Actor
+from core.services.ledger import run_operation
+
+OPEN = ("planned", "released", "in_progress")
+
+# Requirement per direct component: qty x qty_per x (1 + scrap), less what is reserved or issued already.
+REQUIREMENTS = """
+  SELECT c.component_item_id AS item_id,
+         wo.qty * c.qty_per * (1 + c.scrap_pct / 100) AS required
+  FROM work_order wo JOIN bom_line c ON c.parent_item_id = wo.item_id WHERE wo.id = :wo
+"""
+
+_LOCK = text(
+    "SELECT b.id FROM stock_balance b WHERE b.status = 'available' AND b.qty > b.reserved"
+    " AND b.item_id IN (SELECT component_item_id FROM bom_line WHERE parent_item_id = :item)"
+    " ORDER BY b.id FOR UPDATE"
+)
+
+# FEFO: earliest expiry first, then earliest receipt; never expired; only available stock in storage.
+_RESERVE = text(
+    f"""
+    WITH req AS (
+      SELECT r.item_id, r.required
+             - coalesce((SELECT sum(qty) FROM reservation WHERE work_order_id = :wo AND item_id = r.item_id), 0)
+             - coalesce((SELECT sum(qty) FROM wo_issue WHERE work_order_id = :wo AND item_id = r.item_id), 0)
+             AS need
+      FROM ({REQUIREMENTS}) r
+    ),
+    cand AS (
+      SELECT b.id, b.item_id, b.lot_id, b.location_id, b.qty - b.reserved AS free,
+             sum(b.qty - b.reserved) OVER (PARTITION BY b.item_id
+               ORDER BY lt.expiry NULLS LAST, lt.received_at NULLS LAST, b.lot_id, l.pick_sequence, b.id
+               ROWS UNBOUNDED PRECEDING) AS cum
+      FROM stock_balance b
+      JOIN req ON req.item_id = b.item_id AND req.need > 0
+      JOIN location l ON l.id = b.location_id AND l.kind = 'storage'
+      LEFT JOIN lot lt ON lt.id = b.lot_id
+      WHERE b.status = 'available' AND b.qty > b.reserved AND (lt.expiry IS NULL OR lt.expiry >= current_date)
+    ),
+    take AS (
+      SELECT c.id, c.item_id, c.lot_id, c.location_id, least(c.free, req.need - (c.cum - c.free)) AS qty
+      FROM cand c JOIN req ON req.item_id = c.item_id WHERE c.cum - c.free < req.need
+    ),
+    upd AS (
+      UPDATE stock_balance b SET reserved = b.reserved + t.qty, updated_at = now() FROM take t WHERE b.id = t.id
+      RETURNING b.id
+    )
+    INSERT INTO reservation (work_order_id, item_id, lot_id, location_id, qty)
+    SELECT :wo, item_id, lot_id, location_id, qty FROM take WHERE qty > 0
+    """
+)
+
+_TASKS = text(
+    """
+    INSERT INTO pick_task (work_order_id, item_id, lot_id, from_location_id, qty)
+    SELECT r.work_order_id, r.item_id, r.lot_id, r.location_id, sum(r.qty)
+    FROM reservation r JOIN location l ON l.id = r.location_id AND l.kind = 'storage'
+    WHERE r.work_order_id = :wo
+      AND NOT EXISTS (SELECT 1 FROM pick_task t WHERE t.work_order_id = r.work_order_id AND t.status = 'open'
+                      AND t.item_id = r.item_id AND t.lot_id IS NOT DISTINCT FROM r.lot_id
+                      AND t.from_location_id = r.location_id)
+    GROUP BY r.work_order_id, r.item_id, r.lot_id, r.location_id
+    """
+)
+
+_SHORTAGES = text(
+    f"""
+    WITH short AS (
+      SELECT r.item_id, r.required
+             - coalesce((SELECT sum(qty) FROM reservation WHERE work_order_id = :wo AND item_id = r.item_id), 0)
+             - coalesce((SELECT sum(qty) FROM wo_issue WHERE work_order_id = :wo AND item_id = r.item_id), 0)
+             AS qty
+      FROM ({REQUIREMENTS}) r
+    ),
+    req AS (
+      INSERT INTO replenishment_request (item_id, work_order_id, qty, need_date)
+      SELECT s.item_id, :wo, s.qty, wo.due_date FROM short s, work_order wo WHERE wo.id = :wo AND s.qty > 0
+      RETURNING id, item_id, qty, need_date
+    ),
+    ev AS (
+      INSERT INTO outbox (event_id, type, aggregate, occurred_at, warehouse, data)
+      SELECT gen_random_uuid(), 'shortage.raised', 'workorder:' || :wo_number, now(), NULL,
+             jsonb_build_object('work_order', :wo_number, 'sku', i.sku, 'qty', req.qty,
+                                'need_date', req.need_date, 'request_id', req.id)
+      FROM req JOIN item i ON i.id = req.item_id
+      RETURNING 1
+    )
+    SELECT i.sku, req.qty FROM req JOIN item i ON i.id = req.item_id ORDER BY i.sku
+    """
+)
+
+
+def _wo(session: Session, wo_number: str):
+    row = session.execute(
+        text("SELECT id, wo_number, item_id, status FROM work_order WHERE wo_number = :w FOR UPDATE"),
+        {"w": (wo_number or "").strip()},
+    ).first()
+    if row is None:
+        raise NotFound(what=wo_number)
+    return row
+
+
+def reserve_for(session: Session, wo) -> list[tuple[str, object]]:
+    """Reserve what is missing for a work order, FEFO; returns the shortages raised [(sku, qty)]."""
+    session.execute(_LOCK, {"item": wo.item_id}).all()
+    session.execute(_RESERVE, {"wo": wo.id})
+    session.execute(_TASKS, {"wo": wo.id})
+    return [(r.sku, r.qty) for r in session.execute(_SHORTAGES, {"wo": wo.id, "wo_number": wo.wo_number})]
+
+
+def release(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> dict:
+    """planned -> released: reserve components FEFO, make the pick list, raise shortages."""
+
+    def body(session: Session) -> dict:
+        wo = _wo(session, wo_number)
+        if wo.status != "planned":
+            raise InvalidInput("Work order {wo} is {status}, not planned", wo=wo_number, status=wo.status)
+        shortages = reserve_for(session, wo)
+        session.execute(text("UPDATE work_order SET status = 'released', released_at = :at WHERE id = :id"),
+                        {"at": datetime.now(UTC), "id": wo.id})
+        tasks = session.execute(text("SELECT count(*) FROM pick_task WHERE work_order_id = :w"), {"w": wo.id})
+        return {"wo_number": wo.wo_number, "status": "released", "pick_tasks": tasks.scalar(),
+                "shortages": [{"sku": s, "qty": q} for s, q in shortages]}
+
+    return run_operation(db, actor, key=key or f"release:{wo_number}", kind="workorder.release",
+                         permission="workorder.manage", body=body, audit_entity="work_order",
+                         audit_key=wo_number).data
+
+
+def unreserve(session: Session, wo_id: int) -> None:
+    """Give back every reservation of a work order and cancel its open pick tasks."""
+    session.execute(
+        text("""
+        WITH r AS (
+          DELETE FROM reservation WHERE work_order_id = :w RETURNING location_id, item_id, lot_id, qty
+        ), g AS (
+          SELECT location_id, item_id, coalesce(lot_id, 0) AS lot, sum(qty) AS qty FROM r
+          GROUP BY location_id, item_id, coalesce(lot_id, 0)
+        )
+        UPDATE stock_balance b SET reserved = b.reserved - g.qty, updated_at = now() FROM g
+        WHERE b.location_id = g.location_id AND b.item_id = g.item_id AND coalesce(b.lot_id, 0) = g.lot
+          AND b.status = 'available'
+        """),
+        {"w": wo_id},
+    )
+    session.execute(text("UPDATE pick_task SET status = 'cancelled' WHERE work_order_id = :w AND status = 'open'"),
+                    {"w": wo_id})
+    session.execute(text("UPDATE replenishment_request SET status = 'cancelled' WHERE work_order_id = :w"
+                         " AND status = 'open'"), {"w": wo_id})
+
+
+def _finish(db: Database, actor: Actor, wo_number: str, target: str, allowed: tuple[str, ...], key: str | None):
+    def body(session: Session) -> dict:
+        wo = _wo(session, wo_number)
+        if wo.status not in allowed:
+            raise InvalidInput("Work order {wo} is {status}; cannot {action}", wo=wo_number, status=wo.status,
+                               action=target)
+        unreserve(session, wo.id)
+        session.execute(text("UPDATE work_order SET status = :s WHERE id = :id"), {"s": target, "id": wo.id})
+        return {"wo_number": wo.wo_number, "status": target}
+
+    return run_operation(db, actor, key=key or f"{target}:{wo_number}", kind=f"workorder.{target}",
+                         permission="workorder.manage", body=body, audit_entity="work_order",
+                         audit_key=wo_number).data
+
+
+def cancel(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> dict:
+    """Cancel an open work order; its reservations go back to free stock."""
+    return _finish(db, actor, wo_number, "cancelled", OPEN, key)
+
+
+def close(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> dict:
+    """Close a work order (normally completed); what is still reserved is released."""
+    return _finish(db, actor, wo_number, "closed", ("completed", "in_progress", "released"), key)
