@@ -16,10 +16,14 @@ class LinesideError(Exception):
         self.params = params
         super().__init__(self.msgid)
 
+    # Parameters that are vocabulary (a status, an action), not data: shown in the operator's language.
+    TRANSLATED_PARAMS = ("status", "action")
+
     def __str__(self) -> str:
         text = _(self.msgid)
+        params = {k: _(v) if k in self.TRANSLATED_PARAMS and isinstance(v, str) else v for k, v in self.params.items()}
         try:
-            return text.format(**self.params)
+            return text.format(**params)
         except (KeyError, IndexError):
             return text
 

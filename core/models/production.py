@@ -17,6 +17,7 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -72,6 +73,8 @@ class Reservation(Base):
     __table_args__ = (
         CheckConstraint("qty > 0", name="qty_positive"),
         Index("ix_reservation_balance", "location_id", "item_id", "lot_id"),
+        Index("uq_reservation_key", "work_order_id", "location_id", "item_id", text("coalesce(lot_id, 0)"),
+              unique=True),
     )
     id: Mapped[IdPk]
     work_order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("work_order.id"), index=True)

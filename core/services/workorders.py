@@ -62,6 +62,8 @@ _RESERVE = text(
     )
     INSERT INTO reservation (work_order_id, item_id, lot_id, location_id, qty)
     SELECT :wo, item_id, lot_id, location_id, qty FROM take WHERE qty > 0
+    ON CONFLICT (work_order_id, location_id, item_id, (coalesce(lot_id, 0)))
+    DO UPDATE SET qty = reservation.qty + excluded.qty
     """
 )
 
@@ -169,7 +171,7 @@ def _finish(db: Database, actor: Actor, wo_number: str, target: str, allowed: tu
         wo = _wo(session, wo_number)
         if wo.status not in allowed:
             raise InvalidInput("Work order {wo} is {status}; cannot {action}", wo=wo_number, status=wo.status,
-                               action=target)
+                               action={"cancelled": "cancel", "closed": "close"}[target])
         unreserve(session, wo.id)
         session.execute(text("UPDATE work_order SET status = :s WHERE id = :id"), {"s": target, "id": wo.id})
         return {"wo_number": wo.wo_number, "status": target}

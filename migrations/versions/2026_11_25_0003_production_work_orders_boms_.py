@@ -121,6 +121,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['work_order_id'], ['work_order.id'], name=op.f('fk_reservation_work_order_id_work_order')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reservation'))
     )
+    op.create_index('uq_reservation_key', 'reservation', ['work_order_id', 'location_id', 'item_id', sa.literal_column('coalesce(lot_id, 0)')], unique=True)
     op.create_index('ix_reservation_balance', 'reservation', ['location_id', 'item_id', 'lot_id'], unique=False)
     op.create_index(op.f('ix_reservation_work_order_id'), 'reservation', ['work_order_id'], unique=False)
     op.create_table('wo_issue',
@@ -153,6 +154,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_wo_issue_lot_id'), table_name='wo_issue')
     op.drop_table('wo_issue')
     op.drop_index(op.f('ix_reservation_work_order_id'), table_name='reservation')
+    op.drop_index('uq_reservation_key', table_name='reservation')
     op.drop_index('ix_reservation_balance', table_name='reservation')
     op.drop_table('reservation')
     op.drop_index(op.f('ix_replenishment_request_work_order_id'), table_name='replenishment_request')

@@ -1,0 +1,155 @@
+"""Issue to a work order (consumes line-side stock, reserved for it first) and returns to stock."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.db import Database
+from core.errors import InsufficientStock, InvalidInput, NotFound, PermissionDenied
+from core.permissions import Actor
+from core.services import reservations
+from core.services.ledger import Leg, apply_legs, run_operation
+from core.services.lots import find_lot
+from core.services.picking import open_work_order
+
+RETURN_REASONS = ("surplus", "wrong_material", "order_cancelled", "damaged_packaging", "other")
+
+
+def _component(session: Session, wo, lot: str | None, sku: str | None):
+    """(item_id, lot_id, sku, required) of a scanned lot or untracked SKU that is on the work order's BOM."""
+    if lot:
+        found = find_lot(session, lot, sku)
+        item_id, lot_id, sku = found.item_id, found.id, found.sku
+    else:
+        item_id = session.execute(text("SELECT id FROM item WHERE sku = :s"), {"s": sku}).scalar()
+        if item_id is None:
+            raise NotFound(what=sku or "-")
+        lot_id = None
+    required = session.execute(
+        text("SELECT w.qty * c.qty_per * (1 + c.scrap_pct / 100) FROM work_order w JOIN bom_line c"
+             " ON c.parent_item_id = w.item_id AND c.component_item_id = :i WHERE w.id = :wo"),
+        {"i": item_id, "wo": wo.id},
+    ).scalar()
+    if required is None:
+        raise InvalidInput("{sku} is not a component of {wo}", sku=sku, wo=wo.wo_number)
+    return item_id, lot_id, sku, Decimal(required)
+
+
+def _line_side(session: Session, wo, item_id: int, lot_id: int | None):
+    """The line-side balances of this item/lot for the work order's line: reserved-for-it first."""
+    return session.execute(
+        text("SELECT b.location_id, b.qty, b.reserved, coalesce(r.qty, 0) AS mine FROM stock_balance b"
+             " JOIN location l ON l.id = b.location_id AND l.kind = 'line_side' AND l.line = :line"
+             " LEFT JOIN reservation r ON r.work_order_id = :wo AND r.location_id = b.location_id"
+             "  AND r.item_id = b.item_id AND coalesce(r.lot_id, 0) = coalesce(b.lot_id, 0)"
+             " WHERE b.item_id = :i AND coalesce(b.lot_id, 0) = coalesce(CAST(:lot AS bigint), 0)"
+             "  AND b.status = 'available' ORDER BY mine DESC, b.location_id"),
+        {"line": wo.line, "wo": wo.id, "i": item_id, "lot": lot_id},
+    ).all()
+
+
+def _issued(session: Session, wo_id: int, item_id: int) -> Decimal:
+    return Decimal(session.execute(text("SELECT coalesce(sum(qty), 0) FROM wo_issue WHERE work_order_id = :w"
+                                        " AND item_id = :i"), {"w": wo_id, "i": item_id}).scalar())
+
+
+def proposal(db: Database, actor: Actor, wo_number: str, *, lot: str | None = None, sku: str | None = None) -> dict:
+    """What Enter accepts: the smaller of the lot's usable quantity at the line side and what is still required."""
+    with db.uow() as uow:
+        wo = open_work_order(uow.session, wo_number)
+        item_id, lot_id, sku, required = _component(uow.session, wo, lot, sku)
+        usable = sum((b.qty - b.reserved + b.mine for b in _line_side(uow.session, wo, item_id, lot_id)), Decimal(0))
+        remaining = max(required - _issued(uow.session, wo.id, item_id), Decimal(0))
+        return {"sku": sku, "lot": lot, "at_line": usable, "remaining": remaining, "proposed": min(usable, remaining)}
+
+
+def consume(session: Session, actor: Actor, wo, item_id: int, lot_id: int | None, qty: Decimal, *,
+            key: str, backflush: bool = False) -> None:
+    """Consume `qty` from the line side into the work order: its reservation first, then free stock."""
+    legs, left = [], qty
+    for b in _line_side(session, wo, item_id, lot_id):
+        usable = b.qty - b.reserved + b.mine
+        part = min(usable, left)
+        if part <= 0:
+            continue
+        from_reserved = min(part, b.mine)
+        legs.append(Leg(item_id, lot_id, part, from_location_id=b.location_id, from_status="available",
+                        from_reserved=from_reserved))
+        reservations.take(session, wo.id, item_id, lot_id, b.location_id, from_reserved)
+        left -= part
+        if left <= 0:
+            break
+    if left > 0:
+        sku = session.execute(text("SELECT sku FROM item WHERE id = :i"), {"i": item_id}).scalar()
+        raise InsufficientStock(sku=sku, location=wo.line)
+    apply_legs(session, actor, "issue", legs, key=key, reference=wo.wo_number,
+               reason="backflush" if backflush else None)
+    session.execute(text("INSERT INTO wo_issue (work_order_id, item_id, lot_id, qty, operator_id, backflush)"
+                         " VALUES (:w, :i, :l, :q, :op, :b)"),
+                    {"w": wo.id, "i": item_id, "l": lot_id, "q": qty, "op": actor.operator_id, "b": backflush})
+    session.execute(text("UPDATE work_order SET status = 'in_progress' WHERE id = :w AND status = 'released'"),
+                    {"w": wo.id})
+
+
+def issue(db: Database, actor: Actor, *, key: str, wo_number: str, qty: Decimal, lot: str | None = None,
+          sku: str | None = None, approver: Actor | None = None, reason: str | None = None) -> dict:
+    """Consume material at the line side into the work order; more than required + scrap needs a supervisor."""
+    if qty is None or qty <= 0:
+        raise InvalidInput("Quantity must be greater than zero")
+
+    def body(session: Session) -> dict:
+        wo = open_work_order(session, wo_number)
+        item_id, lot_id, sku_, required = _component(session, wo, lot, sku)
+        issued = _issued(session, wo.id, item_id)
+        if issued + qty > required:
+            if approver is None or not reason:
+                raise InvalidInput("Over-issue: {qty} more than required; F2 for a supervisor's approval",
+                                   qty=format((issued + qty - required).normalize(), "f"))
+            if not approver.may("override.approve"):
+                raise PermissionDenied(operation="override.approve")
+        consume(session, actor, wo, item_id, lot_id, qty, key=key)
+        return {"wo_number": wo.wo_number, "sku": sku_, "lot": lot, "qty": qty, "issued": issued + qty,
+                "required": required}
+
+    return run_operation(db, actor, key=key, kind="issue", permission="issue.post", body=body,
+                         audit_entity="work_order", audit_key=wo_number, reason=reason).data
+
+
+def return_to_stock(db: Database, actor: Actor, *, key: str, wo_number: str, qty: Decimal, location: str,
+                    reason: str, lot: str | None = None, sku: str | None = None) -> dict:
+    """Unused line-side material back to a storage location, with a reason; its reservation is released."""
+    if reason not in RETURN_REASONS:
+        raise InvalidInput("Choose a reason for the return")
+    if qty is None or qty <= 0:
+        raise InvalidInput("Quantity must be greater than zero")
+
+    def body(session: Session) -> dict:
+        wo = session.execute(text("SELECT id, wo_number, line FROM work_order WHERE wo_number = :w"),
+                             {"w": wo_number}).first()
+        if wo is None:
+            raise NotFound(what=wo_number)
+        item_id, lot_id, sku_, _ = _component(session, wo, lot, sku)
+        target = session.execute(text("SELECT id FROM location WHERE code = :c AND kind = 'storage'"),
+                                 {"c": location}).scalar()
+        if target is None:
+            raise InvalidInput("{location} is not a storage location", location=location)
+        legs, left = [], qty
+        for b in _line_side(session, wo, item_id, lot_id):
+            part = min(b.qty - b.reserved + b.mine, left)
+            if part <= 0:
+                continue
+            from_reserved = min(part, b.mine)
+            reservations.take(session, wo.id, item_id, lot_id, b.location_id, from_reserved)
+            legs.append(Leg(item_id, lot_id, part, b.location_id, "available", target, "available",
+                            from_reserved=from_reserved))
+            left -= part
+        if left > 0:
+            raise InsufficientStock(sku=sku_, location=wo.line)
+        apply_legs(session, actor, "return", legs, key=key, reason=reason, reference=wo.wo_number)
+        return {"wo_number": wo.wo_number, "sku": sku_, "lot": lot, "qty": qty, "location": location}
+
+    return run_operation(db, actor, key=key, kind="return", permission="issue.post", body=body,
+                         audit_entity="work_order", audit_key=wo_number, reason=reason).data

@@ -1,0 +1,130 @@
+"""Production output: backflush, output lots (`<wo>-<nn>`, one per unit for serial items), genealogy, completion."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.db import Database
+from core.errors import InvalidInput, NotFound
+from core.permissions import Actor
+from core.services import outbox
+from core.services.issuing import consume
+from core.services.ledger import Leg, apply_legs, run_operation
+from core.services.picking import open_work_order
+
+LOT_RULE = "{wo}-{seq:02d}"  # configurable; the default of the issue
+
+
+def _backflush(session: Session, actor: Actor, wo, units: Decimal, key: str) -> None:
+    """Consume backflush components FEFO from the line side for `units` made (good + scrap)."""
+    comps = session.execute(
+        text("SELECT c.component_item_id AS item_id, :u * c.qty_per * (1 + c.scrap_pct / 100) AS qty"
+             " FROM bom_line c WHERE c.parent_item_id = :p AND c.backflush ORDER BY c.component_item_id"),
+        {"u": units, "p": wo.item_id},
+    ).all()
+    for comp in comps:
+        left = Decimal(comp.qty)
+        lots = session.execute(
+            text("SELECT b.lot_id, sum(b.qty - b.reserved) + coalesce(max(r.qty), 0) AS usable FROM stock_balance b"
+                 " JOIN location l ON l.id = b.location_id AND l.kind = 'line_side' AND l.line = :line"
+                 " LEFT JOIN lot lt ON lt.id = b.lot_id"
+                 " LEFT JOIN reservation r ON r.work_order_id = :wo AND r.location_id = b.location_id"
+                 "  AND r.item_id = b.item_id AND coalesce(r.lot_id, 0) = coalesce(b.lot_id, 0)"
+                 " WHERE b.item_id = :i AND b.status = 'available'"
+                 " GROUP BY b.lot_id, lt.expiry, lt.received_at ORDER BY lt.expiry NULLS LAST, lt.received_at"),
+            {"line": wo.line, "wo": wo.id, "i": comp.item_id},
+        ).all()
+        for n, lot in enumerate(lots):
+            part = min(Decimal(lot.usable), left)
+            if part > 0:
+                consume(session, actor, wo, comp.item_id, lot.lot_id, part, key=f"{key}:bf{comp.item_id}:{n}",
+                        backflush=True)
+                left -= part
+        if left > 0:
+            consume(session, actor, wo, comp.item_id, None, left, key=key, backflush=True)  # raises the shortage
+
+
+def _output_lots(session: Session, wo, item, good: Decimal, now) -> list[tuple[int, str, Decimal]]:
+    count = int(good) if item.tracking == "serial" else 1
+    if item.tracking == "serial" and good != count:
+        raise InvalidInput("Serial items are reported in whole units")
+    seq = session.execute(text("UPDATE work_order SET output_seq = output_seq + :n WHERE id = :w RETURNING output_seq"),
+                          {"n": count, "w": wo.id}).scalar()
+    lots = []
+    for i in range(count):
+        lot_no = LOT_RULE.format(wo=wo.wo_number, seq=seq - count + 1 + i)
+        qty = Decimal(1) if item.tracking == "serial" else good
+        lot_id = session.execute(
+            text("INSERT INTO lot (item_id, lot_no, work_order_id, produced_at, received_at, qc_status, expiry)"
+                 " VALUES (:i, :n, :w, :at, :at, :qc, CAST(:at AS date) + CAST(:life AS integer)) RETURNING id"),
+            {"i": item.id, "n": lot_no, "w": wo.id, "at": now, "qc": "pending" if item.qc_required else "none",
+             "life": item.shelf_life_days},
+        ).scalar()
+        lots.append((lot_id, lot_no, qty))
+    return lots
+
+
+def _genealogy(session: Session, wo_id: int, outputs: list[tuple[int, str, Decimal]]) -> None:
+    """Link every lot the work order consumed to each new output lot, with the consumption not yet attributed."""
+    session.execute(
+        text("""
+        WITH consumed AS (
+          SELECT lot_id, sum(qty) AS qty FROM wo_issue WHERE work_order_id = :wo AND lot_id IS NOT NULL GROUP BY lot_id
+        ), linked AS (
+          SELECT input_lot_id AS lot_id, sum(qty) AS qty FROM genealogy WHERE work_order_id = :wo GROUP BY 1
+        ), outs AS (SELECT unnest(CAST(:outs AS bigint[])) AS output_lot_id)
+        INSERT INTO genealogy (input_lot_id, output_lot_id, work_order_id, qty)
+        SELECT c.lot_id, o.output_lot_id, :wo,
+               greatest(c.qty - coalesce(l.qty, 0), 0) / (SELECT count(*) FROM outs)
+        FROM consumed c LEFT JOIN linked l ON l.lot_id = c.lot_id CROSS JOIN outs o
+        """),
+        {"wo": wo_id, "outs": [lot_id for lot_id, _, _ in outputs]},
+    )
+
+
+def report_output(db: Database, actor: Actor, *, key: str, wo_number: str, good: Decimal,
+                  scrap: Decimal = Decimal(0)) -> dict:
+    """Post good output (new lots at the line side, with genealogy) and scrap; completes the work order."""
+    if good is None or good < 0 or scrap is None or scrap < 0 or good + scrap <= 0:
+        raise InvalidInput("Quantity must be greater than zero")
+
+    def body(session: Session) -> dict:
+        now = datetime.now(UTC)
+        wo = open_work_order(session, wo_number)
+        session.execute(text("SELECT 1 FROM work_order WHERE id = :w FOR UPDATE"), {"w": wo.id})
+        item = session.execute(text("SELECT id, sku, name, tracking, qc_required, shelf_life_days FROM item"
+                                    " WHERE id = :i"), {"i": wo.item_id}).first()
+        _backflush(session, actor, wo, good + scrap, key)
+        if not session.execute(text("SELECT 1 FROM wo_issue WHERE work_order_id = :w LIMIT 1"), {"w": wo.id}).first():
+            raise InvalidInput("Nothing was issued to {wo}; issue material first", wo=wo.wo_number)
+        drop = session.execute(text("SELECT id FROM location WHERE kind = 'line_side' AND line = :l"
+                                    " ORDER BY pick_sequence LIMIT 1"), {"l": wo.line}).scalar()
+        if drop is None:
+            raise NotFound(what=f"line side {wo.line}")
+        outputs = _output_lots(session, wo, item, good, now) if good > 0 else []
+        status = "qc_hold" if item.qc_required else "available"
+        if outputs:
+            apply_legs(session, actor, "output", [Leg(item.id, lot_id, qty, to_location_id=drop, to_status=status)
+                                                  for lot_id, _, qty in outputs], key=key, reference=wo.wo_number)
+            _genealogy(session, wo.id, outputs)
+        done = session.execute(
+            text("UPDATE work_order SET qty_completed = qty_completed + :g, qty_scrapped = qty_scrapped + :s,"
+                 " status = CASE WHEN qty_completed + :g >= qty THEN 'completed' ELSE 'in_progress' END,"
+                 " completed_at = CASE WHEN qty_completed + :g >= qty THEN :at END"
+                 " WHERE id = :w RETURNING status, qty_completed, qty"),
+            {"g": good, "s": scrap, "at": now, "w": wo.id},
+        ).first()
+        result = {"wo_number": wo.wo_number, "sku": item.sku, "name": item.name, "good": good, "scrap": scrap,
+                  "lots": [n for _, n, _ in outputs], "status": done.status, "completed": done.qty_completed}
+        if done.status == "completed":
+            outbox.emit(session, "workorder.completed", f"workorder:{wo.wo_number}",
+                        {"wo_number": wo.wo_number, "sku": item.sku, "qty": done.qty_completed,
+                         "lots": result["lots"]})
+        return result
+
+    return run_operation(db, actor, key=key, kind="output", permission="production.output", body=body,
+                         audit_entity="work_order", audit_key=wo_number).data

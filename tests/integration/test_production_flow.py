@@ -1,0 +1,140 @@
+"""Release -> pick -> issue -> output, short pick, substitution, over-issue, backflush and two-level genealogy."""
+
+from decimal import Decimal
+
+import pytest
+
+from core.errors import InvalidInput, PermissionDenied, WrongLocation
+from core.services import issuing, picking, production, workorders
+from tests import helpers
+
+D = Decimal
+
+
+@pytest.fixture
+def site(db, system):
+    ids = helpers.production_site(db)
+    helpers.put_stock(db, system, "IC-1", "IC-A", "A-01", 120, expiry="2030-02-01")
+    helpers.put_stock(db, system, "IC-1", "IC-B", "A-02", 300, expiry="2030-05-01")
+    helpers.put_stock(db, system, "SCR-1", None, "A-02", 1000)
+    helpers.add_work_order(db, "WO-1", "PCBA-1", 100)
+    return ids
+
+
+def _pick_all(db, clerk, wo="WO-1", key="pk1", drop="LS-L1", **overrides):
+    tasks = picking.claim(db, clerk, wo)
+    lines = [picking.PickLine(t.id, t.qty - t.picked_qty, t.lot) for t in tasks]
+    return picking.post_picks(db, clerk, key=key, wo_number=wo, lines=lines, drop_location=drop)
+
+
+def _at_line(db):
+    return helpers.rows(db, "SELECT i.sku, lt.lot_no, b.qty, b.reserved FROM stock_balance b JOIN item i"
+                            " ON i.id = b.item_id LEFT JOIN lot lt ON lt.id = b.lot_id JOIN location l"
+                            " ON l.id = b.location_id WHERE l.kind = 'line_side' ORDER BY i.sku, lt.lot_no")
+
+
+def test_full_flow_with_genealogy(db, clerk, supervisor, site):
+    workorders.release(db, supervisor, "WO-1")
+    tasks = picking.claim(db, clerk, "WO-1")
+    assert [(t.location, t.sku, t.lot, t.qty) for t in tasks] == [
+        ("A-01", "IC-1", "IC-A", 120), ("A-02", "IC-1", "IC-B", 80), ("A-02", "SCR-1", None, 400)]
+    with pytest.raises(WrongLocation):
+        _pick_all(db, clerk, drop="A-01")
+    _pick_all(db, clerk)
+    assert _at_line(db) == [("IC-1", "IC-A", 120, 120), ("IC-1", "IC-B", 80, 80), ("SCR-1", None, 400, 400)]
+    assert issuing.proposal(db, clerk, "WO-1", lot="IC-A")["proposed"] == 120
+    issuing.issue(db, clerk, key="i1", wo_number="WO-1", lot="IC-A", qty=D(120))
+    issuing.issue(db, clerk, key="i2", wo_number="WO-1", lot="IC-B", qty=D(80))
+    issuing.issue(db, clerk, key="i3", wo_number="WO-1", sku="SCR-1", qty=D(400))
+    with pytest.raises(InvalidInput, match="Over-issue"):
+        issuing.issue(db, clerk, key="i4", wo_number="WO-1", lot="IC-B", qty=D(1))
+    r = production.report_output(db, clerk, key="o1", wo_number="WO-1", good=D(60), scrap=D(2))
+    assert r["lots"] == ["WO-1-01"] and r["status"] == "in_progress"
+    r = production.report_output(db, clerk, key="o2", wo_number="WO-1", good=D(40))
+    assert r["lots"] == ["WO-1-02"] and r["status"] == "completed"
+    links = helpers.rows(db, "SELECT i.lot_no, o.lot_no, g.qty FROM genealogy g JOIN lot i ON i.id = g.input_lot_id"
+                             " JOIN lot o ON o.id = g.output_lot_id ORDER BY 2, 1")
+    assert links == [("IC-A", "WO-1-01", 120), ("IC-B", "WO-1-01", 80), ("IC-A", "WO-1-02", 0),
+                     ("IC-B", "WO-1-02", 0)]
+    assert helpers.scalar(db, "SELECT count(*) FROM outbox WHERE type = 'workorder.completed'") == 1
+    assert helpers.scalar(db, "SELECT count(*) FROM reservation") == 0
+
+
+def test_two_level_build(db, clerk, supervisor, system, site):
+    helpers.exec_sql(db, "INSERT INTO item (sku, name, uom, tracking) VALUES ('CTRL-1', 'Controller', 'EA', 'lot')")
+    helpers.exec_sql(db, "INSERT INTO bom_line (parent_item_id, component_item_id, qty_per) SELECT p.id, c.id, 1"
+                         " FROM item p, item c WHERE p.sku = 'CTRL-1' AND c.sku = 'PCBA-1'")
+    workorders.release(db, supervisor, "WO-1")
+    _pick_all(db, clerk)
+    issuing.issue(db, clerk, key="i1", wo_number="WO-1", lot="IC-A", qty=D(120))
+    issuing.issue(db, clerk, key="i2", wo_number="WO-1", lot="IC-B", qty=D(80))
+    production.report_output(db, clerk, key="o1", wo_number="WO-1", good=D(100))
+    # the PCBA lot goes to storage, then into a controller work order on the same line
+    from core.services.ledger import Leg, post_moves
+
+    pcba = helpers.rows(db, "SELECT b.item_id, b.lot_id, b.location_id FROM stock_balance b JOIN lot l"
+                            " ON l.id = b.lot_id WHERE l.lot_no = 'WO-1-01'")[0]
+    post_moves(db, clerk, "move", [Leg(pcba.item_id, pcba.lot_id, D(100), pcba.location_id, "available",
+                                       site["A-01"], "available")], key="mv")
+    helpers.add_work_order(db, "WO-2", "CTRL-1", 10)
+    workorders.release(db, supervisor, "WO-2")
+    _pick_all(db, clerk, wo="WO-2", key="pk2")
+    issuing.issue(db, clerk, key="i5", wo_number="WO-2", lot="WO-1-01", qty=D(10))
+    out = production.report_output(db, clerk, key="o2", wo_number="WO-2", good=D(10))
+    chain = helpers.rows(db, """
+        WITH RECURSIVE up(lot_id, depth) AS (
+          SELECT id, 0 FROM lot WHERE lot_no = :l
+          UNION ALL SELECT g.input_lot_id, up.depth + 1 FROM genealogy g JOIN up ON g.output_lot_id = up.lot_id)
+        SELECT lt.lot_no, up.depth FROM up JOIN lot lt ON lt.id = up.lot_id ORDER BY depth, lot_no""",
+                         l=out["lots"][0])
+    assert chain == [("WO-2-01", 0), ("WO-1-01", 1), ("IC-A", 2), ("IC-B", 2)]
+
+
+def test_short_pick_re_reserves_elsewhere_and_blocks_the_bin(db, clerk, supervisor, site):
+    workorders.release(db, supervisor, "WO-1")
+    tasks = picking.claim(db, clerk, "WO-1")
+    first = tasks[0]  # IC-A at A-01, 120 reserved
+    lines = [picking.PickLine(first.id, D(100), "IC-A", short=True)]
+    r = picking.post_picks(db, clerk, key="pk", wo_number="WO-1", lines=lines, drop_location="LS-L1")
+    assert r.data["shortages"] == []
+    assert helpers.scalar(db, "SELECT qty FROM stock_balance b JOIN lot l ON l.id = b.lot_id"
+                              " WHERE l.lot_no = 'IC-A' AND b.status = 'blocked'") == 20
+    # the 20 missing now come from IC-B
+    assert helpers.scalar(db, "SELECT sum(r.qty) FROM reservation r JOIN lot l ON l.id = r.lot_id"
+                              " WHERE l.lot_no = 'IC-B'") == 100
+
+
+def test_substitute_lot_must_not_expire_later(db, clerk, supervisor, system, site):
+    helpers.put_stock(db, system, "IC-1", "IC-OLD", "A-01", 50, expiry="2030-01-01")
+    helpers.put_stock(db, system, "IC-1", "IC-SAME", "A-01", 50, expiry="2030-01-01")
+    helpers.add_work_order(db, "WO-3", "PCBA-1", 10)
+    workorders.release(db, supervisor, "WO-3")  # FEFO takes 20 of IC-OLD
+    task = next(t for t in picking.claim(db, clerk, "WO-3") if t.sku == "IC-1")
+    assert (task.lot, task.qty) == ("IC-OLD", 20)
+    with pytest.raises(InvalidInput, match="expires later"):
+        picking.post_picks(db, clerk, key="x", wo_number="WO-3", drop_location="LS-L1",
+                           lines=[picking.PickLine(task.id, D(20), "IC-A")])
+    picking.post_picks(db, clerk, key="y", wo_number="WO-3", drop_location="LS-L1",
+                       lines=[picking.PickLine(task.id, D(20), "IC-SAME")])
+    assert _at_line(db) == [("IC-1", "IC-SAME", 20, 20)]
+    assert helpers.scalar(db, "SELECT reserved FROM stock_balance b JOIN lot l ON l.id = b.lot_id"
+                              " WHERE l.lot_no = 'IC-OLD'") == 0
+
+
+def test_output_without_issue_is_refused(db, clerk, supervisor, site):
+    workorders.release(db, supervisor, "WO-1")
+    with pytest.raises(InvalidInput, match="Nothing was issued"):
+        production.report_output(db, clerk, key="o", wo_number="WO-1", good=D(1))
+    assert helpers.scalar(db, "SELECT count(*) FROM lot WHERE lot_no LIKE 'WO-1-%'") == 0
+
+
+def test_over_issue_with_supervisor_approval_and_inspector_refused(db, clerk, supervisor, inspector, site):
+    workorders.release(db, supervisor, "WO-1")
+    _pick_all(db, clerk)
+    with pytest.raises(PermissionDenied):
+        issuing.issue(db, inspector, key="i0", wo_number="WO-1", lot="IC-A", qty=D(1))
+    issuing.issue(db, clerk, key="i1", wo_number="WO-1", sku="SCR-1", qty=D(400))
+    helpers.put_stock(db, clerk, "SCR-1", None, "LS-L1", 10)
+    issuing.issue(db, clerk, key="i2", wo_number="WO-1", sku="SCR-1", qty=D(5), approver=supervisor,
+                  reason="dropped screws")
+    assert helpers.scalar(db, "SELECT sum(qty) FROM wo_issue WHERE item_id = :i", i=site["SCREW"]) == 405
