@@ -1,0 +1,66 @@
+"""`lineside workorder release|cancel|close WO` and `lineside kitting`."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cli.common import actor, database, emit_json, plain, refusals
+from core.services import kitting as kitting_service
+from core.services import workorders
+
+wo_app = typer.Typer(no_args_is_help=True, help="Supervisor's work-order actions (also for ERP scripts).")
+
+
+def _action(fn, wo: str, as_json: bool) -> None:
+    with refusals():
+        db = database()
+        result = fn(db, actor(db), wo)
+    if as_json:
+        emit_json(result)
+    else:
+        typer.echo(f"{result['wo_number']}: {result['status']}")
+        for s in result.get("shortages", []):
+            typer.echo(f"  short {s['sku']}: {s['qty']}")
+
+
+@wo_app.command("release")
+def release(wo: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Release: reserve components FEFO, make the pick list, raise shortages."""
+    _action(workorders.release, wo, as_json)
+
+
+@wo_app.command("cancel")
+def cancel(wo: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Cancel an open work order and give its reservations back."""
+    _action(workorders.cancel, wo, as_json)
+
+
+@wo_app.command("close")
+def close(wo: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Close a work order; what is still reserved is released."""
+    _action(workorders.close, wo, as_json)
+
+
+def kitting(
+    horizon_days: int | None = typer.Option(None, "--horizon-days", help="Only work orders due within N days"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Which work orders can run: kitted, kittable or short, per component."""
+    with refusals():
+        db = database()
+        kits = kitting_service.kitting(db, actor(db), horizon_days)
+    if as_json:
+        emit_json(kits)
+        return
+    table = Table("work order", "sku", "qty", "due", "line", "status", "short components")
+    for k in plain(kits):
+        shorts = ", ".join(f"{c['sku']} {c['short']}" for c in k["components"] if c["short"])
+        table.add_row(k["wo_number"], k["sku"], str(k["qty"]), k["due_date"], k["line"], k["status"], shorts)
+    Console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(wo_app, name="workorder")
+    app.command("kitting")(kitting)
