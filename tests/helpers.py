@@ -120,3 +120,40 @@ def put_stock(db: Database, actor: Actor, sku: str, lot: str | None, location: s
         uow.commit()
     post_moves(db, actor, "opening", [Leg(item_id, lot_id, Decimal(qty), to_location_id=loc_id,
                                           to_status="available")], key=key or f"put:{sku}:{lot}:{location}:{qty}")
+
+
+def add_so_line(db: Database, so: str, line_no: int, sku: str, qty, customer: str = "CUST-1") -> None:
+    exec_sql(db, "INSERT INTO customer (code, name) VALUES (:c, :c) ON CONFLICT DO NOTHING", c=customer)
+    exec_sql(db, "INSERT INTO so_line (so_number, line_no, customer_id, item_id, qty) SELECT :so, :ln,"
+                 " (SELECT id FROM customer WHERE code = :c), id, :q FROM item WHERE sku = :s",
+             so=so, ln=line_no, c=customer, q=qty, s=sku)
+
+
+def built_history(db: Database, clerk: Actor, supervisor: Actor, system: Actor) -> dict:
+    """Two supplier IC lots -> two PCBA work orders (IC-A split across both) -> shipped and unshipped lots."""
+    from decimal import Decimal as D
+
+    from core.services import issuing, picking, production, putaway, workorders
+
+    ids = production_site(db)
+    exec_sql(db, "INSERT INTO location (warehouse_id, code, kind, pick_sequence) VALUES (:w, 'SHIP', 'shipping', 99),"
+                 " (:w, 'FG-1', 'storage', 50)", w=ids["wh"])
+    exec_sql(db, "INSERT INTO supplier (code, name) VALUES ('SUP-1', 'Semis')")
+    put_stock(db, system, "IC-1", "IC-A", "A-01", 150, expiry="2030-02-01")
+    put_stock(db, system, "IC-1", "IC-B", "A-02", 300, expiry="2030-05-01")
+    exec_sql(db, "UPDATE lot SET supplier_id = (SELECT id FROM supplier WHERE code = 'SUP-1')")
+    put_stock(db, system, "SCR-1", None, "A-02", 1000)
+    for wo, qty in (("WO-1", 50), ("WO-2", 50)):
+        add_work_order(db, wo, "PCBA-1", qty)
+        workorders.release(db, supervisor, wo)
+        tasks = picking.claim(db, clerk, wo)
+        picking.post_picks(db, clerk, key=f"pk-{wo}", wo_number=wo, drop_location="LS-L1",
+                           lines=[picking.PickLine(t.id, t.qty, t.lot) for t in tasks])
+        for t in tasks:
+            if t.lot:
+                issuing.issue(db, clerk, key=f"i-{wo}-{t.lot}", wo_number=wo, lot=t.lot, qty=t.qty)
+        production.report_output(db, clerk, key=f"o-{wo}", wo_number=wo, good=D(qty))
+        putaway.confirm(db, clerk, key=f"pa-{wo}", lot=f"{wo}-01", location="FG-1")
+    # WO-1 used IC-A (100); WO-2 used IC-A (50) and IC-B (50): IC-A is split across both work orders
+    add_so_line(db, "SO-1", 1, "PCBA-1", 30)
+    return ids

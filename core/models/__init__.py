@@ -4,6 +4,7 @@ from core.models.audit import AuditEntry, OutboxEvent
 from core.models.base import Base
 from core.models.inbound import PurchaseOrderLine, Receipt
 from core.models.masterdata import Customer, Item, Location, Supplier, Warehouse
+from core.models.outbound import SalesOrderLine, Shipment
 from core.models.people import Operator
 from core.models.production import (
     BomLine,
@@ -36,6 +37,8 @@ __all__ = [
     "OutboxEvent",
     "PurchaseOrderLine",
     "Receipt",
+    "SalesOrderLine",
+    "Shipment",
     "StockBalance",
     "Supplier",
     "Warehouse",

@@ -1,4 +1,5 @@
-"""Directed putaway: suggest a location for a lot on the dock, confirm by scanning it (F3 + reason to differ)."""
+"""Directed putaway: suggest a location for a lot on the dock (or a produced lot at the line side), confirm by
+scanning it (F3 + reason to differ)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ _SOURCE = text(
     "SELECT b.location_id, l.code, l.kind, l.warehouse_id, b.status, b.qty - b.reserved AS qty"
     " FROM stock_balance b"
     " JOIN location l ON l.id = b.location_id WHERE b.lot_id = :lot AND b.qty > b.reserved"
-    " AND (l.kind = 'dock' OR (l.kind = 'quarantine' AND b.status = 'available'))"
+    " AND (l.kind = 'dock' OR (l.kind = 'quarantine' AND b.status = 'available')"
+    "      OR (l.kind = 'line_side' AND b.reserved = 0"
+    "          AND EXISTS (SELECT 1 FROM lot o WHERE o.id = b.lot_id AND o.work_order_id IS NOT NULL)))"
     " ORDER BY l.kind, b.location_id"
 )
 

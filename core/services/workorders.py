@@ -189,3 +189,20 @@ def cancel(db: Database, actor: Actor, wo_number: str, *, key: str | None = None
 def close(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> dict:
     """Close a work order (normally completed); what is still reserved is released."""
     return _finish(db, actor, wo_number, "closed", ("completed", "in_progress", "released"), key)
+
+
+def unreserve_lots(session: Session, lot_ids: list[int]) -> None:
+    """Give back every reservation on these lots (a recall blocks them); their pick tasks are cancelled."""
+    session.execute(
+        text("""
+        WITH r AS (
+          DELETE FROM reservation WHERE lot_id = ANY(:ids) RETURNING location_id, item_id, lot_id, qty
+        ), g AS (SELECT location_id, item_id, lot_id, sum(qty) AS qty FROM r GROUP BY 1, 2, 3)
+        UPDATE stock_balance b SET reserved = b.reserved - g.qty, updated_at = now() FROM g
+        WHERE b.location_id = g.location_id AND b.item_id = g.item_id AND b.lot_id = g.lot_id
+          AND b.status = 'available'
+        """),
+        {"ids": lot_ids},
+    )
+    session.execute(text("UPDATE pick_task SET status = 'cancelled' WHERE lot_id = ANY(:ids) AND status = 'open'"),
+                    {"ids": lot_ids})

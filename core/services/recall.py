@@ -1,0 +1,116 @@
+"""Recall: everything downstream of a lot, and one confirmed action that blocks all of it that is on hand."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.db import Database
+from core.errors import InvalidInput
+from core.permissions import Actor, require
+from core.services import outbox
+from core.services.ledger import Leg, apply_legs, run_operation
+from core.services.lots import find_lot
+from core.services.trace import downstream_lot_ids
+from core.services.workorders import unreserve_lots
+
+_LOTS = text("SELECT l.id, l.lot_no, i.sku, w.wo_number FROM lot l JOIN item i ON i.id = l.item_id"
+             " LEFT JOIN work_order w ON w.id = l.work_order_id WHERE l.id = ANY(:ids) ORDER BY l.lot_no")
+_SHIPMENTS = text("SELECT so.so_number, c.code AS customer, c.name AS customer_name, lt.lot_no AS lot, i.sku,"
+                  " sh.qty, sh.shipped_at FROM shipment sh JOIN so_line so ON so.id = sh.so_line_id"
+                  " JOIN customer c ON c.id = sh.customer_id JOIN item i ON i.id = sh.item_id"
+                  " JOIN lot lt ON lt.id = sh.lot_id WHERE sh.lot_id = ANY(:ids) ORDER BY c.code, sh.shipped_at")
+_ON_HAND = text("SELECT lt.lot_no AS lot, i.sku, l.code AS location, b.status, b.qty FROM stock_balance b"
+                " JOIN lot lt ON lt.id = b.lot_id JOIN item i ON i.id = b.item_id JOIN location l"
+                " ON l.id = b.location_id WHERE b.lot_id = ANY(:ids) AND b.qty > 0 ORDER BY l.code, lt.lot_no")
+
+
+def _listing(session: Session, lot: str, sku: str | None) -> tuple[dict, list[int]]:
+    root = find_lot(session, lot, sku)
+    ids = downstream_lot_ids(session, root.id)
+    lots = session.execute(_LOTS, {"ids": ids}).all()
+    shipments = [dict(r._mapping) for r in session.execute(_SHIPMENTS, {"ids": ids})]
+    on_hand = [dict(r._mapping) for r in session.execute(_ON_HAND, {"ids": ids})]
+    listing = {
+        "lot": root.lot_no, "sku": root.sku,
+        "lots": [{"lot": r.lot_no, "sku": r.sku, "work_order": r.wo_number} for r in lots],
+        "work_orders": sorted({r.wo_number for r in lots if r.wo_number}),
+        "customers": sorted({s["customer"] for s in shipments}),
+        "shipments": shipments,
+        "on_hand": on_hand,
+    }
+    return listing, ids
+
+
+def affected(db: Database, actor: Actor, lot: str, sku: str | None = None) -> dict:
+    """Lots, work orders, customers, shipments and on-hand stock downstream of a lot."""
+    require(actor, "trace.view")
+    with db.uow() as uow:
+        return _listing(uow.session, lot, sku)[0]
+
+
+_BLOCK = text(
+    """
+    WITH src AS (
+      SELECT b.id, b.location_id, b.item_id, b.lot_id, b.status, b.qty FROM stock_balance b
+      WHERE b.lot_id = ANY(:ids) AND b.qty > 0 AND b.status IN ('available', 'qc_hold')
+      ORDER BY b.location_id, b.item_id, b.lot_id, b.status FOR UPDATE
+    ), mv AS (
+      INSERT INTO movement (kind, item_id, lot_id, qty, from_location_id, from_status, to_location_id, to_status,
+                            operator_id, terminal, reason, reference, operation_key)
+      SELECT 'status', item_id, lot_id, qty, location_id, status, location_id, 'blocked', :op, :terminal, :reason,
+             :reference, :key FROM src
+      RETURNING 1
+    ), gone AS (
+      DELETE FROM stock_balance b USING src WHERE b.id = src.id RETURNING 1
+    ), agg AS (
+      SELECT location_id, item_id, lot_id, sum(qty) AS qty FROM src GROUP BY 1, 2, 3
+    )
+    INSERT INTO stock_balance (location_id, item_id, lot_id, status, qty)
+    SELECT location_id, item_id, lot_id, 'blocked', qty FROM agg
+    ON CONFLICT (location_id, item_id, (coalesce(lot_id, 0)), status)
+    DO UPDATE SET qty = stock_balance.qty + excluded.qty, updated_at = now()
+    RETURNING qty
+    """
+)
+
+
+def raise_recall(db: Database, actor: Actor, *, key: str, lot: str, reason: str, sku: str | None = None) -> dict:
+    """Block every affected on-hand balance in one transaction (reservations on it are released first)."""
+    if not (reason or "").strip():
+        raise InvalidInput("A recall needs a reason")
+
+    def body(session: Session) -> dict:
+        listing, ids = _listing(session, lot, sku)
+        unreserve_lots(session, ids)
+        blocked = session.execute(_BLOCK, {"ids": ids, "op": actor.operator_id, "terminal": actor.terminal,
+                                           "reason": reason, "reference": f"recall {lot}", "key": key}).all()
+        summary = {"lot": listing["lot"], "sku": listing["sku"], "reason": reason, "lots": len(listing["lots"]),
+                   "customers": listing["customers"], "blocked_balances": len(blocked),
+                   "work_orders": listing["work_orders"]}
+        outbox.emit(session, "recall.raised", f"lot:{listing['sku']}:{listing['lot']}",
+                    {**summary, "affected_lots": [x["lot"] for x in listing["lots"]]})
+        return summary
+
+    return run_operation(db, actor, key=key, kind="recall", permission="recall.raise", body=body,
+                         audit_entity="lot", audit_key=lot, reason=reason).data
+
+
+def release_block(db: Database, actor: Actor, *, key: str, lot: str, reason: str, sku: str | None = None) -> dict:
+    """A supervisor releases a lot's blocked stock back to available."""
+    if not (reason or "").strip():
+        raise InvalidInput("Releasing blocked stock needs a reason")
+
+    def body(session: Session) -> dict:
+        found = find_lot(session, lot, sku)
+        rows = session.execute(text("SELECT location_id, qty FROM stock_balance WHERE lot_id = :l"
+                                    " AND status = 'blocked' AND qty > 0"), {"l": found.id}).all()
+        if not rows:
+            raise InvalidInput("Lot {lot} has no blocked stock", lot=lot)
+        apply_legs(session, actor, "status",
+                   [Leg(found.item_id, found.id, r.qty, r.location_id, "blocked", r.location_id, "available")
+                    for r in rows], key=key, reason=reason, reference=f"release {lot}")
+        return {"lot": found.lot_no, "sku": found.sku, "released": sum(r.qty for r in rows)}
+
+    return run_operation(db, actor, key=key, kind="release_block", permission="recall.raise", body=body,
+                         audit_entity="lot", audit_key=lot, reason=reason).data

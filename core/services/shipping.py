@@ -1,0 +1,127 @@
+"""Shipping: a sales-order line's lot leaves through the shipping location, FEFO proposed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.db import Database
+from core.errors import InsufficientStock, InvalidInput, LotOnHold, NotFound
+from core.permissions import Actor, require
+from core.services import outbox
+from core.services.ledger import Leg, apply_legs, run_operation
+from core.services.lots import find_lot
+
+_LINE = text(
+    "SELECT s.id, s.so_number, s.line_no, s.item_id, i.sku, i.tracking, s.qty, s.shipped_qty, s.customer_id,"
+    " c.code AS customer FROM so_line s JOIN item i ON i.id = s.item_id JOIN customer c ON c.id = s.customer_id"
+    " WHERE s.so_number = :so AND s.status NOT IN ('shipped', 'cancelled') AND (CAST(:item AS bigint) IS NULL"
+    " OR s.item_id = :item) ORDER BY s.line_no"
+)
+
+# Shippable stock of an item: available, unexpired, free, in storage or shipping locations; FEFO order.
+_FEFO = text(
+    "SELECT b.location_id, l.code AS location, l.warehouse_id, b.lot_id, lt.lot_no, lt.expiry,"
+    " b.qty - b.reserved AS free"
+    " FROM stock_balance b JOIN location l ON l.id = b.location_id AND l.kind IN ('storage', 'shipping')"
+    " LEFT JOIN lot lt ON lt.id = b.lot_id WHERE b.item_id = :item AND b.status = 'available'"
+    " AND b.qty > b.reserved AND (lt.expiry IS NULL OR lt.expiry >= current_date)"
+    " AND (CAST(:lot AS bigint) IS NULL OR b.lot_id = :lot)"
+    " ORDER BY lt.expiry NULLS LAST, lt.received_at NULLS LAST, l.kind = 'shipping' DESC, l.pick_sequence"
+)
+
+
+def _open_line(session: Session, so_number: str, item_id: int | None = None):
+    line = session.execute(_LINE, {"so": (so_number or "").strip(), "item": item_id}).first()
+    if line is None:
+        exists = session.execute(text("SELECT 1 FROM so_line WHERE so_number = :so"), {"so": so_number}).first()
+        if not exists:
+            raise NotFound(what=so_number)
+        if item_id is not None and session.execute(_LINE, {"so": so_number, "item": None}).first():
+            raise InvalidInput("This item is not open on {so}", so=so_number)
+        raise InvalidInput("Sales order {so} is fully shipped", so=so_number)
+    return line
+
+
+def proposal(db: Database, actor: Actor, so_number: str) -> dict:
+    """The next open line and the lot FEFO proposes for it."""
+    require(actor, "shipping.post")
+    with db.uow() as uow:
+        line = _open_line(uow.session, so_number)
+        best = uow.execute(_FEFO, {"item": line.item_id, "lot": None}).first()
+        return {"so_number": line.so_number, "line_no": line.line_no, "sku": line.sku, "customer": line.customer,
+                "open": line.qty - line.shipped_qty, "lot": best.lot_no if best else None,
+                "location": best.location if best else None}
+
+
+def _refuse_unshippable(session: Session, lot_id: int, lot_no: str) -> None:
+    held = session.execute(
+        text("SELECT b.status, lt.expiry FROM stock_balance b JOIN lot lt ON lt.id = b.lot_id WHERE b.lot_id = :l"
+             " AND b.qty > 0 ORDER BY b.status = 'available' DESC LIMIT 1"), {"l": lot_id}).first()
+    if held is None:
+        raise InvalidInput("Lot {lot} has no stock", lot=lot_no)
+    if held.expiry is not None and held.expiry < datetime.now(UTC).date():
+        raise InvalidInput("Lot {lot} expired on {expiry}", lot=lot_no, expiry=held.expiry.isoformat())
+    if held.status != "available":
+        raise LotOnHold(lot=lot_no)
+
+
+def ship(db: Database, actor: Actor, *, key: str, so_number: str, qty: Decimal, lot: str | None = None,
+         sku: str | None = None) -> dict:
+    """Ship `qty` of a lot (or an untracked SKU) against the sales order; over-shipping is refused."""
+    if qty is None or qty <= 0:
+        raise InvalidInput("Quantity must be greater than zero")
+
+    def body(session: Session) -> dict:
+        if lot:
+            found = find_lot(session, lot, sku)
+            item_id, lot_id = found.item_id, found.id
+        else:
+            item_id = session.execute(text("SELECT id FROM item WHERE sku = :s"), {"s": sku}).scalar()
+            if item_id is None:
+                raise NotFound(what=sku or "-")
+            lot_id = None
+        line = _open_line(session, so_number, item_id)
+        if line.tracking != "none" and lot_id is None:
+            raise InvalidInput("A lot number is required for {sku}", sku=line.sku)
+        if qty > line.qty - line.shipped_qty:
+            raise InvalidInput("Over-shipment: only {open} open on {so}",
+                               open=format((line.qty - line.shipped_qty).normalize(), "f"), so=so_number)
+        sources = session.execute(_FEFO, {"item": item_id, "lot": lot_id}).all()
+        if lot_id is not None and not sources:
+            _refuse_unshippable(session, lot_id, lot)
+        legs, left = [], qty
+        for src in sources:
+            part = min(src.free, left)
+            dock = session.execute(text("SELECT id FROM location WHERE warehouse_id = :w AND kind = 'shipping'"
+                                        " ORDER BY pick_sequence LIMIT 1"), {"w": src.warehouse_id}).scalar()
+            if dock is None:
+                raise NotFound(what="shipping location")
+            lot_part = src.lot_id
+            if dock != src.location_id:  # through the shipping location, then out
+                legs.append(Leg(item_id, lot_part, part, src.location_id, "available", dock, "available"))
+            legs.append(Leg(item_id, lot_part, part, from_location_id=dock, from_status="available"))
+            left -= part
+            if left <= 0:
+                break
+        if left > 0:
+            raise InsufficientStock(sku=line.sku, location=lot or "-")
+        apply_legs(session, actor, "ship", legs, key=key, reference=so_number)
+        now = datetime.now(UTC)
+        session.execute(text("UPDATE so_line SET shipped_qty = shipped_qty + :q, status = CASE WHEN shipped_qty + :q"
+                             " >= qty THEN 'shipped' ELSE 'partly_shipped' END WHERE id = :id"),
+                        {"q": qty, "id": line.id})
+        session.execute(text("INSERT INTO shipment (operation_key, so_line_id, customer_id, item_id, lot_id, qty,"
+                             " operator_id, shipped_at) VALUES (:k, :s, :c, :i, :l, :q, :op, :at)"),
+                        {"k": key, "s": line.id, "c": line.customer_id, "i": item_id, "l": lot_id, "q": qty,
+                         "op": actor.operator_id, "at": now})
+        result = {"so_number": so_number, "line_no": line.line_no, "customer": line.customer, "sku": line.sku,
+                  "lot": lot, "qty": qty, "shipped_at": now}
+        outbox.emit(session, "shipment.posted", f"so:{so_number}", result)
+        return result
+
+    return run_operation(db, actor, key=key, kind="ship", permission="shipping.post", body=body,
+                         audit_entity="sales_order", audit_key=so_number).data
