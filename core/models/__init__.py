@@ -3,6 +3,7 @@
 from core.models.audit import AuditEntry, OutboxEvent
 from core.models.base import Base
 from core.models.inbound import PurchaseOrderLine, Receipt
+from core.models.integration import InboundMessage
 from core.models.masterdata import Customer, Item, Location, Supplier, Warehouse
 from core.models.outbound import SalesOrderLine, Shipment
 from core.models.people import Operator
@@ -20,6 +21,7 @@ from core.models.stock import Lot, Movement, Operation, StockBalance
 __all__ = [
     "BomLine",
     "Genealogy",
+    "InboundMessage",
     "PickTask",
     "ReplenishmentRequest",
     "Reservation",

@@ -1,0 +1,43 @@
+"""`lineside relay [--once] [--inbound]`: the integration relay."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from cli.common import database, fail
+from core.config import settings
+from core.i18n import _
+
+
+def relay(
+    once: bool = typer.Option(False, "--once", help="Publish what waits, then exit"),
+    inbound: bool = typer.Option(False, "--inbound", help="Consume orders from the ERP queue lineside.inbound"),
+) -> None:
+    """Outbox -> RabbitMQ (exchange lineside.events), or ERP orders in with --inbound."""
+    url = settings().amqp_url
+    if not url:
+        raise fail(_("LINESIDE_AMQP_URL is not set; events wait in the outbox"))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    db = database()
+    try:
+        if inbound:
+            from core.services import inbound as inbound_service
+            from core.services.auth import system_actor
+
+            stats = inbound_service.consume(db, system_actor(db, f"relay:{settings().terminal}"), url, once=once)
+            typer.echo(f"applied {stats.applied}, dead-lettered {stats.dead}", err=True)
+            return
+        from core.services import relay as relay_service
+
+        stats = relay_service.run(db, url, once=once)
+        typer.echo(f"published {stats.published}", err=True)
+    except KeyboardInterrupt:
+        return
+    except Exception as exc:  # noqa: BLE001 — one line for the operator, exit 1
+        raise fail(_("Relay stopped: {error}").format(error=exc)) from None
+
+
+def register(app: typer.Typer) -> None:
+    app.command("relay")(relay)
