@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 
+from core.models.alerts import Alert, AlertRule
 from core.models.audit import AuditEntry, OutboxEvent
 from core.models.base import Base
 from core.models.inbound import PurchaseOrderLine, Receipt
@@ -19,6 +20,8 @@ from core.models.production import (
 from core.models.stock import Lot, Movement, Operation, StockBalance
 
 __all__ = [
+    "Alert",
+    "AlertRule",
     "BomLine",
     "Genealogy",
     "InboundMessage",

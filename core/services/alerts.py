@@ -1,0 +1,124 @@
+"""Live alerts: set-based evaluation (full, or for the items a transaction touched), acknowledgement, listing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.db import Database
+from core.errors import InvalidInput, NotFound
+from core.i18n import _
+from core.permissions import Actor, require
+from core.services import audit
+from core.services.alert_rules import RULES
+
+
+def message(rule: str, params: dict) -> str:
+    """The alert's one line in the operator's language."""
+    texts = {
+        "below_safety_stock": lambda: _("{sku}: {on_hand} on hand, below safety stock {safety}"),
+        "expiring": lambda: _("Lot {lot} ({sku}) expires on {expiry}"),
+        "expired": lambda: _("Lot {lot} ({sku}) expired on {expiry}"),
+        "dead_stock": lambda: _("{sku}: no movement for {days} days"),
+        "reserved_not_issued": lambda: _("{wo}: {sku} reserved but not issued for {hours} h"),
+        "qc_hold_aging": lambda: _("Lot {lot} ({sku}) in QC hold for more than {hours} h"),
+        "shortage": lambda: _("{wo} is short of {sku}: {short}"),
+    }
+    try:
+        return texts[rule]().format(**{k: _fmt(v) for k, v in params.items()})
+    except (KeyError, IndexError):
+        return rule
+
+
+def _fmt(v):
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def evaluate(session: Session, items: list[int] | None = None) -> int:
+    """Raise new alerts, resolve cleared ones; `items` limits it to what a transaction touched. Returns changes."""
+    rules = session.execute(text("SELECT rule, severity, threshold FROM alert_rule WHERE enabled")).all()
+    changed = 0
+    for r in rules:
+        params = {"rule": r.rule, "sev": r.severity, "threshold": r.threshold, "items": items}
+        raised = session.execute(text(f"""
+            WITH cur(subject, item_id, lot_id, location_id, work_order_id, params) AS ({RULES[r.rule]})
+            INSERT INTO alert (rule, severity, subject, item_id, lot_id, location_id, work_order_id, params, raised_at)
+            SELECT :rule, :sev, subject, item_id, lot_id, location_id, work_order_id, params, now() FROM cur
+            ON CONFLICT (rule, subject) WHERE resolved_at IS NULL DO NOTHING
+            RETURNING 1"""), params).all()
+        resolved = session.execute(text(f"""
+            WITH cur(subject, item_id, lot_id, location_id, work_order_id, params) AS ({RULES[r.rule]})
+            UPDATE alert a SET resolved_at = now() WHERE a.rule = :rule AND a.resolved_at IS NULL
+              AND (CAST(:items AS bigint[]) IS NULL OR a.item_id = ANY(CAST(:items AS bigint[])))
+              AND NOT EXISTS (SELECT 1 FROM cur WHERE cur.subject = a.subject)
+            RETURNING 1"""), params).all()
+        changed += len(raised) + len(resolved)
+    return changed
+
+
+def evaluate_all(db: Database) -> int:
+    """A full evaluation (the schedule and `lineside alerts evaluate`)."""
+    with db.uow() as uow:
+        n = evaluate(uow.session)
+        uow.commit()
+        return n
+
+
+@dataclass(frozen=True)
+class AlertView:
+    id: int
+    rule: str
+    severity: str
+    sku: str | None
+    lot: str | None
+    location: str | None
+    work_order: str | None
+    message: str
+    raised_at: datetime
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+
+
+def list_alerts(db: Database, actor: Actor, *, include_resolved: bool = False, limit: int = 1000) -> list[AlertView]:
+    """Open alerts (or all), most severe and newest first."""
+    require(actor, "alerts.view")
+    with db.uow() as uow:
+        rows = uow.execute(text("""
+            SELECT a.id, a.rule, a.severity, i.sku, lt.lot_no AS lot, l.code AS location, w.wo_number AS work_order,
+                   a.params, a.raised_at, o.badge AS acknowledged_by, a.acknowledged_at, a.resolved_at
+            FROM alert a LEFT JOIN item i ON i.id = a.item_id LEFT JOIN lot lt ON lt.id = a.lot_id
+            LEFT JOIN location l ON l.id = a.location_id LEFT JOIN work_order w ON w.id = a.work_order_id
+            LEFT JOIN operator o ON o.id = a.acknowledged_by
+            WHERE :all OR a.resolved_at IS NULL
+            ORDER BY a.resolved_at IS NOT NULL, CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+                     a.raised_at DESC LIMIT :n"""), {"all": include_resolved, "n": limit}).all()
+    return [AlertView(r.id, r.rule, r.severity, r.sku, r.lot, r.location, r.work_order, message(r.rule, r.params),
+                      r.raised_at, r.acknowledged_by, r.acknowledged_at, r.resolved_at) for r in rows]
+
+
+def open_count(db: Database) -> int:
+    """How many alerts are open and unacknowledged (the status bar's count)."""
+    with db.uow() as uow:
+        return uow.execute(text("SELECT count(*) FROM alert WHERE resolved_at IS NULL"
+                                " AND acknowledged_at IS NULL")).scalar()
+
+
+def acknowledge(db: Database, actor: Actor, alert_id: int, comment: str) -> None:
+    """A supervisor acknowledges an alert with a comment (it stays until its condition clears)."""
+    require(actor, "alerts.ack")
+    if not (comment or "").strip():
+        raise InvalidInput("Acknowledging an alert needs a comment")
+    with db.uow() as uow:
+        done = uow.execute(text("UPDATE alert SET acknowledged_by = :op, acknowledged_at = :at, ack_comment = :c"
+                                " WHERE id = :id AND acknowledged_at IS NULL RETURNING rule"),
+                           {"op": actor.operator_id, "at": datetime.now(UTC), "c": comment, "id": alert_id}).first()
+        if done is None:
+            raise NotFound(what=f"alert {alert_id}")
+        audit.record(uow.session, actor, "alert.ack", "alert", str(alert_id), reason=comment)
+        uow.commit()

@@ -1,0 +1,70 @@
+"""Alert rules: raised once while the condition holds, resolved when it clears, acknowledged with a comment."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from core.errors import InvalidInput, PermissionDenied
+from core.services import alerts, workorders
+from core.services.ledger import Leg, post_moves
+from tests import helpers
+
+
+def _open(db):
+    return sorted((a.rule, a.sku, a.lot) for a in alerts.list_alerts(db, helpers.actor(db, "SYSTEM")))
+
+
+def test_each_rule_raises_once_and_resolves(db, system, supervisor):
+    ids = helpers.production_site(db)
+    helpers.exec_sql(db, "UPDATE item SET safety_stock = 100 WHERE sku = 'IC-1'")
+    soon, past = date.today() + timedelta(days=10), date.today() - timedelta(days=1)
+    helpers.put_stock(db, system, "IC-1", "SOON", "A-01", 40, expiry=soon)
+    helpers.put_stock(db, system, "IC-1", "OLD", "A-02", 5, expiry=past)
+    helpers.exec_sql(db, "UPDATE lot SET qc_status = 'pending', received_at = now() - interval '2 days'"
+                         " WHERE lot_no = 'SOON'")
+    helpers.exec_sql(db, "UPDATE stock_balance SET status = 'qc_hold' WHERE lot_id = (SELECT id FROM lot"
+                         " WHERE lot_no = 'SOON')")
+    helpers.add_work_order(db, "WO-1", "PCBA-1", 100, due=(date.today() + timedelta(days=3)).isoformat())
+    assert alerts.evaluate_all(db) > 0
+    assert _open(db) == [("below_safety_stock", "IC-1", None), ("expired", "IC-1", "OLD"),
+                         ("expiring", "IC-1", "SOON"), ("qc_hold_aging", "IC-1", "SOON"),
+                         ("shortage", "IC-1", None), ("shortage", "SCR-1", None)]
+    assert alerts.evaluate_all(db) == 0  # raised once while the condition holds
+    # stock arrives: safety stock and the IC shortage clear by themselves
+    post_moves(db, system, "receipt", [Leg(ids["IC"], ids["LOT2"], Decimal(500), to_location_id=ids["A-01"],
+                                           to_status="available")], key="r")
+    alerts.evaluate_all(db)
+    rules = [r for r, _, _ in _open(db)]
+    assert "below_safety_stock" not in rules and ("shortage", "IC-1", None) not in _open(db)
+    resolved = helpers.scalar(db, "SELECT count(*) FROM alert WHERE resolved_at IS NOT NULL")
+    assert resolved == 2
+
+
+def test_reserved_not_issued_and_scoped_evaluation(db, system, supervisor):
+    ids = helpers.production_site(db)
+    helpers.put_stock(db, system, "IC-1", "L-1", "A-01", 500, expiry="2031-01-01")
+    helpers.put_stock(db, system, "SCR-1", None, "A-02", 1000)
+    helpers.add_work_order(db, "WO-1", "PCBA-1", 10)
+    workorders.release(db, supervisor, "WO-1")
+    helpers.exec_sql(db, "UPDATE reservation SET created_at = now() - interval '3 days'")
+    with db.uow() as uow:
+        alerts.evaluate(uow.session, items=[ids["SCREW"]])  # only what a transaction touched
+        uow.commit()
+    assert _open(db) == [("reserved_not_issued", "SCR-1", None)]
+
+
+def test_acknowledge_needs_a_supervisor_and_a_comment(db, system, supervisor, clerk):
+    helpers.small_site(db)
+    helpers.exec_sql(db, "UPDATE item SET safety_stock = 1 WHERE sku = 'IC-1'")
+    alerts.evaluate_all(db)
+    alert = alerts.list_alerts(db, supervisor)[0]
+    assert alert.message == "IC-1: 0 on hand, below safety stock 1"
+    with pytest.raises(PermissionDenied):
+        alerts.acknowledge(db, clerk, alert.id, "seen")
+    with pytest.raises(InvalidInput):
+        alerts.acknowledge(db, supervisor, alert.id, " ")
+    alerts.acknowledge(db, supervisor, alert.id, "PO placed")
+    view = alerts.list_alerts(db, supervisor)[0]
+    assert view.acknowledged_by == "S900" and view.resolved_at is None
+    assert alerts.open_count(db) == 0
