@@ -3,6 +3,7 @@
 from core.models.alerts import Alert, AlertRule
 from core.models.audit import AuditEntry, OutboxEvent
 from core.models.base import Base
+from core.models.counting import CountLine, CountTask
 from core.models.inbound import PurchaseOrderLine, Receipt
 from core.models.integration import InboundMessage
 from core.models.masterdata import Customer, Item, Location, Supplier, Warehouse
@@ -23,6 +24,8 @@ __all__ = [
     "Alert",
     "AlertRule",
     "BomLine",
+    "CountLine",
+    "CountTask",
     "Genealogy",
     "InboundMessage",
     "PickTask",

@@ -120,6 +120,9 @@ def post_picks(db: Database, actor: Actor, *, key: str, wo_number: str, lines: l
             ).first()
             if task is None:
                 raise NotFound(what=f"task {line.task_id}")
+            if session.execute(text("SELECT 1 FROM count_task WHERE location_id = :l AND status = 'open'"),
+                               {"l": task.from_location_id}).first():
+                raise InvalidInput("A count is open at this location; picks wait until it closes")
             if line.qty < 0 or line.qty > task.qty - task.picked_qty:
                 raise InvalidInput("Pick at most {qty}", qty=format((task.qty - task.picked_qty).normalize(), "f"))
             lot_id = task.lot_id

@@ -1,0 +1,187 @@
+"""Blind cycle counts: variances within the ABC tolerance post at once; larger ones wait for a supervisor."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.db import Database
+from core.errors import InvalidInput, NotFound
+from core.permissions import Actor, require
+from core.services import outbox
+from core.services.ledger import Leg, apply_legs, run_operation
+from core.services.lots import find_lot
+
+TOLERANCE_PCT = {"A": Decimal(0), "B": Decimal(2), "C": Decimal(5), None: Decimal(2)}
+ABC_DAYS = {"A": 30, "B": 91, "C": 365}
+
+
+def _location(session: Session, code: str):
+    row = session.execute(text("SELECT id, code FROM location WHERE code = :c ORDER BY id LIMIT 1"),
+                          {"c": (code or "").strip()}).first()
+    if row is None:
+        raise NotFound(what=code)
+    return row
+
+
+def _open_task(session: Session, location_id: int):
+    return session.execute(text("SELECT id FROM count_task WHERE location_id = :l AND status = 'open' FOR UPDATE"),
+                           {"l": location_id}).first()
+
+
+def create_task(db: Database, actor: Actor, location: str, source: str = "manual") -> int:
+    """A supervisor asks for a count of a location (idempotent while one is open)."""
+    require(actor, "count.approve")
+    with db.uow() as uow:
+        loc = _location(uow.session, location)
+        task_id = uow.execute(
+            text("INSERT INTO count_task (location_id, source, created_by) VALUES (:l, :s, :op)"
+                 " ON CONFLICT (location_id) WHERE status = 'open' DO UPDATE SET source = count_task.source"
+                 " RETURNING id"), {"l": loc.id, "s": source, "op": actor.operator_id}).scalar()
+        uow.commit()
+        return task_id
+
+
+def schedule_abc(db: Database, actor: Actor) -> int:
+    """Open count tasks for locations holding items whose ABC class is due (A monthly, B quarterly, C yearly)."""
+    require(actor, "count.approve")
+    with db.uow() as uow:
+        n = uow.execute(text("""
+            INSERT INTO count_task (location_id, source, created_by)
+            SELECT DISTINCT b.location_id, 'abc', :op FROM stock_balance b JOIN item i ON i.id = b.item_id
+            WHERE b.qty > 0 AND i.abc IS NOT NULL AND NOT EXISTS (
+              SELECT 1 FROM count_task t WHERE t.location_id = b.location_id AND (t.status = 'open'
+                OR t.created_at > now() - make_interval(days => CASE i.abc WHEN 'A' THEN :a WHEN 'B' THEN :b
+                                                                             ELSE :c END)))
+            ON CONFLICT DO NOTHING RETURNING 1"""),
+            {"op": actor.operator_id, "a": ABC_DAYS["A"], "b": ABC_DAYS["B"], "c": ABC_DAYS["C"]}).all()
+        uow.commit()
+        return len(n)
+
+
+def _on_hand(session: Session, location_id: int, item_id: int, lot_id: int | None):
+    """The balance a count adjusts (available first) and the total expected at the location."""
+    rows = session.execute(text(
+        "SELECT status, qty, reserved FROM stock_balance WHERE location_id = :l AND item_id = :i"
+        " AND coalesce(lot_id, 0) = coalesce(CAST(:lot AS bigint), 0) ORDER BY status <> 'available', status"),
+        {"l": location_id, "i": item_id, "lot": lot_id}).all()
+    return (rows[0].status if rows else "available"), sum((r.qty for r in rows), Decimal(0))
+
+
+def _adjust(session: Session, actor: Actor, key: str, location_id: int, item_id: int, lot_id, status: str,
+            delta: Decimal, reason: str) -> None:
+    if delta == 0:
+        return
+    leg = (Leg(item_id, lot_id, delta, to_location_id=location_id, to_status=status) if delta > 0 else
+           Leg(item_id, lot_id, -delta, from_location_id=location_id, from_status=status))
+    apply_legs(session, actor, "count", [leg], key=key, reason=reason, reference="cycle count")
+    outbox.emit(session, "stock.adjusted", f"location:{location_id}",
+                {"location_id": location_id, "item_id": item_id, "lot_id": lot_id, "delta": delta, "reason": reason})
+
+
+def _count_line(session: Session, actor: Actor, key: str, task_id: int, location_id: int, item_id: int,
+                lot_id, abc, counted: Decimal) -> str:
+    status, expected = _on_hand(session, location_id, item_id, lot_id)
+    allowed = expected * TOLERANCE_PCT.get(abc, Decimal(2)) / 100
+    within = abs(counted - expected) <= allowed
+    line_status = "posted" if within else "pending"
+    if within:
+        _adjust(session, actor, key, location_id, item_id, lot_id, status, counted - expected, "count variance")
+    session.execute(text(
+        "INSERT INTO count_line (task_id, item_id, lot_id, counted_qty, expected_qty, within_tolerance, status,"
+        " counted_by, counted_at) VALUES (:t, :i, :l, :c, :e, :w, :s, :op, :at)"),
+        {"t": task_id, "i": item_id, "l": lot_id, "c": counted, "e": expected, "w": within, "s": line_status,
+         "op": actor.operator_id, "at": datetime.now(UTC)})
+    return line_status
+
+
+def record_count(db: Database, actor: Actor, *, key: str, location: str, qty: Decimal, lot: str | None = None,
+                 sku: str | None = None) -> dict:
+    """Count one lot (or untracked SKU) at a location being counted; the answer never shows the expected qty."""
+    if qty is None or qty < 0:
+        raise InvalidInput("A counted quantity cannot be negative")
+
+    def body(session: Session) -> dict:
+        loc = _location(session, location)
+        task = _open_task(session, loc.id)
+        if task is None:
+            raise InvalidInput("No open count for {location}", location=loc.code)
+        if lot:
+            found = find_lot(session, lot, sku)
+            item_id, lot_id, sku_, abc = found.item_id, found.id, found.sku, found.abc
+        else:
+            row = session.execute(text("SELECT id, sku, abc FROM item WHERE sku = :s"), {"s": sku}).first()
+            if row is None:
+                raise NotFound(what=sku or "-")
+            item_id, lot_id, sku_, abc = row.id, None, row.sku, row.abc
+        status = _count_line(session, actor, key, task.id, loc.id, item_id, lot_id, abc, qty)
+        return {"location": loc.code, "sku": sku_, "lot": lot, "counted": qty, "status": status}
+
+    return run_operation(db, actor, key=key, kind="count", permission="count.post", body=body,
+                         audit_entity="location", audit_key=location).data
+
+
+def close_location(db: Database, actor: Actor, *, key: str, location: str) -> dict:
+    """F5: what was on record but not counted is counted as zero; the location's picks are free again."""
+
+    def body(session: Session) -> dict:
+        loc = _location(session, location)
+        task = _open_task(session, loc.id)
+        if task is None:
+            raise InvalidInput("No open count for {location}", location=loc.code)
+        missing = session.execute(text(
+            "SELECT DISTINCT b.item_id, b.lot_id, i.abc FROM stock_balance b JOIN item i ON i.id = b.item_id"
+            " WHERE b.location_id = :l AND b.qty > 0 AND NOT EXISTS (SELECT 1 FROM count_line c WHERE c.task_id = :t"
+            " AND c.item_id = b.item_id AND coalesce(c.lot_id, 0) = coalesce(b.lot_id, 0))"),
+            {"l": loc.id, "t": task.id}).all()
+        for n, m in enumerate(missing):
+            _count_line(session, actor, f"{key}:{n}", task.id, loc.id, m.item_id, m.lot_id, m.abc, Decimal(0))
+        session.execute(text("UPDATE count_task SET status = 'closed', closed_at = now() WHERE id = :t"),
+                        {"t": task.id})
+        pending = session.execute(text("SELECT count(*) FROM count_line WHERE task_id = :t AND status = 'pending'"),
+                                  {"t": task.id}).scalar()
+        return {"location": loc.code, "uncounted_as_zero": len(missing), "pending_approval": pending}
+
+    return run_operation(db, actor, key=key, kind="count.close", permission="count.post", body=body,
+                         audit_entity="location", audit_key=location).data
+
+
+def pending_lines(db: Database, actor: Actor) -> list[dict]:
+    """Variances waiting for a supervisor, with the expected quantity (supervisors only)."""
+    require(actor, "count.approve")
+    with db.uow() as uow:
+        return [dict(r._mapping) for r in uow.execute(text(
+            "SELECT c.id, l.code AS location, i.sku, lt.lot_no AS lot, c.expected_qty, c.counted_qty, o.badge"
+            " FROM count_line c JOIN count_task t ON t.id = c.task_id JOIN location l ON l.id = t.location_id"
+            " JOIN item i ON i.id = c.item_id LEFT JOIN lot lt ON lt.id = c.lot_id JOIN operator o"
+            " ON o.id = c.counted_by WHERE c.status = 'pending' ORDER BY c.counted_at"))]
+
+
+def decide(db: Database, actor: Actor, *, key: str, line_id: int, approve: bool, reason: str) -> dict:
+    """Approve a large variance (adjust to the count) or ask for a recount; a reason is required."""
+    if not (reason or "").strip():
+        raise InvalidInput("A decision on a count needs a reason")
+
+    def body(session: Session) -> dict:
+        line = session.execute(text(
+            "SELECT c.*, t.location_id FROM count_line c JOIN count_task t ON t.id = c.task_id"
+            " WHERE c.id = :id AND c.status = 'pending' FOR UPDATE OF c"), {"id": line_id}).first()
+        if line is None:
+            raise NotFound(what=f"count line {line_id}")
+        if approve:
+            status, now_expected = _on_hand(session, line.location_id, line.item_id, line.lot_id)
+            _adjust(session, actor, key, line.location_id, line.item_id, line.lot_id, status,
+                    line.counted_qty - now_expected, reason)
+        else:
+            session.execute(text("INSERT INTO count_task (location_id, source, created_by) VALUES (:l, 'recount', :op)"
+                                 " ON CONFLICT DO NOTHING"), {"l": line.location_id, "op": actor.operator_id})
+        session.execute(text("UPDATE count_line SET status = :s, approved_by = :op, reason = :r WHERE id = :id"),
+                        {"s": "approved" if approve else "recount", "op": actor.operator_id, "r": reason,
+                         "id": line_id})
+        return {"line": line_id, "status": "approved" if approve else "recount"}
+
+    return run_operation(db, actor, key=key, kind="count.decide", permission="count.approve", body=body,
+                         audit_entity="count_line", audit_key=str(line_id), reason=reason).data
