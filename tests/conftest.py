@@ -113,3 +113,20 @@ def inspector(db) -> Actor:
 @pytest.fixture
 def admin(db) -> Actor:
     return helpers.make_operator(db, "A900", ["admin"])
+
+
+@pytest.fixture
+def cli_env_for_kpi(db_url, monkeypatch):
+    """A CliRunner pointed at this test's database (for CLI tests outside tests/cli)."""
+    from typer.testing import CliRunner
+
+    import cli.common
+    import core.config
+
+    monkeypatch.setenv("LINESIDE_DATABASE_URL", db_url)
+    monkeypatch.setenv("LINESIDE_LANG", "en")
+    core.config.settings.cache_clear()
+    cli.common.database.cache_clear()
+    yield CliRunner(), db_url
+    core.config.settings.cache_clear()
+    cli.common.database.cache_clear()

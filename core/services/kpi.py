@@ -1,0 +1,110 @@
+"""KPIs for a period, per the contract's formulas, plus per-day trends for the charts (same queries)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.db import Database
+from core.permissions import Actor, require
+from core.services.kitting import kitting
+
+# Value consumed (issued to production, shipped) and the daily average on-hand value, from the ledger alone:
+# on-hand value at the end of day d = value now - net value that moved in after d.
+_TURNOVER = text("""
+WITH flows AS (
+  SELECT CAST(m.created_at AS date) AS day,
+         sum(CASE WHEN m.to_location_id IS NOT NULL AND m.from_location_id IS NULL THEN m.qty * i.unit_cost
+                  WHEN m.from_location_id IS NOT NULL AND m.to_location_id IS NULL THEN -m.qty * i.unit_cost
+                  ELSE 0 END) AS net,
+         sum(CASE WHEN m.kind IN ('issue', 'ship') AND m.to_location_id IS NULL
+                   AND m.created_at >= :since AND m.created_at < :until_excl THEN m.qty * i.unit_cost ELSE 0 END)
+           AS consumed
+  FROM movement m JOIN item i ON i.id = m.item_id
+  WHERE m.created_at >= :since
+  GROUP BY 1
+), now_value AS (
+  SELECT coalesce(sum(b.qty * i.unit_cost), 0) AS v FROM stock_balance b JOIN item i ON i.id = b.item_id
+), days AS (
+  SELECT CAST(d AS date) AS day FROM generate_series(CAST(:since AS date), CAST(:until AS date), interval '1 day') d
+)
+SELECT (SELECT coalesce(sum(consumed), 0) FROM flows) AS consumed,
+       avg((SELECT v FROM now_value) - coalesce((SELECT sum(net) FROM flows f WHERE f.day > days.day), 0)) AS avg_value
+FROM days
+""")
+
+_ON_TIME = text("""
+SELECT count(*) FILTER (WHERE CAST(completed_at AS date) <= due_date) AS on_time, count(*) AS completed
+FROM work_order WHERE completed_at >= :since AND completed_at < :until_excl
+""")
+_ACCURACY = text("SELECT count(*) FILTER (WHERE within_tolerance) AS ok, count(*) AS n FROM count_line"
+                 " WHERE counted_at >= :since AND counted_at < :until_excl")
+_DOCK_TO_STOCK = text("""
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM putaway_at - received_at) / 3600) AS p50
+FROM receipt WHERE received_at >= :since AND received_at < :until_excl AND putaway_at IS NOT NULL
+""")
+_PICK_RATE = text("""
+SELECT count(*) AS lines, count(DISTINCT (picked_by, date_trunc('hour', picked_at))) AS hours FROM pick_task
+WHERE picked_at >= :since AND picked_at < :until_excl AND picked_qty > 0
+""")
+# A stoppage: material found missing after the work order was released (a short pick), the line waited.
+_STOPPAGES = text("""
+SELECT count(DISTINCT r.work_order_id) FROM replenishment_request r JOIN work_order w ON w.id = r.work_order_id
+WHERE r.created_at >= :since AND r.created_at < :until_excl AND w.released_at IS NOT NULL
+  AND r.created_at > w.released_at
+""")
+_DUE = text("SELECT wo_number, status FROM work_order WHERE due_date >= :since AND due_date <= :until"
+            " AND status <> 'cancelled'")
+
+
+def _ratio(num, den) -> float | None:
+    return round(float(num) / float(den), 4) if den else None
+
+
+def _kitting_rate(db: Database, actor: Actor, session: Session, p: dict) -> float | None:
+    due = session.execute(_DUE, p).all()
+    if not due:
+        return None
+    kit = {k.wo_number: k.status for k in kitting(db, actor)}
+    good = sum(1 for w in due if w.status in ("completed", "closed") or kit.get(w.wo_number) in ("kitted", "kittable"))
+    return _ratio(good, len(due))
+
+
+def kpis(db: Database, actor: Actor, since: date | None = None, until: date | None = None) -> dict:
+    """The contract's KPI document for [since, until] (default: the last 30 days)."""
+    require(actor, "kpi.view")
+    until = until or date.today()
+    since = since or until - timedelta(days=29)
+    p = {"since": since, "until": until, "until_excl": until + timedelta(days=1)}
+    with db.uow() as uow:
+        s = uow.session
+        turnover = s.execute(_TURNOVER, p).first()
+        otd = s.execute(_ON_TIME, p).first()
+        acc = s.execute(_ACCURACY, p).first()
+        d2s = s.execute(_DOCK_TO_STOCK, p).scalar()
+        picks = s.execute(_PICK_RATE, p).first()
+        stoppages = s.execute(_STOPPAGES, p).scalar()
+        kit_rate = _kitting_rate(db, actor, s, p)
+    avg_value = Decimal(turnover.avg_value or 0)
+    return {
+        "since": since, "until": until,
+        "inventory_turnover": round(float(turnover.consumed / avg_value), 4) if avg_value > 0 else None,
+        "kitting_rate": kit_rate,
+        "on_time_delivery": _ratio(otd.on_time, otd.completed),
+        "inventory_accuracy": _ratio(acc.ok, acc.n),
+        "dock_to_stock_hours_p50": round(float(d2s), 2) if d2s is not None else None,
+        "pick_lines_per_hour": _ratio(picks.lines, picks.hours),
+        "stockout_stoppages": stoppages,
+    }
+
+
+def daily(db: Database, actor: Actor, since: date, until: date) -> list[dict]:
+    """The same KPIs day by day (for the trend charts)."""
+    days, d = [], since
+    while d <= until:
+        days.append(kpis(db, actor, d, d))
+        d += timedelta(days=1)
+    return days
