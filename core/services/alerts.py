@@ -39,26 +39,41 @@ def _fmt(v):
     return v
 
 
+def _current(rules) -> tuple[str, dict]:
+    """One SELECT of every enabled rule's current subjects (rule and severity as columns)."""
+    parts, params = [], {}
+    for n, r in enumerate(rules):
+        body = RULES[r.rule].replace(":threshold", f":t{n}")
+        parts.append(f"SELECT CAST(:r{n} AS text) AS rule, CAST(:s{n} AS text) AS severity, c.* FROM ({body})"
+                     f" AS c(subject, item_id, lot_id, location_id, work_order_id, params)")
+        params.update({f"r{n}": r.rule, f"s{n}": r.severity, f"t{n}": r.threshold})
+    return " UNION ALL ".join(parts), params
+
+
 def evaluate(session: Session, items: list[int] | None = None) -> int:
-    """Raise new alerts, resolve cleared ones; `items` limits it to what a transaction touched. Returns changes."""
-    rules = session.execute(text("SELECT rule, severity, threshold FROM alert_rule WHERE enabled")).all()
-    changed = 0
-    for r in rules:
-        params = {"rule": r.rule, "sev": r.severity, "threshold": r.threshold, "items": items}
-        raised = session.execute(text(f"""
-            WITH cur(subject, item_id, lot_id, location_id, work_order_id, params) AS ({RULES[r.rule]})
-            INSERT INTO alert (rule, severity, subject, item_id, lot_id, location_id, work_order_id, params, raised_at)
-            SELECT :rule, :sev, subject, item_id, lot_id, location_id, work_order_id, params, now() FROM cur
-            ON CONFLICT (rule, subject) WHERE resolved_at IS NULL DO NOTHING
-            RETURNING 1"""), params).all()
-        resolved = session.execute(text(f"""
-            WITH cur(subject, item_id, lot_id, location_id, work_order_id, params) AS ({RULES[r.rule]})
-            UPDATE alert a SET resolved_at = now() WHERE a.rule = :rule AND a.resolved_at IS NULL
-              AND (CAST(:items AS bigint[]) IS NULL OR a.item_id = ANY(CAST(:items AS bigint[])))
-              AND NOT EXISTS (SELECT 1 FROM cur WHERE cur.subject = a.subject)
-            RETURNING 1"""), params).all()
-        changed += len(raised) + len(resolved)
-    return changed
+    """Raise new alerts, resolve cleared ones; `items` limits it to what a transaction touched. Returns changes.
+
+    Two statements whatever the number of rules, so a stock transaction can afford to run it.
+    """
+    rules = session.execute(text("SELECT rule, severity, threshold FROM alert_rule WHERE enabled ORDER BY rule")).all()
+    if not rules:
+        return 0
+    cur, params = _current(rules)
+    params["items"] = items
+    params["rules"] = [r.rule for r in rules]
+    raised = session.execute(text(f"""
+        WITH cur AS ({cur})
+        INSERT INTO alert (rule, severity, subject, item_id, lot_id, location_id, work_order_id, params, raised_at)
+        SELECT rule, severity, subject, item_id, lot_id, location_id, work_order_id, params, now() FROM cur
+        ON CONFLICT (rule, subject) WHERE resolved_at IS NULL DO NOTHING
+        RETURNING 1"""), params).all()
+    resolved = session.execute(text(f"""
+        WITH cur AS ({cur})
+        UPDATE alert a SET resolved_at = now() WHERE a.resolved_at IS NULL AND a.rule = ANY(:rules)
+          AND (CAST(:items AS bigint[]) IS NULL OR a.item_id = ANY(CAST(:items AS bigint[])))
+          AND NOT EXISTS (SELECT 1 FROM cur WHERE cur.rule = a.rule AND cur.subject = a.subject)
+        RETURNING 1"""), params).all()
+    return len(raised) + len(resolved)
 
 
 def evaluate_all(db: Database) -> int:

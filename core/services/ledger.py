@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core.db import Database, retrying
 from core.errors import InsufficientStock, InvalidInput
 from core.permissions import Actor, require
-from core.services import audit
+from core.services import alerts, audit
 
 ZERO = Decimal(0)
 MOVEMENT_KINDS = (
@@ -151,6 +151,7 @@ def apply_legs(
             raise InsufficientStock(**_describe(session, bkey))
         if row.qty == 0 and row.reserved == 0:
             session.execute(_DROP_EMPTY, {"id": row.id})
+    session.info.setdefault("touched_items", set()).update(leg.item_id for leg in legs)
     session.execute(
         _INSERT_MOVEMENT,
         [
@@ -207,6 +208,9 @@ def run_operation(
                 return OperationResult(key=key, data=stored, replayed=True)
             data = body(uow.session) or {}
             data = audit.jsonable(data)
+            touched = uow.session.info.pop("touched_items", None)
+            if touched:  # the transaction that changes stock re-evaluates the alert rules for what it touched
+                alerts.evaluate(uow.session, sorted(touched))
             uow.session.execute(
                 text("UPDATE operation SET result = CAST(:r AS jsonb) WHERE key = :k"),
                 {"r": json.dumps(data), "k": key},

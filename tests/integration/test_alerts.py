@@ -68,3 +68,14 @@ def test_acknowledge_needs_a_supervisor_and_a_comment(db, system, supervisor, cl
     view = alerts.list_alerts(db, supervisor)[0]
     assert view.acknowledged_by == "S900" and view.resolved_at is None
     assert alerts.open_count(db) == 0
+
+
+def test_the_stock_transaction_itself_raises_and_resolves(db, system):
+    ids = helpers.small_site(db)
+    helpers.exec_sql(db, "UPDATE item SET safety_stock = 100 WHERE sku = 'IC-1'")
+    leg = Leg(ids["IC"], ids["LOT1"], Decimal(10), to_location_id=ids["A-01"], to_status="available")
+    post_moves(db, system, "receipt", [leg], key="r1")
+    assert _open(db) == [("below_safety_stock", "IC-1", None)]  # no evaluate_all: the receipt raised it
+    post_moves(db, system, "receipt", [Leg(ids["IC"], ids["LOT1"], Decimal(200), to_location_id=ids["A-01"],
+                                           to_status="available")], key="r2")
+    assert _open(db) == []
