@@ -18,11 +18,19 @@ from core.services.ledger import run_operation
 
 OPEN = ("planned", "released", "in_progress")
 
-# Requirement per direct component: qty x qty_per x (1 + scrap), less what is reserved or issued already.
+# Requirement per direct component: qty x qty_per x (1 + scrap).
 REQUIREMENTS = """
   SELECT c.component_item_id AS item_id,
          wo.qty * c.qty_per * (1 + c.scrap_pct / 100) AS required
   FROM work_order wo JOIN bom_line c ON c.parent_item_id = wo.item_id WHERE wo.id = :wo
+"""
+
+# What is still missing per component: required less what is reserved or issued already.
+REMAINING = f"""
+  SELECT r.item_id, r.required
+         - coalesce((SELECT sum(qty) FROM reservation WHERE work_order_id = :wo AND item_id = r.item_id), 0)
+         - coalesce((SELECT sum(qty) FROM wo_issue WHERE work_order_id = :wo AND item_id = r.item_id), 0) AS qty
+  FROM ({REQUIREMENTS}) r
 """
 
 _LOCK = text(
@@ -34,13 +42,7 @@ _LOCK = text(
 # FEFO: earliest expiry first, then earliest receipt; never expired; only available stock in storage.
 _RESERVE = text(
     f"""
-    WITH req AS (
-      SELECT r.item_id, r.required
-             - coalesce((SELECT sum(qty) FROM reservation WHERE work_order_id = :wo AND item_id = r.item_id), 0)
-             - coalesce((SELECT sum(qty) FROM wo_issue WHERE work_order_id = :wo AND item_id = r.item_id), 0)
-             AS need
-      FROM ({REQUIREMENTS}) r
-    ),
+    WITH req AS (SELECT item_id, qty AS need FROM ({REMAINING}) rem),
     cand AS (
       SELECT b.id, b.item_id, b.lot_id, b.location_id, b.qty - b.reserved AS free,
              sum(b.qty - b.reserved) OVER (PARTITION BY b.item_id
@@ -82,13 +84,7 @@ _TASKS = text(
 
 _SHORTAGES = text(
     f"""
-    WITH short AS (
-      SELECT r.item_id, r.required
-             - coalesce((SELECT sum(qty) FROM reservation WHERE work_order_id = :wo AND item_id = r.item_id), 0)
-             - coalesce((SELECT sum(qty) FROM wo_issue WHERE work_order_id = :wo AND item_id = r.item_id), 0)
-             AS qty
-      FROM ({REQUIREMENTS}) r
-    ),
+    WITH short AS (SELECT item_id, qty FROM ({REMAINING}) rem),
     req AS (
       INSERT INTO replenishment_request (item_id, work_order_id, qty, need_date)
       SELECT s.item_id, :wo, s.qty, wo.due_date FROM short s, work_order wo WHERE wo.id = :wo AND s.qty > 0
