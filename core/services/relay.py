@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pika
 import pika.exceptions
+import psycopg
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -111,14 +112,20 @@ def run(db: Database, amqp_url: str, *, once: bool = False, stop: Callable[[], b
 
 
 def _wait_for_events(db: Database, timeout: float) -> None:
-    """Sleep until an outbox insert is committed (LISTEN lineside_outbox) or the timeout passes."""
-    with db.engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        raw.autocommit = True
-        raw.execute("LISTEN lineside_outbox")
-        try:
-            for _ in raw.notifies(timeout=timeout, stop_after=1):
-                break
-        finally:
-            raw.execute("UNLISTEN lineside_outbox")
-            raw.autocommit = False
+    """Sleep until an outbox insert is committed (LISTEN lineside_outbox) or the timeout passes.
+
+    A lost connection (the server restarting) just ends the wait; the next round reconnects.
+    """
+    try:
+        with db.engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            raw.autocommit = True
+            try:
+                raw.execute("LISTEN lineside_outbox")
+                for _ in raw.notifies(timeout=timeout, stop_after=1):
+                    break
+                raw.execute("UNLISTEN lineside_outbox")
+            finally:
+                raw.autocommit = False
+    except (psycopg.Error, OperationalError, DBAPIError):
+        time.sleep(timeout)
