@@ -1,1 +1,1 @@
-"""Lineside console."""
+"""One screen per file; `base.FlowScreen` holds what every step screen shares."""

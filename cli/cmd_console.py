@@ -1,0 +1,45 @@
+"""`lineside console`: the full-screen operator console."""
+
+from __future__ import annotations
+
+import typer
+from sqlalchemy import text
+
+from cli.common import actor, database, refusals
+from core.config import settings
+from core.db import Database
+from core.i18n import LANGUAGES
+
+
+def _load_demo_if_empty(db: Database) -> None:
+    """Load the demo factory when the database has no items yet (the Quick start's first run)."""
+    with db.uow() as uow:
+        if uow.execute(text("SELECT EXISTS (SELECT 1 FROM item)")).scalar():
+            return
+    from core.services.demo import load_demo  # imported here so the console works without the demo module
+
+    load_demo(db, actor(db), seed=1, scale="small")
+
+
+def console(
+    lang: str | None = typer.Option(None, "--lang", help="zh_CN or en (default: LINESIDE_LANG, else the locale)"),
+    terminal: str | None = typer.Option(None, "--terminal", help="Terminal id written on every movement"),
+    demo: bool = typer.Option(False, "--demo", help="Load the demo factory first if the database is empty"),
+) -> None:
+    """The full-screen operator console."""
+    if lang is not None and lang not in LANGUAGES:
+        raise typer.BadParameter(f"{lang!r}: use one of {', '.join(LANGUAGES)}", param_hint="--lang")
+    from console.app import LinesideApp
+    from console.services import ConsoleServices
+
+    terminal_id = terminal or settings().terminal
+    with refusals():
+        db = database()
+        if demo:
+            _load_demo_if_empty(db)
+    LinesideApp(ConsoleServices.from_database(db, terminal_id), lang=lang or settings().lang,
+                terminal=terminal_id).run()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("console")(console)

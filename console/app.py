@@ -1,0 +1,131 @@
+"""The Lineside console: login mode and the signed-in floor mode, app-wide keys, idle lock, database ping."""
+
+from __future__ import annotations
+
+from time import monotonic
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import var
+
+from console import alert_feed
+from console.messages import DatabaseState
+from console.screens.home import HomeScreen
+from console.screens.login import LoginScreen
+from console.services import ConsoleServices, SignedIn
+from core.config import settings
+from core.i18n import LANGUAGES, _, set_language
+from core.permissions import Actor
+
+
+class LinesideApp(App):
+    """Operator console over injected services (tests pass services on a test database)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Lineside"
+    MODES = {"login": LoginScreen}
+    DEFAULT_MODE = "login"
+    BINDINGS = [
+        Binding("f9", "switch_language", "Language", priority=True),
+        Binding("f10", "logout", "Log out", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
+    ]
+
+    lang: var[str] = var("en")
+    actor: var[Actor | None] = var(None)
+    warehouse: var[str | None] = var(None)
+    db_state: var[str] = var("unknown")  # unknown | connected | reconnecting
+    open_alerts: var[int | None] = var(None)  # open, unacknowledged alerts (None: not shown to this operator)
+    alerts_serial: var[int] = var(0)  # bumped on every alert notification; the Alerts screen watches it
+
+    def __init__(self, services: ConsoleServices, lang: str | None = None, terminal: str | None = None,
+                 idle_minutes: float | None = None, ping_seconds: float = 2.0) -> None:
+        super().__init__()
+        self.services = services
+        self.terminal = terminal or services.terminal
+        self.idle_seconds = 60 * (idle_minutes if idle_minutes is not None else settings().idle_minutes)
+        self.ping_seconds = ping_seconds
+        self.last_key = monotonic()
+        self._pinging = False
+        self.set_reactive(LinesideApp.lang, lang if lang in LANGUAGES else settings().lang)
+        set_language(self.lang)
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.ping()
+        self.set_interval(self.ping_seconds, self.ping)
+        self.set_interval(min(1.0, max(0.05, self.idle_seconds / 4)), self._check_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_key = monotonic()
+        await super().on_event(event)
+
+    def watch_lang(self, lang: str) -> None:
+        set_language(lang)
+
+    def action_switch_language(self) -> None:
+        """F9: English <-> 中文; every screen and the status bar redraw themselves."""
+        self.lang = "en" if self.lang == "zh_CN" else "zh_CN"
+
+    # Signing in and out -------------------------------------------------------------------------------------
+
+    def sign_in(self, signed: SignedIn) -> None:
+        """Open the floor mode (home menu) for the operator who just signed in."""
+        self.actor, self.warehouse = signed.actor, signed.warehouse
+        self.last_key = monotonic()
+        self.add_mode("floor", HomeScreen)
+        self.switch_mode("floor")
+        alert_feed.start(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "logout":
+            return self.actor is not None
+        return True
+
+    def action_logout(self, notice: str | None = None) -> None:
+        """F10: back to login; the signed-in screens are dropped."""
+        if self.actor is None:
+            return
+        alert_feed.stop(self)
+        self.actor, self.warehouse = None, None
+        self.switch_mode("login")
+        self.remove_mode("floor")
+        login = self.screen
+        if isinstance(login, LoginScreen):
+            login.reset(notice)
+
+    def _check_idle(self) -> None:
+        if self.actor is not None and monotonic() - self.last_key >= self.idle_seconds:
+            minutes = self.idle_seconds / 60
+            self.action_logout(_("Signed out after {minutes} min without a key").format(minutes=f"{minutes:g}"))
+
+    def on_alerts_changed(self, message: alert_feed.AlertsChanged) -> None:
+        if self.actor is not None and self.actor.may("alerts.view"):
+            self.open_alerts = message.count
+            self.alerts_serial += 1
+
+    # Database state -----------------------------------------------------------------------------------------
+
+    def ping(self) -> None:
+        """Ask the database in a worker; a ping still waiting is not doubled up."""
+        if not self._pinging:
+            self._pinging = True
+            self._ping_worker()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ping")
+    def _ping_worker(self) -> None:
+        self.post_message(DatabaseState(self.services.ping()))
+
+    def on_database_state(self, message: DatabaseState) -> None:
+        self._pinging = False
+        self.db_state = "connected" if message.online else "reconnecting"
+
+    def database_lost(self) -> None:
+        """A service call found the database gone: say so now, the ping will notice its return."""
+        self.db_state = "reconnecting"
+
+    def database_answered(self) -> None:
+        """A service call succeeded, so the database is there."""
+        self.db_state = "connected"

@@ -1,0 +1,68 @@
+"""The home menu: one line per flow. A later flow adds its line here and nothing else changes.
+
+`scans` are the kinds of scan (core.scan) that, typed on the home screen, open this flow with the scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.screen import Screen
+
+from core.permissions import Actor
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A home-menu choice: typed `key`, translated `label`, the permission it needs, the screen it opens."""
+
+    key: str
+    label: str  # English msgid, translated when shown
+    permission: str
+    screen: Callable[..., Screen]  # called with scan=ScanResult | None
+    scans: frozenset[str] = frozenset()
+
+
+def _stock_lookup(**kwargs) -> Screen:
+    from console.screens.stock_lookup import StockLookupScreen
+
+    return StockLookupScreen(**kwargs)
+
+
+def _alerts(**kwargs) -> Screen:
+    from console.screens.alerts import AlertsScreen
+
+    return AlertsScreen(**kwargs)
+
+
+def _kpi(**kwargs) -> Screen:
+    from console.screens.kpi import KpiScreen
+
+    return KpiScreen(**kwargs)
+
+
+# The contract's keys: 1 Receiving … 9 Stock lookup, a k q w for supervisors and quality. Only built flows appear.
+ENTRIES: list[MenuEntry] = [
+    MenuEntry("9", "Stock lookup", "stock.view", _stock_lookup, frozenset({"location", "item", "lot", "gs1"})),
+    MenuEntry("a", "Alerts", "alerts.view", _alerts),
+    MenuEntry("k", "KPIs", "kpi.view", _kpi),
+]
+
+
+def entries_for(actor: Actor | None) -> list[MenuEntry]:
+    """The entries this operator may use, in key order."""
+    if actor is None:
+        return []
+    return [e for e in ENTRIES if actor.may(e.permission)]
+
+
+def entry_for_key(actor: Actor | None, key: str) -> MenuEntry | None:
+    """The entry a typed key chooses, if the operator may use it."""
+    key = key.strip().lower()
+    return next((e for e in entries_for(actor) if e.key == key), None)
+
+
+def entry_for_scan(actor: Actor | None, kind: str) -> MenuEntry | None:
+    """The first flow the operator may use that takes a scan of this kind from the home screen."""
+    return next((e for e in entries_for(actor) if kind in e.scans), None)

@@ -1,0 +1,41 @@
+"""One line under the scan field: a refusal in red (with the terminal bell) or a neutral notice."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+
+class MessageLine(Static):
+    """Shows one line; `error()` also rings the bell. The flow stays on the same step."""
+
+    DEFAULT_CSS = """
+    MessageLine { height: 1; padding: 0 1; }
+    MessageLine.-error { color: white; background: $error; text-style: bold; }
+    MessageLine.-info { color: $text-accent; }
+    """
+
+    def error(self, text: str) -> None:
+        """A refused scan or action: red line and bell."""
+        self.set_classes("-error")
+        self.update(text.splitlines()[0] if text else "")
+        self.app.bell()
+
+    def info(self, text: str) -> None:
+        """A notice that needs no attention."""
+        self.set_classes("-info")
+        self.update(text)
+
+    def clear(self) -> None:
+        """Empty the line."""
+        self.set_classes("")
+        self.update("")
+
+    @property
+    def text(self) -> str:
+        """What the line shows now."""
+        return str(self.content)
+
+    @property
+    def is_error(self) -> bool:
+        """True while a refusal is shown."""
+        return self.has_class("-error")

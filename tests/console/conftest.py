@@ -1,0 +1,54 @@
+"""Console fixtures: the app on a real test database, with a fixed terminal id and a small fixed site."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+
+import pytest
+
+from console.app import LinesideApp
+from console.services import ConsoleServices
+from tests import helpers
+
+TERMINAL = "T-TEST"
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def services(db) -> ConsoleServices:
+    return ConsoleServices.from_database(db, TERMINAL)
+
+
+@pytest.fixture
+def site(db, system):
+    """small_site with stock: IC-1 lots L1 (A-01, some reserved) and L2 (A-02), SCR-1 untracked in A-01."""
+    ids = helpers.small_site(db)
+    helpers.put_stock(db, system, "IC-1", "L1", "A-01", 120, expiry="2030-01-01")
+    helpers.put_stock(db, system, "IC-1", "L2", "A-02", 40, expiry="2030-06-01")
+    helpers.put_stock(db, system, "SCR-1", None, "A-01", 500)
+    helpers.exec_sql(db, "UPDATE stock_balance SET reserved = 20 WHERE lot_id = :l", l=ids["LOT1"])
+    helpers.exec_sql(db, "UPDATE item SET gtin = '09501101530003' WHERE sku = 'IC-1'")
+    return ids
+
+
+@pytest.fixture
+def make_app(services):
+    """Build the app; keyword arguments go to LinesideApp."""
+
+    def build(**kwargs) -> LinesideApp:
+        kwargs.setdefault("lang", "en")
+        return LinesideApp(services, **kwargs)
+
+    return build
+
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run `async def` Pilot tests on a fresh event loop (no async plugin is needed for this one folder)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    kwargs = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    asyncio.run(pyfuncitem.obj(**kwargs))
+    return True

@@ -1,0 +1,49 @@
+"""Pilot steps shared by the console tests: wait for workers, type scans, read what the screen shows."""
+
+from __future__ import annotations
+
+
+async def wait_until(pilot, predicate, timeout: float = 5.0) -> None:
+    """Let workers answer and handlers run until `predicate()` holds (fails the test after `timeout`)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {getattr(predicate, '__name__', predicate)}")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+async def scan(pilot, value: str) -> None:
+    """Type a whole scan and Enter, as a keyboard-wedge scanner does."""
+    await pilot.press(*value, "enter")
+
+
+async def sign_in(pilot, badge: str = "C001", pin: str = "1234") -> None:
+    """Badge, Enter, PIN, Enter; returns once the home menu shows."""
+    from console.screens.home import HomeScreen
+
+    await wait_until(pilot, lambda: pilot.app.db_state == "connected")
+    await scan(pilot, badge)
+    await scan(pilot, pin)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+
+
+def text_of(app, selector: str) -> str:
+    """The plain text a Static-like widget shows."""
+    widget = app.screen.query_one(selector)
+    return str(widget.render())
+
+
+def table_rows(app) -> list[list[str]]:
+    """The stock table's cells as plain strings."""
+    from textual.widgets import DataTable
+
+    table = app.screen.query_one(DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def screen_lines(app) -> list[str]:
+    """What the terminal shows now, one plain string per row."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -1,0 +1,78 @@
+"""Login typed like a wedge scanner: badge Enter, PIN Enter."""
+
+from __future__ import annotations
+
+from console.screens.home import HomeScreen
+from console.screens.login import LoginScreen
+from console.widgets import MessageLine
+from tests import helpers
+from tests.console.conftest import SIZE
+from tests.console.steps import scan, screen_lines, sign_in, text_of, wait_until
+
+
+async def test_login_opens_home_and_shows_operator(db, make_app):
+    helpers.make_operator(db, "C001", ["clerk"])
+    helpers.small_site(db)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        assert app.actor.badge == "C001" and app.actor.terminal == "T-TEST"
+        status = text_of(app, "StatusBar")
+        assert "C001" in status and "T-TEST" in status and "Warehouse RM" in status and "DB connected" in status
+    assert helpers.scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'operator.login'") == 1
+
+
+async def test_pin_is_masked(db, make_app):
+    helpers.make_operator(db, "C001", ["clerk"])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(pilot, "C001")
+        await pilot.press(*"12")
+        assert app.screen.scan_field.password is True
+        shown = "\n".join(screen_lines(app))
+        assert "••" in shown and "12" not in shown
+
+
+async def test_wrong_pin_shows_translated_error_and_stays_on_pin_step(db, make_app):
+    helpers.make_operator(db, "C001", ["clerk"])
+    app = make_app(lang="zh_CN")
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(pilot, "C001")
+        await scan(pilot, "9999")
+        await wait_until(pilot, lambda: app.screen.query_one(MessageLine).is_error)
+        assert text_of(app, "MessageLine") == "工牌或密码错误"
+        assert isinstance(app.screen, LoginScreen) and app.screen.step == "pin" and app.actor is None
+        await scan(pilot, "1234")  # the same step takes the right PIN
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+
+async def test_five_wrong_pins_lock_the_badge(db, make_app):
+    helpers.make_operator(db, "C001", ["clerk"])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(pilot, "C001")
+        for attempt in range(5):
+            await scan(pilot, "0000")
+            await wait_until(pilot, lambda: app.screen.query_one(MessageLine).is_error)
+            if attempt < 4:
+                assert text_of(app, "MessageLine") == "Badge or PIN not recognised"
+                app.screen.message.clear()
+        assert "Badge C001 is locked until" in text_of(app, "MessageLine")
+        assert app.screen.step == "badge"
+        app.screen.message.clear()
+        await scan(pilot, "C001")
+        await scan(pilot, "1234")  # even the right PIN is refused while locked
+        await wait_until(pilot, lambda: app.screen.query_one(MessageLine).is_error)
+        assert "locked" in text_of(app, "MessageLine") and app.actor is None
+    assert helpers.scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'operator.locked'") == 1
+
+
+async def test_escape_on_pin_step_returns_to_badge(db, make_app):
+    helpers.make_operator(db, "C001", ["clerk"])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(pilot, "C001")
+        assert "PIN for badge C001" in text_of(app, "#prompt")
+        await pilot.press("escape")
+        assert app.screen.step == "badge" and text_of(app, "#prompt") == "Scan your badge"
+        assert app.screen.scan_field.password is False
