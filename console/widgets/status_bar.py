@@ -48,7 +48,7 @@ class StatusBar(Static):
         alerts = getattr(app, "open_alerts", None)
         if alerts is not None:  # only for those who may see alerts (the app's live feed sets it)
             line.append_text(sep)
-            line.append(f"▲ {_('Alerts')} {alerts}", style="bold yellow" if alerts else "dim")
+            line.append(f"▲ {alerts}", style="bold yellow" if alerts else "dim")  # short: 80 columns are tight
         line.append_text(sep)
         line.append(LANGUAGE_NAMES.get(getattr(app, "lang", "en"), "English"))
         self.update(line)

@@ -114,3 +114,24 @@ def release_block(db: Database, actor: Actor, *, key: str, lot: str, reason: str
 
     return run_operation(db, actor, key=key, kind="release_block", permission="recall.raise", body=body,
                          audit_entity="lot", audit_key=lot, reason=reason).data
+
+
+def block_lot(db: Database, actor: Actor, *, key: str, lot: str, reason: str, sku: str | None = None) -> dict:
+    """A supervisor blocks one lot's available and QC-hold stock (an expiring lot); its reservations go back."""
+    if not (reason or "").strip():
+        raise InvalidInput("Blocking a lot needs a reason")
+
+    def body(session: Session) -> dict:
+        found = find_lot(session, lot, sku)
+        unreserve_lots(session, [found.id])
+        rows = session.execute(text("SELECT location_id, status, qty FROM stock_balance WHERE lot_id = :l"
+                                    " AND status IN ('available', 'qc_hold') AND qty > 0"), {"l": found.id}).all()
+        if not rows:
+            raise InvalidInput("Lot {lot} has no stock to block", lot=lot)
+        apply_legs(session, actor, "status",
+                   [Leg(found.item_id, found.id, r.qty, r.location_id, r.status, r.location_id, "blocked")
+                    for r in rows], key=key, reason=reason, reference=f"block {lot}")
+        return {"lot": found.lot_no, "sku": found.sku, "blocked": sum(r.qty for r in rows)}
+
+    return run_operation(db, actor, key=key, kind="block_lot", permission="recall.raise", body=body,
+                         audit_entity="lot", audit_key=lot, reason=reason).data

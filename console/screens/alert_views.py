@@ -1,0 +1,110 @@
+"""How the Alerts screen draws things: ages, severities, the action each rule offers, the result tables."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from core.i18n import _
+
+SEVERITY = {"critical": ("Critical", "bold red"), "warning": ("Warning", "yellow"), "info": ("Info", "cyan")}
+
+# rule -> (action tag, menu label msgid, permission the action needs)
+ACTIONS = {
+    "reserved_not_issued": ("count", "Count the reserved stock", "count.approve"),
+    "expiring": ("block", "Block the lot", "recall.raise"),
+    "expired": ("block", "Block the lot", "recall.raise"),
+    "dead_stock": ("cleanup", "Clean-up list", "alerts.view"),
+    "shortage": ("kit", "Kitting view", "stock.view"),
+}
+
+
+def qty_text(value: Decimal) -> str:
+    """12, 0.5 — without trailing zeros."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def now() -> datetime:
+    """The screen's clock (tests pin it)."""
+    return datetime.now(UTC)
+
+
+def age_text(raised_at: datetime) -> str:
+    """How long ago: 12m, 5h, 3d (the short form fits the narrow column in both languages)."""
+    minutes = int((now() - raised_at).total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 0)}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h"
+    return f"{minutes // 1440}d"
+
+
+def severity_text(severity: str) -> Text:
+    label, style = SEVERITY.get(severity, (severity, ""))
+    return Text(_(label), style=style)
+
+
+def options_for(actor, alert) -> list[tuple[str, str]]:
+    """The numbered choices an alert offers this operator: (tag, label msgid)."""
+    options = []
+    if actor.may("alerts.ack") and alert.acknowledged_at is None:
+        options.append(("ack", "Acknowledge with a comment"))
+    action = ACTIONS.get(alert.rule)
+    if action and actor.may(action[2]) and (action[0] != "block" or alert.lot):
+        options.append((action[0], action[1]))
+    return options
+
+
+def fill_alerts(table: DataTable, alerts: list, width: int) -> None:
+    """The list: number, severity, message, age, who acknowledged."""
+    table.clear(columns=True)
+    message_width = max(20, width - 6 - 9 - 5 - 6 - 4 * 2 - 4)
+    for label, w in (("#", 6), ("Severity", 9), ("Alert", message_width), ("Age", 5), ("Ack", 6)):
+        table.add_column(Text(_(label), justify="right" if label in ("#", "Age") else "left"), width=w)
+    for a in alerts:
+        table.add_row(Text(str(a.id), justify="right"), severity_text(a.severity), a.message,
+                      Text(age_text(a.raised_at), justify="right"), a.acknowledged_by or "", key=str(a.id))
+
+
+def fill_cleanup(table: DataTable, rows: list) -> None:
+    """Dead stock to clear: where it lies and what it is worth, dearest first."""
+    table.clear(columns=True)
+    for label in ("SKU", "Lot", "Location", "Qty", "Value"):
+        table.add_column(Text(_(label), justify="right" if label in ("Qty", "Value") else "left"))
+    for r in rows:
+        table.add_row(r.sku, r.lot or "", r.location, Text(qty_text(r.qty), justify="right"),
+                      Text(f"{r.value:,.2f}", justify="right"))
+
+
+def fill_kit(table: DataTable, components: list) -> None:
+    """A work order's components: required, reserved, issued, available, short."""
+    table.clear(columns=True)
+    numbers = ("Required", "Reserved", "Issued", "Available", "Short")
+    table.add_column(Text(_("SKU")))
+    for label in numbers:
+        table.add_column(Text(_(label), justify="right"))
+    for c in components:
+        short = Text(qty_text(c.short), justify="right", style="bold red" if c.short > 0 else "")
+        table.add_row(c.sku, *(Text(qty_text(v), justify="right") for v in (c.required, c.reserved, c.issued,
+                                                                             c.available)), short)
+
+
+def detail_text(alert, options: list[tuple[str, str]]) -> Text:
+    """The chosen alert in full, and its numbered choices."""
+    line = Text()
+    line.append(f"#{alert.id} ", style="bold")
+    line.append_text(severity_text(alert.severity))
+    line.append(f"  {alert.message}\n")
+    line.append(f"{_('Raised')} {alert.raised_at.astimezone():%Y-%m-%d %H:%M}", style="dim")
+    if alert.acknowledged_by:
+        line.append(f"  {_('Acknowledged by {badge}').format(badge=alert.acknowledged_by)}", style="dim")
+    line.append("\n")
+    for n, (_tag, label) in enumerate(options, start=1):
+        line.append(f" {n} ", style="bold reverse")
+        line.append(f" {_(label)}   ")
+    if not options:
+        line.append(_("Nothing to do here for this alert"), style="dim")
+    return line

@@ -1,0 +1,48 @@
+"""Live delivery: PostgreSQL LISTEN on a dedicated connection, so nobody polls tables to see a change."""
+
+from __future__ import annotations
+
+import psycopg
+
+from core.db import Database
+
+ALERTS = "lineside_alerts"
+
+
+def _conninfo(db: Database) -> str:
+    return db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class Listener:
+    """A connection of its own that LISTENs on one channel; notifications between waits are kept, not lost."""
+
+    def __init__(self, db: Database, channel: str) -> None:
+        self.channel = channel
+        self.conn = psycopg.connect(_conninfo(db), autocommit=True, application_name="lineside-listen")
+        self.conn.execute(f'LISTEN "{channel}"')  # a fixed identifier of ours, never user input
+
+    def wait(self, timeout: float) -> bool:
+        """True as soon as a notification arrives (all that queued meanwhile are drained), False after timeout."""
+        got = False
+        for _ in self.conn.notifies(timeout=timeout, stop_after=1):
+            got = True
+        if got:  # several commits in a burst are one refresh
+            for _ in self.conn.notifies(timeout=0):
+                pass
+        return got
+
+    def close(self) -> None:
+        """Drop the connection (the server forgets the LISTEN with it)."""
+        self.conn.close()
+
+    def __enter__(self) -> Listener:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def wait_for(db: Database, channel: str, timeout: float) -> bool:
+    """Block until a notification on `channel` is committed (True) or `timeout` seconds pass (False)."""
+    with Listener(db, channel) as listener:
+        return listener.wait(timeout)
