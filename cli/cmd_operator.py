@@ -1,0 +1,32 @@
+"""`lineside operator set-pin BADGE [--pin-stdin]`."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from cli.common import actor, database, fail, refusals
+from core.i18n import _
+from core.services.auth import set_pin
+
+operator_app = typer.Typer(no_args_is_help=True, help="Operators.")
+
+
+@operator_app.command("set-pin")
+def set_pin_cmd(badge: str, pin_stdin: bool = typer.Option(False, "--pin-stdin", help="Read the PIN from stdin")):
+    """Set or reset an operator's PIN (clears a lockout)."""
+    if pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = typer.prompt(_("New PIN"), hide_input=True)
+        if typer.prompt(_("Repeat the PIN"), hide_input=True) != pin:
+            raise fail(_("The two PINs differ"))
+    with refusals():
+        db = database()
+        set_pin(db, actor(db), badge, pin)
+    typer.echo(_("PIN set for {badge}").format(badge=badge), err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(operator_app, name="operator")
