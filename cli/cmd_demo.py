@@ -1,0 +1,32 @@
+"""`lineside demo [--seed N] [--scale small|large]`."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+from rich.console import Console
+
+from cli.common import actor, database, emit_json, refusals
+from core.services.demo import load_demo
+
+
+def demo(
+    seed: int = typer.Option(1, "--seed", help="Same seed, same data"),
+    scale: str = typer.Option("small", "--scale", help="small, or large (adds 5,000 items, 200,000 lots)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Load the demo factory into an empty database."""
+    started = time.monotonic()
+    err = Console(stderr=True)
+    with refusals(), err.status("demo") as status:
+        db = database()
+        counts = load_demo(db, actor(db), seed=seed, scale=scale, progress=lambda m: status.update(f"demo: {m}"))
+    if as_json:
+        emit_json({**counts, "seconds": round(time.monotonic() - started, 1)})
+    else:
+        err.print(", ".join(f"{k} {v}" for k, v in counts.items()) + f" ({time.monotonic() - started:.1f} s)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
