@@ -12,6 +12,7 @@ from sqlalchemy import text
 from core.db import Database
 from core.errors import InvalidInput
 from core.permissions import Actor, require
+from core.services.alerts import evaluate_all
 from core.services.demo import large, small
 
 
@@ -34,6 +35,8 @@ def load_demo(db: Database, actor: Actor, *, seed: int = 1, scale: str = "small"
     small.load(db, actor)
     if scale == "large":
         large.load(db, actor, seed=seed, progress=say)
+    say("alerts")
+    evaluate_all(db)  # a supervisor signing in sees the plant's trouble at once
     with db.uow() as uow:
         return {t: uow.execute(text(f"SELECT count(*) FROM {t}")).scalar()
                 for t in ("warehouse", "location", "item", "lot", "stock_balance", "movement", "operator",
