@@ -1,6 +1,7 @@
 """The alert rules as set-based SQL: each yields the subjects whose condition holds now.
 
-Every rule takes :threshold and :items (NULL = all items; else only these, for per-transaction evaluation)
+Every rule takes :threshold and :items (NULL = all items; else only these, for per-transaction evaluation;
+the scope is repeated inside each aggregate so that a transaction's evaluation reads only its items' rows)
 and returns subject, item_id, lot_id, location_id, work_order_id, params (jsonb).
 """
 
@@ -15,7 +16,8 @@ RULES: dict[str, str] = {
                jsonb_build_object('sku', i.sku, 'on_hand', coalesce(s.qty, 0), 'safety', i.safety_stock) AS params
         FROM item i LEFT JOIN (
           SELECT b.item_id, sum(b.qty) AS qty FROM stock_balance b JOIN location l ON l.id = b.location_id
-          WHERE b.status = 'available' AND l.kind <> 'shipping' GROUP BY b.item_id) s ON s.item_id = i.id
+          WHERE b.status = 'available' AND l.kind <> 'shipping' AND {SCOPE.format(col='b.item_id')}
+          GROUP BY b.item_id) s ON s.item_id = i.id
         WHERE i.safety_stock > 0 AND coalesce(s.qty, 0) < i.safety_stock AND {SCOPE.format(col='i.id')}""",
     "expiring": f"""
         SELECT 'lot:' || lt.id, lt.item_id, lt.id, NULL::bigint, NULL::bigint,
@@ -35,7 +37,8 @@ RULES: dict[str, str] = {
     "dead_stock": f"""
         SELECT 'item:' || i.id, i.id, NULL::bigint, NULL::bigint, NULL::bigint,
                jsonb_build_object('sku', i.sku, 'days', CAST(:threshold AS integer), 'on_hand', s.qty)
-        FROM item i JOIN (SELECT item_id, sum(qty) AS qty FROM stock_balance WHERE qty > 0 GROUP BY item_id) s
+        FROM item i JOIN (SELECT item_id, sum(qty) AS qty FROM stock_balance
+                          WHERE qty > 0 AND {SCOPE.format(col='item_id')} GROUP BY item_id) s
           ON s.item_id = i.id
         WHERE NOT EXISTS (SELECT 1 FROM movement m WHERE m.item_id = i.id
                           AND m.created_at > now() - make_interval(days => CAST(:threshold AS integer)))
@@ -63,7 +66,8 @@ RULES: dict[str, str] = {
           SELECT b.item_id, sum(b.qty - b.reserved) AS qty FROM stock_balance b
           JOIN location l ON l.id = b.location_id AND l.kind IN ('storage', 'line_side')
           LEFT JOIN lot lt ON lt.id = b.lot_id
-          WHERE b.status = 'available' AND (lt.expiry IS NULL OR lt.expiry >= current_date) GROUP BY b.item_id
+          WHERE b.status = 'available' AND (lt.expiry IS NULL OR lt.expiry >= current_date)
+            AND {SCOPE.format(col='b.item_id')} GROUP BY b.item_id
         ), need AS (
           SELECT wo.id AS wo_id, wo.wo_number, c.component_item_id AS item_id,
                  wo.qty * c.qty_per * (1 + c.scrap_pct / 100)

@@ -53,7 +53,7 @@ def _current(rules) -> tuple[str, dict]:
 def evaluate(session: Session, items: list[int] | None = None) -> int:
     """Raise new alerts, resolve cleared ones; `items` limits it to what a transaction touched. Returns changes.
 
-    Two statements whatever the number of rules, so a stock transaction can afford to run it.
+    One statement whatever the number of rules, so a stock transaction can afford to run it.
     """
     rules = session.execute(text("SELECT rule, severity, threshold FROM alert_rule WHERE enabled ORDER BY rule")).all()
     if not rules:
@@ -61,19 +61,32 @@ def evaluate(session: Session, items: list[int] | None = None) -> int:
     cur, params = _current(rules)
     params["items"] = items
     params["rules"] = [r.rule for r in rules]
-    raised = session.execute(text(f"""
-        WITH cur AS ({cur})
-        INSERT INTO alert (rule, severity, subject, item_id, lot_id, location_id, work_order_id, params, raised_at)
-        SELECT rule, severity, subject, item_id, lot_id, location_id, work_order_id, params, now() FROM cur
-        ON CONFLICT (rule, subject) WHERE resolved_at IS NULL DO NOTHING
-        RETURNING 1"""), params).all()
-    resolved = session.execute(text(f"""
-        WITH cur AS ({cur})
-        UPDATE alert a SET resolved_at = now() WHERE a.resolved_at IS NULL AND a.rule = ANY(:rules)
-          AND (CAST(:items AS bigint[]) IS NULL OR a.item_id = ANY(CAST(:items AS bigint[])))
-          AND NOT EXISTS (SELECT 1 FROM cur WHERE cur.rule = a.rule AND cur.subject = a.subject)
-        RETURNING 1"""), params).all()
-    return len(raised) + len(resolved)
+    # One statement, so the rules run once: raise what is new, resolve what cleared. The resolve side reads the
+    # snapshot from before the insert, which is right: what was just raised is in `cur` and stays open.
+    return session.execute(text(f"""
+        WITH cur AS MATERIALIZED ({cur}), raised AS (
+          INSERT INTO alert (rule, severity, subject, item_id, lot_id, location_id, work_order_id, params, raised_at)
+          SELECT rule, severity, subject, item_id, lot_id, location_id, work_order_id, params, now() FROM cur
+          ON CONFLICT (rule, subject) WHERE resolved_at IS NULL DO NOTHING
+          RETURNING 1
+        ), gone AS (
+          -- EXCEPT hashes both sides: a NOT EXISTS here became a nested loop (rule x subject text compares for
+          -- every open alert) whenever the alert table's statistics lagged, minutes on a large plant
+          SELECT rule, subject FROM alert WHERE resolved_at IS NULL AND rule = ANY(:rules)
+            AND (CAST(:items AS bigint[]) IS NULL OR item_id = ANY(CAST(:items AS bigint[])))
+          EXCEPT SELECT rule, subject FROM cur
+        ), resolved AS (
+          UPDATE alert a SET resolved_at = now() FROM gone
+          WHERE a.resolved_at IS NULL AND a.rule = gone.rule AND a.subject = gone.subject
+          RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM raised) + (SELECT count(*) FROM resolved)"""), params).scalar()
+
+
+def resolve_moved(session: Session, items: list[int]) -> None:
+    """A plain move changes no total or status: the only rule it can affect is dead stock, which it clears."""
+    session.execute(text("UPDATE alert SET resolved_at = now() WHERE rule = 'dead_stock' AND resolved_at IS NULL"
+                         " AND item_id = ANY(CAST(:items AS bigint[]))"), {"items": items})
 
 
 def evaluate_all(db: Database) -> int:

@@ -151,7 +151,10 @@ def apply_legs(
             raise InsufficientStock(**_describe(session, bkey))
         if row.qty == 0 and row.reserved == 0:
             session.execute(_DROP_EMPTY, {"id": row.id})
-    session.info.setdefault("touched_items", set()).update(leg.item_id for leg in legs)
+    # What the alert rules must look at again: totals or statuses changed, or (a plain move) only "dead stock".
+    for leg in legs:
+        changes = leg.from_location_id is None or leg.to_location_id is None or leg.from_status != leg.to_status
+        session.info.setdefault("touched_items" if changes else "moved_items", set()).add(leg.item_id)
     session.execute(
         _INSERT_MOVEMENT,
         [
@@ -208,9 +211,12 @@ def run_operation(
                 return OperationResult(key=key, data=stored, replayed=True)
             data = body(uow.session) or {}
             data = audit.jsonable(data)
-            touched = uow.session.info.pop("touched_items", None)
+            touched = uow.session.info.pop("touched_items", set())
+            moved = uow.session.info.pop("moved_items", set()) - touched
             if touched:  # the transaction that changes stock re-evaluates the alert rules for what it touched
                 alerts.evaluate(uow.session, sorted(touched))
+            if moved:
+                alerts.resolve_moved(uow.session, sorted(moved))
             uow.session.execute(
                 text("UPDATE operation SET result = CAST(:r AS jsonb) WHERE key = :k"),
                 {"r": json.dumps(data), "k": key},

@@ -79,3 +79,18 @@ def test_the_stock_transaction_itself_raises_and_resolves(db, system):
     post_moves(db, system, "receipt", [Leg(ids["IC"], ids["LOT1"], Decimal(200), to_location_id=ids["A-01"],
                                            to_status="available")], key="r2")
     assert _open(db) == []
+
+
+def test_a_plain_move_clears_dead_stock_without_a_full_evaluation(db, system):
+    ids = helpers.small_site(db)
+    post_moves(db, system, "receipt", [Leg(ids["IC"], ids["LOT1"], Decimal(5), to_location_id=ids["A-01"],
+                                           to_status="available")], key="r1")
+    helpers.exec_sql(db, "UPDATE alert_rule SET threshold = 0 WHERE rule = 'dead_stock'")
+    helpers.exec_sql(db, "ALTER TABLE movement DISABLE TRIGGER movement_append_only")
+    helpers.exec_sql(db, "UPDATE movement SET created_at = now() - interval '2 days'")  # an old receipt
+    helpers.exec_sql(db, "ALTER TABLE movement ENABLE TRIGGER movement_append_only")
+    alerts.evaluate_all(db)
+    assert ("dead_stock", "IC-1", None) in _open(db)
+    post_moves(db, system, "move", [Leg(ids["IC"], ids["LOT1"], Decimal(5), ids["A-01"], "available", ids["A-02"],
+                                        "available")], key="m1")
+    assert ("dead_stock", "IC-1", None) not in _open(db)

