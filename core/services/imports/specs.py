@@ -1,0 +1,165 @@
+"""Per kind: columns (required or not, how to clean them), the natural key, the references a row must meet,
+and one set-based upsert from the COPY-loaded temp table `imp` (all text columns, cast in SQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from core.services.imports import fields as f
+
+Parser = Callable[[str], object]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A non-empty `column` must satisfy `exists` (SQL over the temp table row `i`), else `message`."""
+
+    column: str
+    exists: str
+    message: str  # English msgid with {value}
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: str
+    key: tuple[str, ...]
+    required: dict[str, Parser]
+    optional: dict[str, Parser] = field(default_factory=dict)
+    refs: tuple[Reference, ...] = ()
+    upsert: str = ""  # uses {updates}: the SET list for the optional columns present in the file
+
+    @property
+    def columns(self) -> list[str]:
+        return [*self.required, *self.optional]
+
+
+def _set(*cols: str) -> dict[str, str]:
+    return {c: f"{c} = excluded.{c}" for c in cols}
+
+
+WAREHOUSE_REF = Reference("warehouse", "EXISTS (SELECT 1 FROM warehouse w WHERE w.code = i.warehouse)",
+                          "Unknown warehouse: {value}")
+SKU_REF = Reference("sku", "EXISTS (SELECT 1 FROM item x WHERE x.sku = i.sku)", "Unknown SKU: {value}")
+SUPPLIER_REF = Reference("supplier", "EXISTS (SELECT 1 FROM supplier x WHERE x.code = i.supplier)",
+                         "Unknown supplier: {value}")
+RETURN = " RETURNING (xmax = 0) AS inserted"
+
+SPECS: dict[str, Spec] = {}
+
+
+def spec(s: Spec) -> Spec:
+    SPECS[s.kind] = s
+    return s
+
+
+spec(Spec("warehouses", ("code",), {"code": f.code, "name": f.text},
+          upsert="INSERT INTO warehouse (code, name) SELECT code, name FROM imp"
+                 " ON CONFLICT (code) DO UPDATE SET name = excluded.name" + RETURN))
+spec(Spec("suppliers", ("code",), {"code": f.code, "name": f.text},
+          upsert="INSERT INTO supplier (code, name) SELECT code, name FROM imp"
+                 " ON CONFLICT (code) DO UPDATE SET name = excluded.name" + RETURN))
+spec(Spec("customers", ("code",), {"code": f.code, "name": f.text},
+          upsert="INSERT INTO customer (code, name) SELECT code, name FROM imp"
+                 " ON CONFLICT (code) DO UPDATE SET name = excluded.name" + RETURN))
+spec(Spec(
+    "locations", ("warehouse", "code"),
+    {"warehouse": f.code, "code": f.code, "kind": f.choice("dock", "storage", "quarantine", "line_side", "shipping")},
+    {"zone": f.text, "capacity_lots": f.integer, "pick_sequence": f.integer, "line": f.code},
+    (WAREHOUSE_REF,),
+    "INSERT INTO location (warehouse_id, code, kind, zone, capacity_lots, pick_sequence, line)"
+    " SELECT w.id, i.code, i.kind, i.zone, CAST(i.capacity_lots AS integer),"
+    " coalesce(CAST(i.pick_sequence AS integer), 0), i.line FROM imp i JOIN warehouse w ON w.code = i.warehouse"
+    " ON CONFLICT (warehouse_id, code) DO UPDATE SET kind = excluded.kind{updates}" + RETURN))
+spec(Spec(
+    "items", ("sku",),
+    {"sku": f.code, "name": f.text, "uom": f.unit},
+    {"tracking": f.choice("none", "lot", "serial"), "shelf_life_days": f.integer, "gtin": f.gtin,
+     "safety_stock": f.quantity, "reorder_qty": f.quantity, "abc": f.choice("A", "B", "C"),
+     "unit_cost": f.quantity, "qc_required": f.boolean, "home_location": f.code},
+    (Reference("home_location", "(SELECT count(*) FROM location l WHERE l.code = i.home_location) = 1",
+               "Unknown or ambiguous location: {value}"),
+     Reference("gtin", "NOT EXISTS (SELECT 1 FROM item x WHERE x.gtin = i.gtin AND x.sku <> i.sku)"
+                       " AND NOT EXISTS (SELECT 1 FROM imp y WHERE y.gtin = i.gtin AND y._row < i._row)",
+               "GTIN {value} belongs to another item")),
+    "INSERT INTO item (sku, name, uom, tracking, shelf_life_days, gtin, safety_stock, reorder_qty, abc, unit_cost,"
+    " qc_required, home_location_id)"
+    " SELECT i.sku, i.name, i.uom, coalesce(i.tracking, 'lot'), CAST(i.shelf_life_days AS integer), i.gtin,"
+    " coalesce(CAST(i.safety_stock AS numeric), 0), coalesce(CAST(i.reorder_qty AS numeric), 0), i.abc,"
+    " coalesce(CAST(i.unit_cost AS numeric), 0), coalesce(CAST(i.qc_required AS boolean), false),"
+    " (SELECT id FROM location l WHERE l.code = i.home_location) FROM imp i"
+    " ON CONFLICT (sku) DO UPDATE SET name = excluded.name, uom = excluded.uom{updates}" + RETURN))
+spec(Spec(
+    "operators", ("badge",), {"badge": f.code, "name": f.text, "roles": f.roles}, {"pin": f.pin},
+    upsert="INSERT INTO operator (badge, name, roles, pin_hash) SELECT badge, name, string_to_array(roles, '|'), pin"
+           " FROM imp ON CONFLICT (badge) DO UPDATE SET name = excluded.name, roles = excluded.roles,"
+           " pin_hash = coalesce(excluded.pin_hash, operator.pin_hash)" + RETURN))
+spec(Spec(
+    "boms", ("parent_sku", "component_sku"),
+    {"parent_sku": f.code, "component_sku": f.code, "qty_per": f.positive},
+    {"scrap_pct": f.quantity, "backflush": f.boolean},
+    (Reference("parent_sku", "EXISTS (SELECT 1 FROM item x WHERE x.sku = i.parent_sku)", SKU_REF.message),
+     Reference("component_sku", "EXISTS (SELECT 1 FROM item x WHERE x.sku = i.component_sku)", SKU_REF.message),
+     Reference("component_sku", "i.component_sku <> i.parent_sku", "An item cannot be its own component: {value}")),
+    "INSERT INTO bom_line (parent_item_id, component_item_id, qty_per, scrap_pct, backflush)"
+    " SELECT p.id, c.id, CAST(i.qty_per AS numeric), coalesce(CAST(i.scrap_pct AS numeric), 0),"
+    " coalesce(CAST(i.backflush AS boolean), false) FROM imp i JOIN item p ON p.sku = i.parent_sku"
+    " JOIN item c ON c.sku = i.component_sku"
+    " ON CONFLICT (parent_item_id, component_item_id) DO UPDATE SET qty_per = excluded.qty_per{updates}" + RETURN))
+spec(Spec(
+    "purchase-orders", ("po_number", "line_no"),
+    {"po_number": f.code, "supplier": f.code, "line_no": f.integer, "sku": f.code, "qty": f.positive},
+    {"due_date": f.day},
+    (SUPPLIER_REF, SKU_REF),
+    "INSERT INTO po_line (po_number, line_no, supplier_id, item_id, qty, due_date)"
+    " SELECT i.po_number, CAST(i.line_no AS integer), s.id, it.id, CAST(i.qty AS numeric), CAST(i.due_date AS date)"
+    " FROM imp i JOIN supplier s ON s.code = i.supplier JOIN item it ON it.sku = i.sku"
+    " ON CONFLICT (po_number, line_no) DO UPDATE SET qty = excluded.qty, supplier_id = excluded.supplier_id,"
+    " item_id = excluded.item_id{updates}" + RETURN))
+spec(Spec(
+    "sales-orders", ("so_number", "line_no"),
+    {"so_number": f.code, "customer": f.code, "line_no": f.integer, "sku": f.code, "qty": f.positive},
+    {"due_date": f.day},
+    (Reference("customer", "EXISTS (SELECT 1 FROM customer x WHERE x.code = i.customer)", "Unknown customer: {value}"),
+     SKU_REF),
+    "INSERT INTO so_line (so_number, line_no, customer_id, item_id, qty, due_date)"
+    " SELECT i.so_number, CAST(i.line_no AS integer), c.id, it.id, CAST(i.qty AS numeric), CAST(i.due_date AS date)"
+    " FROM imp i JOIN customer c ON c.code = i.customer JOIN item it ON it.sku = i.sku"
+    " ON CONFLICT (so_number, line_no) DO UPDATE SET qty = excluded.qty, customer_id = excluded.customer_id,"
+    " item_id = excluded.item_id{updates}" + RETURN))
+spec(Spec(
+    "work-orders", ("wo_number",),
+    {"wo_number": f.code, "sku": f.code, "qty": f.positive, "due_date": f.day, "line": f.code},
+    {"priority": f.integer},
+    (SKU_REF, Reference("line", "EXISTS (SELECT 1 FROM location x WHERE x.kind = 'line_side' AND x.line = i.line)",
+                        "No line-side location for line {value}")),
+    # a released work order keeps what was released: the ERP may re-send it, nothing changes under the floor
+    "INSERT INTO work_order (wo_number, item_id, qty, due_date, line, priority)"
+    " SELECT i.wo_number, it.id, CAST(i.qty AS numeric), CAST(i.due_date AS date), i.line,"
+    " coalesce(CAST(i.priority AS integer), 0) FROM imp i JOIN item it ON it.sku = i.sku"
+    " ON CONFLICT (wo_number) DO UPDATE SET item_id = excluded.item_id, qty = excluded.qty,"
+    " due_date = excluded.due_date, line = excluded.line{updates} WHERE work_order.status = 'planned'" + RETURN))
+spec(Spec(
+    "stock", ("warehouse", "location", "sku", "lot", "status"),
+    {"warehouse": f.code, "location": f.code, "sku": f.code, "qty": f.quantity},
+    {"lot": f.code, "expiry": f.day, "status": f.choice("available", "qc_hold", "blocked"), "supplier": f.code,
+     "received_at": f.moment},
+    (WAREHOUSE_REF, SKU_REF, SUPPLIER_REF,
+     Reference("location", "EXISTS (SELECT 1 FROM location l JOIN warehouse w ON w.id = l.warehouse_id"
+                           " WHERE l.code = i.location AND w.code = i.warehouse)", "Unknown location: {value}"),
+     Reference("lot", "EXISTS (SELECT 1 FROM item x WHERE x.sku = i.sku AND x.tracking <> 'none')",
+               "{value}: this item is not lot-tracked"),
+     Reference("sku", "i.lot IS NOT NULL OR EXISTS (SELECT 1 FROM item x WHERE x.sku = i.sku AND x.tracking = 'none')",
+               "{value} is lot-tracked: a lot is required")),
+))
+
+# Optional columns that, when present in the file, overwrite on update (the SQL's {updates}).
+UPDATES = {
+    "locations": _set("zone", "capacity_lots", "pick_sequence", "line"),
+    "items": {**_set("tracking", "shelf_life_days", "gtin", "safety_stock", "reorder_qty", "abc", "unit_cost",
+                     "qc_required"), "home_location": "home_location_id = excluded.home_location_id"},
+    "boms": _set("scrap_pct", "backflush"),
+    "purchase-orders": _set("due_date"),
+    "sales-orders": _set("due_date"),
+    "work-orders": _set("priority"),
+}
