@@ -13,27 +13,29 @@ from core.permissions import Actor, require
 from core.services.kitting import kitting
 
 # Value consumed (issued to production, shipped) and the daily average on-hand value, from the ledger alone:
-# on-hand value at the end of day d = value now - net value that moved in after d.
+# on-hand value at the end of day d = value now - net value that moved in after d. Averaged over the N days of
+# the period, a movement on day D counts in the days before it, min(D - since, N) of them — so one pass over
+# the movements gives the average, with no per-day grouping (which sorted 5M rows to disk on a year's history).
 _TURNOVER = text("""
-WITH flows AS (
-  SELECT CAST(m.created_at AS date) AS day,
-         sum(CASE WHEN m.to_location_id IS NOT NULL AND m.from_location_id IS NULL THEN m.qty * i.unit_cost
-                  WHEN m.from_location_id IS NOT NULL AND m.to_location_id IS NULL THEN -m.qty * i.unit_cost
-                  ELSE 0 END) AS net,
+WITH per_item AS (  -- quantities first, per item: 2,000 groups, costed once each instead of once per movement
+  SELECT m.item_id,
+         sum(CASE WHEN m.to_location_id IS NOT NULL AND m.from_location_id IS NULL THEN m.qty
+                  WHEN m.from_location_id IS NOT NULL AND m.to_location_id IS NULL THEN -m.qty
+                  ELSE 0 END
+             * LEAST(CAST(m.created_at AS date) - CAST(:since AS date), CAST(:ndays AS integer))) AS weighted_net,
          sum(CASE WHEN m.kind IN ('issue', 'ship') AND m.to_location_id IS NULL
-                   AND m.created_at >= :since AND m.created_at < :until_excl THEN m.qty * i.unit_cost ELSE 0 END)
-           AS consumed
-  FROM movement m JOIN item i ON i.id = m.item_id
+                   AND m.created_at >= :since AND m.created_at < :until_excl THEN m.qty ELSE 0 END) AS consumed
+  FROM movement m
   WHERE m.created_at >= :since
-  GROUP BY 1
+  GROUP BY m.item_id
+), flows AS (
+  SELECT sum(p.weighted_net * i.unit_cost) AS weighted_net, sum(p.consumed * i.unit_cost) AS consumed
+  FROM per_item p JOIN item i ON i.id = p.item_id
 ), now_value AS (
   SELECT coalesce(sum(b.qty * i.unit_cost), 0) AS v FROM stock_balance b JOIN item i ON i.id = b.item_id
-), days AS (
-  SELECT CAST(d AS date) AS day FROM generate_series(CAST(:since AS date), CAST(:until AS date), interval '1 day') d
 )
-SELECT (SELECT coalesce(sum(consumed), 0) FROM flows) AS consumed,
-       avg((SELECT v FROM now_value) - coalesce((SELECT sum(net) FROM flows f WHERE f.day > days.day), 0)) AS avg_value
-FROM days
+SELECT coalesce(f.consumed, 0) AS consumed, n.v - coalesce(f.weighted_net, 0) / CAST(:ndays AS integer) AS avg_value
+FROM flows f, now_value n
 """)
 
 _ON_TIME = text("""
@@ -78,9 +80,11 @@ def kpis(db: Database, actor: Actor, since: date | None = None, until: date | No
     require(actor, "kpi.view")
     until = until or date.today()
     since = since or until - timedelta(days=29)
-    p = {"since": since, "until": until, "until_excl": until + timedelta(days=1)}
+    p = {"since": since, "until": until, "until_excl": until + timedelta(days=1), "ndays": (until - since).days + 1}
     with db.uow() as uow:
         s = uow.session
+        # Compiling these scans with JIT took longer (~1 s on a year of 5M movements) than running them.
+        s.execute(text("SET LOCAL jit = off"))
         turnover = s.execute(_TURNOVER, p).first()
         otd = s.execute(_ON_TIME, p).first()
         acc = s.execute(_ACCURACY, p).first()

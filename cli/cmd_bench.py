@@ -1,0 +1,64 @@
+"""`lineside bench …`: benchmarks; each prints one JSON document (the contract's Benchmarks keys)."""
+
+from __future__ import annotations
+
+import typer
+
+from cli.common import emit_json
+
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks; each prints one JSON document.")
+
+
+@bench_app.command("alerts")
+def bench_alerts(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Full evaluation, per-transaction evaluation cost, commit-to-screen latency on a large plant."""
+    from cli import bench_alerts as bench
+    from cli.bench_scratch import scratch_database
+
+    with scratch_database("alerts") as db:
+        emit_json(bench.run(db))
+
+
+@bench_app.command("kpi")
+def bench_kpi(as_json: bool = typer.Option(False, "--json")) -> None:
+    """A year of history (>= 5M movements), then the KPIs over the year."""
+    from cli import bench_kpi as bench
+    from cli.bench_scratch import scratch_database
+
+    with scratch_database("kpi") as db:
+        emit_json(bench.run(db))
+
+
+@bench_app.command("moves")
+def bench_moves(
+    terminals: int = typer.Option(8, "--terminals", help="Concurrent terminal processes (and pgbench clients)"),
+    seconds: float = typer.Option(10, "--seconds"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Ledger moves from N terminal processes vs the embedded server's pgbench on the same server."""
+    from core.db import resolve_url
+    from core.services.bench_moves import run
+
+    url, _ = resolve_url()
+    emit_json(run(url, terminals, seconds))
+
+
+@bench_app.command("soak")
+def bench_soak(
+    terminals: int = typer.Option(6, "--terminals"),
+    seconds: float = typer.Option(120, "--seconds"),
+    kill_every: float = typer.Option(5, "--kill-every", help="Seconds between SIGKILLs of a random terminal"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Terminal processes, SIGKILLs and one PostgreSQL restart on a server of its own; then every invariant."""
+    from core.config import settings
+    from core.soak.harness import run_soak
+
+    result = run_soak(terminals=terminals, seconds=seconds, kill_every=kill_every, amqp_url=settings().amqp_url)
+    emit_json({k: result[k] for k in ("terminals", "operations", "kills", "pg_restarts", "violations")})
+    if result["violations"]:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(bench_app, name="bench")
