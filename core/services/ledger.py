@@ -21,6 +21,7 @@ from core.permissions import Actor, require
 from core.services import alerts, audit
 
 ZERO = Decimal(0)
+PLAIN_MOVES = ("move", "pick")
 MOVEMENT_KINDS = (
     "opening", "receipt", "putaway", "move", "pick", "drop", "issue", "return", "output", "scrap",
     "ship", "adjust", "status", "count",
@@ -151,10 +152,12 @@ def apply_legs(
             raise InsufficientStock(**_describe(session, bkey))
         if row.qty == 0 and row.reserved == 0:
             session.execute(_DROP_EMPTY, {"id": row.id})
-    # What the alert rules must look at again: totals or statuses changed, or (a plain move) only "dead stock".
+    # What the alert rules must look at again. A bin-to-bin move or a pick to the line changes no total, status or
+    # free stock, so only "dead stock" (which any movement clears); a putaway (dock -> storage) makes stock free.
     for leg in legs:
-        changes = leg.from_location_id is None or leg.to_location_id is None or leg.from_status != leg.to_status
-        session.info.setdefault("touched_items" if changes else "moved_items", set()).add(leg.item_id)
+        plain = (kind in PLAIN_MOVES and leg.from_location_id is not None and leg.to_location_id is not None
+                 and leg.from_status == leg.to_status)
+        session.info.setdefault("moved_items" if plain else "touched_items", set()).add(leg.item_id)
     session.execute(
         _INSERT_MOVEMENT,
         [

@@ -94,3 +94,15 @@ def test_a_plain_move_clears_dead_stock_without_a_full_evaluation(db, system):
     post_moves(db, system, "move", [Leg(ids["IC"], ids["LOT1"], Decimal(5), ids["A-01"], "available", ids["A-02"],
                                         "available")], key="m1")
     assert ("dead_stock", "IC-1", None) not in _open(db)
+
+
+def test_a_putaway_re_evaluates_shortages(db, system, supervisor):
+    ids = helpers.production_site(db)
+    helpers.add_work_order(db, "WO-1", "PCBA-1", 5)
+    helpers.put_stock(db, system, "SCR-1", None, "A-02", 100)
+    post_moves(db, system, "receipt", [Leg(ids["IC"], ids["LOT1"], Decimal(50), to_location_id=ids["DOCK"],
+                                           to_status="available")], key="r1")
+    assert ("shortage", "IC-1", None) in _open(db)  # on the dock it is not free for production yet
+    post_moves(db, system, "putaway", [Leg(ids["IC"], ids["LOT1"], Decimal(50), ids["DOCK"], "available",
+                                           ids["A-01"], "available")], key="p1")
+    assert ("shortage", "IC-1", None) not in _open(db)
