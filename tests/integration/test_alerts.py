@@ -98,7 +98,7 @@ def test_a_plain_move_clears_dead_stock_without_a_full_evaluation(db, system):
 
 def test_a_putaway_re_evaluates_shortages(db, system, supervisor):
     ids = helpers.production_site(db)
-    helpers.add_work_order(db, "WO-1", "PCBA-1", 5)
+    helpers.add_work_order(db, "WO-1", "PCBA-1", 5, due=(date.today() + timedelta(days=2)).isoformat())
     helpers.put_stock(db, system, "SCR-1", None, "A-02", 100)
     post_moves(db, system, "receipt", [Leg(ids["IC"], ids["LOT1"], Decimal(50), to_location_id=ids["DOCK"],
                                            to_status="available")], key="r1")
