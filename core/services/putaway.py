@@ -16,6 +16,7 @@ from core.permissions import Actor, require
 from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
+from core.services.workorders import replan_for_item
 
 HELD = ("qc_hold", "rejected", "blocked")
 OVERRIDE_REASONS = ("location_full", "location_blocked", "damaged_rack", "supervisor_instruction", "other")
@@ -126,11 +127,15 @@ def confirm(db: Database, actor: Actor, *, key: str, lot: str, location: str, sk
                    [Leg(found.item_id, found.id, free, from_location_id=src.location_id, from_status=src.status,
                         to_location_id=target.id, to_status=src.status)],
                    key=key, reason=override_reason, reference=f"putaway {found.lot_no}")
+        replanned: list[str] = []
         if target.kind == "storage":
             session.execute(text("UPDATE receipt SET putaway_at = :at, putaway_location_id = :t"
                                  " WHERE lot_id = :l AND putaway_at IS NULL"),
                             {"at": datetime.now(UTC), "t": target.id, "l": found.id})
-        result = {"lot": found.lot_no, "sku": found.sku, "qty": free, "from": src.code, "location": target.code,
+            if src.status == "available":  # now free for production: short work orders get it first
+                replanned = replan_for_item(session, found.item_id)
+        result = {"replanned": replanned, "lot": found.lot_no, "sku": found.sku, "qty": free, "from": src.code,
+                  "location": target.code,
                   "suggested": suggested_code, "override_reason": override_reason, "status": src.status}
         outbox.emit(session, "putaway.confirmed", f"lot:{found.sku}:{found.lot_no}", result)
         return result

@@ -202,3 +202,21 @@ def unreserve_lots(session: Session, lot_ids: list[int]) -> None:
     )
     session.execute(text("UPDATE pick_task SET status = 'cancelled' WHERE lot_id = ANY(:ids) AND status = 'open'"),
                     {"ids": lot_ids})
+
+
+def replan_for_item(session: Session, item_id: int) -> list[str]:
+    """Stock of a short item became free: reserve it for the short work orders, earliest due first.
+
+    Their open replenishment requests are closed as `replanned` and raised again only for what is still short.
+    """
+    orders = session.execute(text(
+        "SELECT w.id, w.wo_number, w.item_id, w.due_date, w.priority FROM work_order w"
+        " WHERE w.status IN ('released', 'in_progress') AND EXISTS (SELECT 1 FROM replenishment_request r"
+        " WHERE r.work_order_id = w.id AND r.item_id = :i AND r.status = 'open')"
+        " ORDER BY w.due_date, w.priority, w.wo_number FOR UPDATE"),
+        {"i": item_id}).all()
+    for wo in orders:
+        session.execute(text("UPDATE replenishment_request SET status = 'replanned' WHERE work_order_id = :w"
+                             " AND status = 'open'"), {"w": wo.id})
+        reserve_for(session, wo)
+    return [wo.wo_number for wo in orders]
