@@ -20,7 +20,8 @@ def _broker_up() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(not _broker_up(), reason="no RabbitMQ broker on 127.0.0.1:5672")
+pytestmark = [pytest.mark.skipif(not _broker_up(), reason="no RabbitMQ broker on 127.0.0.1:5672"),
+              pytest.mark.xdist_group("rabbitmq")]
 
 
 @pytest.fixture

@@ -1,8 +1,11 @@
 """The outbox relay against the real RabbitMQ on this machine (skipped with a reason when none answers)."""
 
 import json
+import shutil
 import socket
+import subprocess
 import threading
+import time
 import uuid
 from decimal import Decimal
 
@@ -23,7 +26,9 @@ def _broker_up() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(not _broker_up(), reason="no RabbitMQ broker on 127.0.0.1:5672")
+# Every broker test runs in one xdist worker (--dist loadgroup): one of them restarts the broker.
+pytestmark = [pytest.mark.skipif(not _broker_up(), reason="no RabbitMQ broker on 127.0.0.1:5672"),
+              pytest.mark.xdist_group("rabbitmq")]
 
 
 @pytest.fixture
@@ -107,3 +112,46 @@ def test_a_consumer_drops_duplicates_by_message_id(db, clerk, queue):
             seen.add(props.message_id)
             applied.append(body["data"]["lot"])
     assert applied == ["LOT-0", "LOT-1"]
+
+
+@pytest.mark.skipif(shutil.which("rabbitmqctl") is None, reason="rabbitmqctl not on this machine")
+def test_relay_survives_a_broker_restart(db, clerk):
+    import pika
+
+    name = f"test.restart.{uuid.uuid4().hex[:8]}"
+    conn = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
+    ch = conn.channel()
+    ch.exchange_declare(relay.EXCHANGE, exchange_type="topic", durable=True)
+    ch.queue_declare(name, durable=True)  # survives the restart, unlike an exclusive queue
+    ch.queue_bind(name, relay.EXCHANGE, routing_key="#")
+    conn.close()
+    _receipts(db, clerk, 3)
+    stop, result = threading.Event(), {}
+    worker = threading.Thread(target=lambda: result.update(stats=relay.run(db, AMQP_URL, stop=stop.is_set,
+                                                                           idle_wait=0.2)))
+    worker.start()
+    try:
+        _wait_published(db)
+        subprocess.run(["rabbitmqctl", "stop_app"], check=True, capture_output=True, timeout=60)
+        subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=60)
+        for i in range(3, 6):
+            receive(db, clerk, ReceiveCommand(key=f"r{i}", sku="IC-1", lot=f"LOT-{i}", qty=Decimal(1),
+                                              supplier="SUP-1"))
+        _wait_published(db, timeout=60)
+    finally:
+        stop.set()
+        worker.join(30)
+    assert result["stats"].reconnects >= 1
+    conn = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
+    ch = conn.channel()
+    lots = sorted({m[2]["data"]["lot"] for m in _drain(ch, name)})
+    ch.queue_delete(name)
+    conn.close()
+    assert lots == [f"LOT-{i}" for i in range(6)]  # nothing lost across the restart
+
+
+def _wait_published(db, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while helpers.scalar(db, "SELECT count(*) FROM outbox WHERE published_at IS NULL"):
+        assert time.monotonic() < deadline, "events still waiting in the outbox"
+        time.sleep(0.2)

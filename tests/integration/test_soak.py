@@ -19,6 +19,7 @@ def _broker() -> str | None:
 
 @pytest.mark.slow
 @pytest.mark.embedded
+@pytest.mark.xdist_group("rabbitmq")  # its relay talks to the broker another test restarts
 def test_short_soak_has_no_violations(tmp_path):
     result = run_soak(terminals=3, seconds=20, kill_every=3, restart_pg=True, amqp_url=_broker(), workdir=tmp_path)
     assert result["violations"] == 0, result["details"]
