@@ -6,10 +6,41 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from cli.common import actor, database, emit_json, fail, refusals
-from core.services.imports import KINDS, run_import
+from cli.common import actor, database, emit_json, fail
+from core.errors import LinesideError
+from core.i18n import _
+from core.services.imports import KINDS, ImportSummary, run_import
+
+LARGE = 256 * 1024  # bytes: smaller files finish before a progress bar would be worth drawing
+
+
+def _document(summary: ImportSummary) -> dict:
+    return {"kind": summary.kind, "rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated,
+            "rejected": summary.rejected,
+            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in summary.errors]}
+
+
+def _refused(kind: str, message: str, as_json: bool) -> typer.Exit:
+    """A refusal of the whole file: one line on stderr, and with --json still the one summary document."""
+    if as_json:
+        emit_json({"kind": kind, "rows": 0, "inserted": 0, "updated": 0, "rejected": 0,
+                   "errors": [{"row": 0, "column": "", "message": message}]})
+    return fail(message)
+
+
+def _run(kind: str, file: Path, dry_run: bool, rejects: Path | None, as_json: bool) -> ImportSummary:
+    db = database()
+    if as_json:
+        return run_import(db, actor(db), kind, file, dry_run=dry_run, rejects=rejects)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True,
+                  disable=file.stat().st_size < LARGE) as bar:
+        task = bar.add_task(kind, total=None)
+        rows = _("{kind}: {rows} rows")
+        return run_import(db, actor(db), kind, file, dry_run=dry_run, rejects=rejects,
+                          progress=lambda n: bar.update(task, description=rows.format(kind=kind, rows=n)))
 
 
 def import_file(
@@ -21,29 +52,32 @@ def import_file(
 ) -> None:
     """Import master data, orders or opening stock: all or nothing unless --rejects."""
     if kind not in KINDS:
-        raise fail(f"KIND must be one of: {', '.join(KINDS)}", code=2)
-    err = Console(stderr=True)
-    with refusals():
-        db = database()
-        if as_json:
-            summary = run_import(db, actor(db), kind, file, dry_run=dry_run, rejects=rejects)
-        else:
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True) as bar:
-                task = bar.add_task(f"{kind}: reading", total=None)
-                summary = run_import(db, actor(db), kind, file, dry_run=dry_run, rejects=rejects,
-                                     progress=lambda n: bar.update(task, description=f"{kind}: {n} rows"))
-    doc = {"kind": summary.kind, "rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated,
-           "rejected": summary.rejected,
-           "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in summary.errors]}
-    failed = bool(summary.errors) and rejects is None
+        raise fail(_("KIND must be one of: {kinds}").format(kinds=", ".join(KINDS)), code=2)
+    if not file.is_file():
+        raise _refused(kind, _("File not found: {path}").format(path=str(file)), as_json)
+    try:
+        summary = _run(kind, file, dry_run, rejects, as_json)
+    except LinesideError as exc:
+        raise _refused(kind, str(exc), as_json) from None
+    # a header problem refuses the whole file, even with --rejects (no row could be read against it)
+    failed = any(e.row == 0 for e in summary.errors) or (bool(summary.errors) and rejects is None)
     if as_json:
-        emit_json(doc)
+        emit_json(_document(summary))
     else:
+        err = Console(stderr=True, highlight=False)
         for e in summary.errors[:50]:
-            err.print(f"row {e.row} {e.column}: {e.message}", highlight=False, markup=False)
-        verb = "checked" if dry_run else "imported"
-        err.print(f"{kind}: {summary.rows} rows {verb}, {summary.inserted} new, {summary.updated} updated,"
-                  f" {summary.rejected} rejected", highlight=False)
+            err.print(_("row {row} {column}: {message}").format(row=e.row, column=e.column, message=e.message),
+                      markup=False)
+        if len(summary.errors) > 50:
+            err.print(_("… and {more} more errors").format(more=len(summary.errors) - 50), markup=False)
+        if failed:
+            line = _("{kind}: {rows} rows, nothing written ({rejected} rows refused)")
+        elif dry_run:
+            line = _("{kind}: {rows} rows checked, {inserted} new, {updated} updated, {rejected} rejected")
+        else:
+            line = _("{kind}: {rows} rows imported, {inserted} new, {updated} updated, {rejected} rejected")
+        err.print(line.format(kind=kind, rows=summary.rows, inserted=summary.inserted, updated=summary.updated,
+                              rejected=summary.rejected), markup=False)
     if failed:
         raise typer.Exit(1)
 

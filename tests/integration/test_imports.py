@@ -49,7 +49,7 @@ BAD = {
     "items": "sku,name,uom,gtin\nN-1,New,pcs,6950001000117\nN-2,Bad unit,bushels,\nN-3,Bad gtin,EA,6950001000019\n"
              "N-4,Taken gtin,EA,6950001000018\n",
     "suppliers": "code,name\nS-9,Nine\nS 10,Space\n",
-    "customers": "code,name\nC-9,Nine\n,\n",
+    "customers": "code,name\nC-9,Nine\nC-10,  \n",
     "operators": "badge,name,roles,pin\nX1,Ok,clerk,1234\nX2,Bad,wizard,1234\nX3,Short,clerk,12\n",
     "stock": "warehouse,location,sku,lot,qty\nRM,A-01-1,IC-555,NEWLOT,5\nRM,A-01-1,SCR-M3,L,5\nRM,Z-9,IC-555,L2,1\n"
              "RM,A-01-1,IC-555,,3\nRM,A-01-1,IC-555,L3,-4\n",

@@ -38,6 +38,9 @@ class RowError:
     message: str
 
 
+ImportError = RowError  # the public name callers use (ImportSummary.errors); shadows the builtin only here
+
+
 @dataclass
 class ImportSummary:
     kind: str
@@ -64,6 +67,8 @@ def _clean(spec: Spec, header: list[str], raw: list[str], n: int) -> tuple[dict,
     values: dict = {}
     errors: list[RowError] = []
     cells = dict(zip(header, raw + [""] * (len(header) - len(raw)), strict=False))
+    if any(c.strip() for c in raw[len(header):]):
+        errors.append(RowError(n, f"#{len(header) + 1}", _("More cells than columns in the header")))
     for col in spec.columns:
         cell = (cells.get(col) or "").strip()
         if not cell:
@@ -76,6 +81,9 @@ def _clean(spec: Spec, header: list[str], raw: list[str], n: int) -> tuple[dict,
             values[col] = parser(cell)
         except FieldError as exc:
             errors.append(RowError(n, col, str(exc)))
+    for col, default in spec.defaults.items():
+        if values.get(col) is None and col not in [e.column for e in errors]:
+            values[col] = default  # so a stated default and an omitted one are the same natural key
     if spec.kind == "operators" and values.get("pin"):
         values["pin"] = hash_pin(values["pin"])  # hashed on import, never stored
     return values, errors
@@ -104,7 +112,9 @@ def _load(session: Session, spec: Spec, header: list[str], rows, summary: Import
     with raw_conn.cursor() as cur, cur.copy("COPY imp (_row, " + ", ".join(f'"{c}"' for c in cols) + ") FROM STDIN") \
             as copy:
         for n, raw in enumerate(rows, start=1):
-            summary.rows = n
+            if not any(c.strip() for c in raw):
+                continue  # a blank line is no row, but keeps the numbering of the file
+            summary.rows += 1
             values, errors = _clean(spec, header, raw, n)
             key = tuple(values.get(k) for k in spec.key)
             if not errors and key in keys:
@@ -115,8 +125,10 @@ def _load(session: Session, spec: Spec, header: list[str], rows, summary: Import
                 bad[n] = raw
                 continue
             copy.write_row([n, *(_as_text(values[c]) for c in cols)])
-            if progress and n % 5000 == 0:
-                progress(n)
+            if progress and summary.rows % 2000 == 0:
+                progress(summary.rows)
+    if progress:
+        progress(summary.rows)
     return bad
 
 

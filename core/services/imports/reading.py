@@ -67,9 +67,8 @@ def _xlsx(path: Path) -> tuple[list[str], Iterator[list[str]]]:
     def rows() -> Iterator[list[str]]:
         try:
             for values in it:
-                cells = [_cell(v) for v in values]
-                if any(c.strip() for c in cells):
-                    yield cells[: len(header)] + [""] * (len(header) - len(cells))
+                cells = [_cell(v) for v in values]  # blank rows too: the loader skips them, keeping row numbers
+                yield cells + [""] * (len(header) - len(cells))
         finally:
             book.close()
 

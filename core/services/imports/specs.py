@@ -28,6 +28,7 @@ class Spec:
     optional: dict[str, Parser] = field(default_factory=dict)
     refs: tuple[Reference, ...] = ()
     upsert: str = ""  # uses {updates}: the SET list for the optional columns present in the file
+    defaults: dict[str, object] = field(default_factory=dict)  # an empty cell of these columns means this value
 
     @property
     def columns(self) -> list[str]:
@@ -91,6 +92,7 @@ spec(Spec(
     " ON CONFLICT (sku) DO UPDATE SET name = excluded.name, uom = excluded.uom{updates}" + RETURN))
 spec(Spec(
     "operators", ("badge",), {"badge": f.code, "name": f.text, "roles": f.roles}, {"pin": f.pin},
+    (Reference("badge", "upper(i.badge) <> 'SYSTEM'", "{value} is the built-in operator and cannot be imported"),),
     upsert="INSERT INTO operator (badge, name, roles, pin_hash) SELECT badge, name, string_to_array(roles, '|'), pin"
            " FROM imp ON CONFLICT (badge) DO UPDATE SET name = excluded.name, roles = excluded.roles,"
            " pin_hash = coalesce(excluded.pin_hash, operator.pin_hash)" + RETURN))
@@ -150,7 +152,15 @@ spec(Spec(
      Reference("lot", "EXISTS (SELECT 1 FROM item x WHERE x.sku = i.sku AND x.tracking <> 'none')",
                "{value}: this item is not lot-tracked"),
      Reference("sku", "i.lot IS NOT NULL OR EXISTS (SELECT 1 FROM item x WHERE x.sku = i.sku AND x.tracking = 'none')",
-               "{value} is lot-tracked: a lot is required")),
+               "{value} is lot-tracked: a lot is required"),
+     # the file states the balance; it cannot go below what work orders or sales orders have reserved there
+     Reference("qty", "NOT EXISTS (SELECT 1 FROM stock_balance b JOIN location l ON l.id = b.location_id"
+                      " JOIN warehouse w ON w.id = l.warehouse_id JOIN item x ON x.id = b.item_id"
+                      " LEFT JOIN lot t ON t.id = b.lot_id WHERE w.code = i.warehouse AND l.code = i.location"
+                      " AND x.sku = i.sku AND t.lot_no IS NOT DISTINCT FROM i.lot AND b.status = i.status"
+                      " AND b.reserved > CAST(i.qty AS numeric))",
+               "{value} is less than is reserved there")),
+    defaults={"status": "available"},
 ))
 
 # Optional columns that, when present in the file, overwrite on update (the SQL's {updates}).

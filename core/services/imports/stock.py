@@ -8,8 +8,11 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput
 from core.permissions import Actor
+from core.services import alerts
+from core.services.ledger import Leg, apply_legs
+
+_CHUNK = 5000  # legs per ledger call: each batch of movement rows stays a bounded statement
 
 _LOTS = text("""
 INSERT INTO lot (item_id, lot_no, supplier_id, expiry, received_at)
@@ -30,35 +33,25 @@ JOIN item it ON it.sku = i.sku LEFT JOIN lot lt ON lt.item_id = it.id AND lt.lot
 LEFT JOIN stock_balance b ON b.location_id = l.id AND b.item_id = it.id AND coalesce(b.lot_id, 0) = coalesce(lt.id, 0)
   AND b.status = coalesce(i.status, 'available')
 """)
-_MOVES = text("""
-INSERT INTO movement (kind, item_id, lot_id, qty, from_location_id, from_status, to_location_id, to_status,
-                      operator_id, terminal, reason, reference, operation_key)
-SELECT 'opening', item_id, lot_id, abs(qty - have),
-       CASE WHEN qty < have THEN location_id END, CASE WHEN qty < have THEN status END,
-       CASE WHEN qty > have THEN location_id END, CASE WHEN qty > have THEN status END,
-       :op, :terminal, 'opening balance import', :ref, :key
-FROM imp_t WHERE qty <> have
-""")
-_BALANCES = text("""
-INSERT INTO stock_balance (location_id, item_id, lot_id, status, qty)
-SELECT location_id, item_id, lot_id, status, qty FROM imp_t WHERE qty <> have
-ON CONFLICT (location_id, item_id, (coalesce(lot_id, 0)), status) DO UPDATE SET qty = excluded.qty, updated_at = now()
-""")
-_EMPTY = text("DELETE FROM stock_balance WHERE qty = 0 AND reserved = 0 AND id IN (SELECT b.id FROM stock_balance b"
-              " JOIN imp_t t ON t.location_id = b.location_id AND t.item_id = b.item_id"
-              " AND coalesce(t.lot_id, 0) = coalesce(b.lot_id, 0) AND t.status = b.status WHERE t.qty = 0)")
-
-
 def write(session: Session, actor: Actor, key: str) -> tuple[int, int]:
-    """Set every balance the file states; returns (inserted, updated) balances."""
+    """Set every balance the file states through the ledger; returns (inserted, updated) balances."""
     session.execute(_LOTS)
     session.execute(_TARGET)
-    below = session.execute(text("SELECT _row FROM imp_t WHERE qty < reserved ORDER BY _row LIMIT 1")).scalar()
-    if below is not None:
-        raise InvalidInput("Row {row}: less than is reserved there", row=below)
-    session.execute(_MOVES, {"op": actor.operator_id, "terminal": actor.terminal, "ref": "import stock", "key": key})
-    session.execute(_BALANCES)
-    session.execute(_EMPTY)
-    counts = session.execute(text("SELECT count(*) FILTER (WHERE NOT existed), count(*) FILTER (WHERE existed)"
-                                  " FROM imp_t")).one()
+    # the differences are found set-based; the ledger posts them (movements + guarded balance updates)
+    legs = [Leg(r.item_id, r.lot_id, abs(r.qty - r.have),
+                from_location_id=r.location_id if r.qty < r.have else None,
+                from_status=r.status if r.qty < r.have else None,
+                to_location_id=r.location_id if r.qty > r.have else None,
+                to_status=r.status if r.qty > r.have else None)
+            for r in session.execute(text("SELECT * FROM imp_t WHERE qty <> have ORDER BY _row"))]
+    for start in range(0, len(legs), _CHUNK):
+        apply_legs(session, actor, "opening", legs[start:start + _CHUNK], key=key, reason="opening balance import",
+                   reference="import stock")
+    touched = session.info.pop("touched_items", set())
+    session.info.pop("moved_items", None)
+    if touched:  # as a ledger operation does: the alert rules look again at what changed
+        alerts.evaluate(session, sorted(touched))
+    # a stated zero where there was nothing is no new balance: re-importing a file counts nothing as inserted
+    counts = session.execute(text("SELECT count(*) FILTER (WHERE NOT existed AND qty > 0),"
+                                  " count(*) FILTER (WHERE existed OR qty = 0) FROM imp_t")).one()
     return counts[0], counts[1]
