@@ -25,17 +25,20 @@ REQUIREMENTS = """
   FROM work_order wo JOIN bom_line c ON c.parent_item_id = wo.item_id WHERE wo.id = :wo
 """
 
-# What is still missing per component: required less what is reserved or issued already.
+# What is still missing per component: required less what is reserved or issued already. Grouped once, not a
+# sub-select per component: those scanned every reservation of the order per line (quadratic in BOM lines).
 REMAINING = f"""
-  SELECT r.item_id, r.required
-         - coalesce((SELECT sum(qty) FROM reservation WHERE work_order_id = :wo AND item_id = r.item_id), 0)
-         - coalesce((SELECT sum(qty) FROM wo_issue WHERE work_order_id = :wo AND item_id = r.item_id), 0) AS qty
+  SELECT r.item_id, r.required - coalesce(res.qty, 0) - coalesce(iss.qty, 0) AS qty
   FROM ({REQUIREMENTS}) r
+  LEFT JOIN (SELECT item_id, sum(qty) AS qty FROM reservation WHERE work_order_id = :wo GROUP BY item_id) res
+    ON res.item_id = r.item_id
+  LEFT JOIN (SELECT item_id, sum(qty) AS qty FROM wo_issue WHERE work_order_id = :wo GROUP BY item_id) iss
+    ON iss.item_id = r.item_id
 """
 
 _LOCK = text(
     "SELECT b.id FROM stock_balance b WHERE b.status = 'available' AND b.qty > b.reserved"
-    " AND b.item_id IN (SELECT component_item_id FROM bom_line WHERE parent_item_id = :item)"
+    " AND b.item_id = ANY(ARRAY(SELECT component_item_id FROM bom_line WHERE parent_item_id = :item))"
     " ORDER BY b.id FOR UPDATE"
 )
 
@@ -52,7 +55,8 @@ _RESERVE = text(
       JOIN req ON req.item_id = b.item_id AND req.need > 0
       JOIN location l ON l.id = b.location_id AND l.kind = 'storage'
       LEFT JOIN lot lt ON lt.id = b.lot_id
-      WHERE b.status = 'available' AND b.qty > b.reserved AND (lt.expiry IS NULL OR lt.expiry >= current_date)
+      WHERE b.item_id = ANY(ARRAY(SELECT item_id FROM req WHERE need > 0))  -- index look-ups, not a hash of all
+        AND b.status = 'available' AND b.qty > b.reserved AND (lt.expiry IS NULL OR lt.expiry >= current_date)
     ),
     take AS (
       SELECT c.id, c.item_id, c.lot_id, c.location_id, least(c.free, req.need - (c.cum - c.free)) AS qty
