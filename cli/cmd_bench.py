@@ -29,6 +29,18 @@ def bench_kpi(as_json: bool = typer.Option(False, "--json")) -> None:
         emit_json(bench.run(db))
 
 
+@bench_app.command("trace")
+def bench_trace(
+    samples: int = typer.Option(200, "--samples", help="Random lots traced (backward + forward)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """>= 1M lots, >= 3M genealogy links (built once, reused): trace p95 and a 20,000-lot recall listing."""
+    from core.db import resolve_url
+    from core.services.bench_trace import run
+
+    emit_json(run(resolve_url()[0], samples))
+
+
 @bench_app.command("moves")
 def bench_moves(
     terminals: int = typer.Option(8, "--terminals", help="Concurrent terminal processes (and pgbench clients)"),

@@ -42,8 +42,18 @@ def _kpi(**kwargs) -> Screen:
     return KpiScreen(**kwargs)
 
 
+def _lazy(module: str, name: str, **kwargs) -> Screen:
+    """Import a flow's screen only when it is opened."""
+    from importlib import import_module
+
+    return getattr(import_module(f"console.screens.{module}"), name)(**kwargs)
+
+
 # The contract's keys: 1 Receiving … 9 Stock lookup, a k q w for supervisors and quality. Only built flows appear.
 ENTRIES: list[MenuEntry] = [
+    MenuEntry("6", "Shipping", "shipping.post", lambda **kw: _lazy("shipping", "ShippingScreen", **kw)),
+    MenuEntry("7", "Cycle count", "count.post", lambda **kw: _lazy("counting", "CountingScreen", **kw)),
+    MenuEntry("8", "Trace", "trace.view", lambda **kw: _lazy("trace", "TraceScreen", **kw), frozenset({"lot"})),
     MenuEntry("9", "Stock lookup", "stock.view", _stock_lookup, frozenset({"location", "item", "lot", "gs1"})),
     MenuEntry("a", "Alerts", "alerts.view", _alerts),
     MenuEntry("k", "KPIs", "kpi.view", _kpi),

@@ -55,7 +55,7 @@ async def test_typed_key_opens_stock_lookup_and_unknown_key_is_refused(db, make_
 
 @pytest.mark.parametrize(("raw", "expected"), [
     ("A-02", [["A-02", "IC-1", "L2", "available", "40", "0", "2030-06-01"]]),
-    ("L1", [["A-01", "IC-1", "L1", "available", "120", "20", "2030-01-01"]]),
+    ("(01)09501101530003(10)L1", [["A-01", "IC-1", "L1", "available", "120", "20", "2030-01-01"]]),  # a bare lot: trace
     ("SCR-1", [["A-01", "SCR-1", "", "available", "500", "0", ""]]),
 ])
 async def test_scan_on_home_opens_stock_lookup_with_it(db, make_app, site, operators, raw, expected):

@@ -44,7 +44,7 @@ async def test_f9_switches_language_everywhere(db, make_app, site):
         await pilot.press("f9")
         assert text_of(app, "#prompt") == "Scan your badge"
         await sign_in(pilot)
-        await scan(pilot, "L1")
+        await scan(pilot, "A-02")
         await wait_until(pilot, lambda: isinstance(app.screen, StockLookupScreen) and table_rows(app))
         await pilot.press("f9")
         assert app.lang == "zh_CN" and _("Stock lookup") == "库存查询"

@@ -1,0 +1,130 @@
+"""How the Trace screen draws things: tree labels, children filled when a node is first opened, the summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from rich.text import Text
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from console.screens.quantity import qty_text
+from core.i18n import _
+
+BLOCKABLE = ("available", "qc_hold")  # what raise_recall blocks
+
+
+def when(value: datetime | None) -> str:
+    """A time as the floor reads it: 2026-11-25 14:05 (local)."""
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def back_label(node: dict) -> Text:
+    """lot · sku · qty · where it came from (work order, else supplier)."""
+    text = Text(node["lot"], style="bold").append(f" · {node['sku']} · {qty_text(node['qty'] or 0)}")
+    origin = node["work_order"] or node["supplier"]
+    return text.append(f" · {origin}", style="cyan") if origin else text
+
+
+def back_details(node: dict) -> list[str]:
+    """The facts a quality engineer asks about one lot, one short line each."""
+    lines = []
+    if node["supplier"]:
+        lines.append(f"{_('Supplier')} {node['supplier']} · {_('received')} {when(node['received_at'])}")
+    if node["inspected_by"]:
+        lines.append(f"{_('Inspected by')} {node['inspected_by']}")
+    if node["work_order"]:
+        lines.append(f"{node['work_order']} · {_('line')} {node['line'] or '-'} · {_('produced')} "
+                     f"{when(node['produced_at'])}")
+    if node["operators"]:
+        lines.append(f"{_('Operators')} {', '.join(node['operators'])}")
+    return lines
+
+
+def fwd_label(node: dict) -> Text:
+    """lot · sku · qty consumed · work order."""
+    text = Text(node["lot"], style="bold").append(f" · {node['sku']}")
+    if "qty" in node:
+        text.append(f" · {qty_text(node['qty'])}")
+    if node.get("work_order"):
+        text.append(f" · {node['work_order']}", style="cyan")
+    return text
+
+
+def fwd_details(node: dict) -> list[Text]:
+    """Shipments (to whom) and what is still on hand where."""
+    lines = [Text("→ ", style="bold yellow").append(f"{s['customer']} · {s['so_number']} · {qty_text(s['qty'])} · "
+                                                   f"{when(s['shipped_at'])}") for s in node["shipments"]]
+    lines += [Text("■ ", style="green").append(f"{h['location']} · {_(h['status'])} · {qty_text(h['qty'])}")
+              for h in node["on_hand"]]
+    return lines
+
+
+def fill(tree_node: TreeNode) -> None:
+    """Add a node's children the first time it opens (a 20,000-lot forward tree is not built up front)."""
+    kind, data = tree_node.data["kind"], tree_node.data["node"]
+    if tree_node.data.get("filled"):
+        return
+    tree_node.data["filled"] = True
+    if kind == "back":
+        for line in back_details(data):
+            tree_node.add_leaf(Text(line, style="dim"))
+        for child in data["inputs"]:
+            tree_node.add(back_label(child), data={"kind": kind, "node": child}, allow_expand=True)
+    else:
+        for line in fwd_details(data):
+            tree_node.add_leaf(line)
+        for child in data["used_in"]:
+            tree_node.add(fwd_label(child), data={"kind": kind, "node": child}, allow_expand=True)
+
+
+def show(tree: Tree, kind: str, data: dict | None) -> None:
+    """Replace the tree's content: the root opened one level."""
+    tree.clear()
+    if data is None:
+        tree.root.set_label("")
+        return
+    tree.root.set_label(back_label(data) if kind == "back" else fwd_label(data))
+    tree.root.data = {"kind": kind, "node": data}
+    fill(tree.root)
+    tree.root.expand()
+    tree.move_cursor(tree.root)
+
+
+def _walk(node: dict, children: str):
+    yield node
+    for child in node[children]:
+        yield from _walk(child, children)
+
+
+def summary(back: dict, fwd: dict) -> dict:
+    """Lots and work orders in both trees; customers reached and on-hand quantity downstream (with the lot)."""
+    backward, forward = list(_walk(back, "inputs")), list(_walk(fwd, "used_in"))
+    lots = {n["lot"] for n in backward} | {n["lot"] for n in forward}
+    orders = {n["work_order"] for n in backward + forward if n.get("work_order")}
+    customers = {s["customer"] for n in forward for s in n["shipments"]}
+    on_hand = sum((h["qty"] for n in forward for h in n["on_hand"]), Decimal(0))
+    return {"lots": len(lots), "orders": len(orders), "customers": len(customers), "qty": qty_text(on_hand)}
+
+
+def summary_text(figures: dict) -> str:
+    """One line, both languages."""
+    return _("{lots} lots · {orders} work orders · {customers} customers · on hand {qty}").format(**figures)
+
+
+def recall_text(listing: dict, reason: str | None) -> Text:
+    """What a recall of this lot would touch, and the reason once typed."""
+    held = [h for h in listing["on_hand"] if h["status"] in BLOCKABLE]
+    qty = sum((h["qty"] for h in held), Decimal(0))
+    text = Text(_("Recall {lot} ({sku})").format(lot=listing["lot"], sku=listing["sku"]), style="bold red")
+    text.append("\n" + _("{lots} lots · {orders} work orders · {customers} customers · {shipments} shipments").format(
+        lots=len(listing["lots"]), orders=len(listing["work_orders"]), customers=len(listing["customers"]),
+        shipments=len(listing["shipments"])))
+    text.append("\n" + _("On hand to block: {qty} in {n} balances").format(
+        qty=qty_text(qty), n=len(held)))
+    if listing["customers"]:
+        text.append("\n" + _("Customers: {codes}").format(codes=", ".join(listing["customers"][:8])))
+    if reason:
+        text.append("\n" + _("Reason: {reason}").format(reason=reason), style="bold")
+    return text

@@ -1,0 +1,38 @@
+"""Shipping's lot step: is this lot (or untracked SKU) shippable on this order? Read-only, same rules as `ship`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import text
+
+from core.db import Database
+from core.errors import InvalidInput, NotFound
+from core.permissions import Actor, require
+from core.services.lots import find_lot
+from core.services.shipping import _FEFO, _open_line, _refuse_unshippable
+
+
+def check_lot(db: Database, actor: Actor, so_number: str, lot: str | None = None, sku: str | None = None) -> dict:
+    """The order line the scan ships against and how much of it is free; refuses held, expired or foreign stock."""
+    require(actor, "shipping.post")
+    with db.uow() as uow:
+        session = uow.session
+        if lot:
+            found = find_lot(session, lot, sku)
+            item_id, lot_id, lot_no = found.item_id, found.id, found.lot_no
+        else:
+            item_id = session.execute(text("SELECT id FROM item WHERE sku = :s"), {"s": sku}).scalar()
+            if item_id is None:
+                raise NotFound(what=sku or "-")
+            lot_id, lot_no = None, None
+        line = _open_line(session, so_number, item_id)
+        if line.tracking != "none" and lot_id is None:
+            raise InvalidInput("A lot number is required for {sku}", sku=line.sku)
+        sources = session.execute(_FEFO, {"item": item_id, "lot": lot_id}).all()
+        if lot_id is not None and not sources:
+            _refuse_unshippable(session, lot_id, lot_no)
+        if not sources:
+            raise InvalidInput("No shippable stock of {sku}", sku=line.sku)
+        return {"so_number": line.so_number, "line_no": line.line_no, "sku": line.sku, "lot": lot_no,
+                "open": line.qty - line.shipped_qty, "free": sum((s.free for s in sources), Decimal(0))}

@@ -1,0 +1,97 @@
+"""Cycle count (`7`) by scans: blind counts, within tolerance posts, outside waits; F5 closes; F6 approves."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.screens.counting import CountingScreen
+from core.services import counting
+from tests import helpers
+from tests.console.conftest import SIZE
+from tests.console.flow_steps import busy
+from tests.console.steps import scan, screen_lines, sign_in, table_rows, text_of, wait_until
+
+
+@pytest.fixture
+def count_site(db, system, supervisor):
+    ids = helpers.production_site(db)
+    helpers.exec_sql(db, "UPDATE item SET abc = 'C' WHERE sku IN ('IC-1', 'SCR-1')")  # 5% tolerance
+    helpers.put_stock(db, system, "IC-1", "IC-A", "A-01", 100, expiry="2030-01-01")
+    helpers.put_stock(db, system, "IC-1", "IC-B", "A-01", 50, expiry="2030-02-01")
+    helpers.put_stock(db, system, "SCR-1", None, "A-01", 500)
+    counting.create_task(db, supervisor, "A-01")
+    return ids
+
+
+def on_hand(db, lot=None, sku="IC-1"):
+    return helpers.scalar(db, "SELECT coalesce(sum(b.qty), 0) FROM stock_balance b JOIN item i ON i.id = b.item_id"
+                              " LEFT JOIN lot l ON l.id = b.lot_id WHERE i.sku = :s AND l.lot_no IS NOT DISTINCT"
+                              " FROM :n", s=sku, n=lot)
+
+
+async def open_counting(pilot, badge: str) -> CountingScreen:
+    await sign_in(pilot, badge)
+    await scan(pilot, "7")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CountingScreen))
+    return pilot.app.screen
+
+
+async def step(pilot, screen, raw: str, expected: str) -> None:
+    """Scan; wait for the step (or a refusal)."""
+    await scan(pilot, raw)
+    await wait_until(pilot, lambda: (screen.step == expected and not busy(pilot)) or screen.message.is_error)
+
+
+async def test_blind_count_within_tolerance_posts_outside_waits(db, make_app, count_site, clerk):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_counting(pilot, "C900")
+        await wait_until(pilot, lambda: "Open counts: A-01" in text_of(app, "#info"))
+        await step(pilot, screen, "A-02", "never")
+        assert text_of(app, "MessageLine") == "No open count for A-02" and screen.step == "location"
+        await step(pilot, screen, "A-01", "lot")
+        await step(pilot, screen, "IC-1", "never")  # a lot-tracked item is counted by its lots
+        assert text_of(app, "MessageLine") == "Scan the lot of IC-1, not the item"
+        await step(pilot, screen, "IC-A", "qty")
+        assert "Lot IC-A" in text_of(app, "#info")
+        await step(pilot, screen, "97", "lot")  # 3% off, class C allows 5%: posted at once
+        assert on_hand(db, "IC-A") == 97 and text_of(app, "MessageLine") == "Counted IC-A: 97"
+        await step(pilot, screen, "IC-B", "qty")
+        await step(pilot, screen, "30", "lot")  # 40% off: waits for a supervisor
+        assert on_hand(db, "IC-B") == 50
+        await step(pilot, screen, "SCR-1", "qty")  # untracked: counted by SKU
+        await step(pilot, screen, "500", "lot")
+        assert table_rows(app) == [["IC-A", "IC-1", "97", "Booked"], ["IC-B", "IC-1", "30", "To review"],
+                                   ["", "SCR-1", "500", "Booked"]]
+        shown = "\n".join(screen_lines(app))
+        assert "Expected" not in shown and "100" not in shown and " 50 " not in shown  # blind
+        await pilot.press("f5")
+        assert screen.step == "close"
+        await step(pilot, screen, "", "location")
+        assert text_of(app, "MessageLine") == "A-01 closed: 0 not counted set to 0, 1 to review"
+        assert helpers.scalar(db, "SELECT status FROM count_task") == "closed"
+        assert helpers.scalar(db, "SELECT count(*) FROM outbox WHERE type = 'stock.adjusted'") == 1
+
+
+async def test_supervisor_approves_a_variance_with_a_reason(db, make_app, count_site, clerk):
+    from decimal import Decimal
+
+    counting.record_count(db, clerk, key="c1", location="A-01", lot="IC-B", qty=Decimal(30))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_counting(pilot, "S900")
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: screen.step == "pending")
+        assert table_rows(app) == [["1", "A-01", "IC-1", "IC-B", "50", "30", "C900"]]
+        await step(pilot, screen, "2", "never")
+        assert text_of(app, "MessageLine") == "No line 2"
+        await step(pilot, screen, "1", "decide")
+        await step(pilot, screen, "1", "reason")
+        await scan(pilot, "damaged reel found")
+        await wait_until(pilot, lambda: "Line approved" in text_of(app, "MessageLine") and not table_rows(app))
+        assert on_hand(db, "IC-B") == 30
+        assert helpers.scalar(db, "SELECT reason FROM count_line WHERE status = 'approved'") == "damaged reel found"
+        await pilot.press("escape")
+        assert screen.step == "location"
+        await step(pilot, screen, "A-02", "lot")  # a supervisor opens a count on demand
+        assert text_of(app, "MessageLine") == "Count opened for A-02"
