@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from cli.common import actor, database, emit_json, refusals
+from core.i18n import _
 from core.services.demo import load_demo
 
 
@@ -19,13 +20,17 @@ def demo(
     """Load the demo factory into an empty database."""
     started = time.monotonic()
     err = Console(stderr=True)
-    with refusals(), err.status("demo") as status:
+    def step(name: str) -> str:
+        return _("Loading the demo: {step}").format(step=name)
+
+    with refusals(), err.status(step("…")) as status:
         db = database()
-        counts = load_demo(db, actor(db), seed=seed, scale=scale, progress=lambda m: status.update(f"demo: {m}"))
+        counts = load_demo(db, actor(db), seed=seed, scale=scale, progress=lambda m: status.update(step(m)))
     if as_json:
         emit_json({**counts, "seconds": round(time.monotonic() - started, 1)})
     else:
-        err.print(", ".join(f"{k} {v}" for k, v in counts.items()) + f" ({time.monotonic() - started:.1f} s)")
+        err.print(_("Demo loaded in {seconds} s: {counts}").format(
+            seconds=f"{time.monotonic() - started:.1f}", counts=", ".join(f"{k} {v}" for k, v in counts.items())))
 
 
 def register(app: typer.Typer) -> None:

@@ -23,21 +23,23 @@ def is_empty(db: Database) -> bool:
 
 
 def load_demo(db: Database, actor: Actor, *, seed: int = 1, scale: str = "small",
-              progress: Callable[[str], None] | None = None) -> dict:
-    """Load the demo into an empty database; returns row counts."""
+              progress: Callable[[str], None] | None = None, sizes: dict[str, int] | None = None) -> dict:
+    """Load the demo into an empty database; returns row counts.
+
+    `sizes` (items, locations, lots) shrinks the large volume, for tests; the default is the full plant.
+    """
     require(actor, "import.run")
     if scale not in ("small", "large"):
         raise InvalidInput("Scale is small or large")
     if not is_empty(db):
         raise InvalidInput("The database is not empty; the demo loads only into an empty one")
     say = progress or (lambda _msg: None)
-    say("small plant")
-    small.load(db, actor)
+    small.load(db, actor, say)
     if scale == "large":
-        large.load(db, actor, seed=seed, progress=say)
+        large.load(db, actor, seed=seed, progress=say, **(sizes or {}))
     say("alerts")
     evaluate_all(db)  # a supervisor signing in sees the plant's trouble at once
     with db.uow() as uow:
         return {t: uow.execute(text(f"SELECT count(*) FROM {t}")).scalar()
-                for t in ("warehouse", "location", "item", "lot", "stock_balance", "movement", "operator",
-                          "work_order", "po_line", "so_line")}
+                for t in ("warehouse", "location", "item", "lot", "stock_balance", "movement", "operator", "supplier",
+                          "customer", "work_order", "po_line", "so_line")}
