@@ -28,7 +28,8 @@ PROMPTS = {
     "decide": "1: approve (adjust to the count) · 2: ask a recount",
     "reason": "Type the reason, then Enter",
 }
-RESULTS = {"posted": "Booked", "pending": "To review"}
+# Blind: the counter learns only that the count was recorded, never whether it matched.
+RESULTS = {"posted": "Count recorded", "pending": "Count recorded"}
 REVIEW = ("pending", "decide", "reason")
 
 

@@ -45,7 +45,9 @@ class HomeScreen(FlowScreen):
         if scan.kind == "unknown":
             self.message.error(_("Unknown scan: {scan}").format(scan=scan.raw))
             return
-        entry = menu.entry_for_scan(self.app.actor, scan.kind)
+        # A lot label (GS1 with a lot) is a lot: it opens trace, as a bare lot number does.
+        kind = "lot" if scan.kind == "gs1" and scan.lot else scan.kind
+        entry = menu.entry_for_scan(self.app.actor, kind)
         if entry is None:
             self.message.error(_("Nothing to do with this scan here: {scan}").format(scan=scan.raw))
             return

@@ -61,8 +61,8 @@ async def test_blind_count_within_tolerance_posts_outside_waits(db, make_app, co
         assert on_hand(db, "IC-B") == 50
         await step(pilot, screen, "SCR-1", "qty")  # untracked: counted by SKU
         await step(pilot, screen, "500", "lot")
-        assert table_rows(app) == [["IC-A", "IC-1", "97", "Booked"], ["IC-B", "IC-1", "30", "To review"],
-                                   ["", "SCR-1", "500", "Booked"]]
+        assert table_rows(app) == [["IC-A", "IC-1", "97", "Count recorded"], ["IC-B", "IC-1", "30", "Count recorded"],
+                                   ["", "SCR-1", "500", "Count recorded"]]
         shown = "\n".join(screen_lines(app))
         assert "Expected" not in shown and "100" not in shown and " 50 " not in shown  # blind
         await pilot.press("f5")

@@ -55,7 +55,8 @@ async def test_typed_key_opens_stock_lookup_and_unknown_key_is_refused(db, make_
 
 @pytest.mark.parametrize(("raw", "expected"), [
     ("A-02", [["A-02", "IC-1", "L2", "available", "40", "0", "2030-06-01"]]),
-    ("(01)09501101530003(10)L1", [["A-01", "IC-1", "L1", "available", "120", "20", "2030-01-01"]]),  # a bare lot: trace
+    ("(01)09501101530003", [["A-01", "IC-1", "L1", "available", "120", "20", "2030-01-01"],
+                            ["A-02", "IC-1", "L2", "available", "40", "0", "2030-06-01"]]),  # an item label
     ("SCR-1", [["A-01", "SCR-1", "", "available", "500", "0", ""]]),
 ])
 async def test_scan_on_home_opens_stock_lookup_with_it(db, make_app, site, operators, raw, expected):
@@ -65,6 +66,17 @@ async def test_scan_on_home_opens_stock_lookup_with_it(db, make_app, site, opera
         await scan(pilot, raw)
         await wait_until(pilot, lambda: isinstance(app.screen, StockLookupScreen) and table_rows(app))
         assert table_rows(app) == expected
+
+
+@pytest.mark.parametrize("raw", ["L1", "(01)09501101530003(10)L1"])
+async def test_a_lot_or_its_label_on_home_opens_trace(db, make_app, site, operators, raw):
+    from console.screens.trace import TraceScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, raw)
+        await wait_until(pilot, lambda: isinstance(app.screen, TraceScreen))
 
 
 async def test_unknown_scan_on_home_shows_red_line_and_stays(db, make_app, site, operators):
