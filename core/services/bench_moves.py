@@ -1,11 +1,12 @@
 """`lineside bench moves`: N terminals doing ledger moves vs pgbench (TPC-B-like, prepared) on the same server.
 
-Both run against a scratch database next to the configured one (`lineside_bench_moves`, dropped first), so a
-user's data is never touched.
+Both run against a scratch database next to the configured one (`lineside_bench_moves_<pid>`, created fresh and dropped
+afterwards), so a user's data is never touched. pgbench gets host, port, user and password from the same URL.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import statistics
@@ -46,6 +47,14 @@ def scratch(url: str, name: str) -> str:
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
+def drop(url: str, name: str) -> None:
+    """DROP the scratch database `name` on the server of `url`."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def _seed(db: Database) -> dict:
     with db.uow() as uow:
         uow.execute(text("INSERT INTO warehouse (code, name) VALUES ('B', 'Bench')"))
@@ -66,9 +75,10 @@ def _pgbench(url: str, terminals: int, seconds: float) -> float:
     host = u.query.get("host") or u.host or "127.0.0.1"
     args = ["-h", str(host), "-p", str(u.port or 5432), "-U", u.username or "postgres"]
     exe = pgbench_binary()
-    subprocess.run([exe, *args, "-i", "-q", "-s", "1", u.database], check=True, capture_output=True)
+    env = {**os.environ, **({"PGPASSWORD": u.password} if u.password else {})}
+    subprocess.run([exe, *args, "-i", "-q", "-s", "1", u.database], check=True, capture_output=True, env=env)
     out = subprocess.run([exe, *args, "-c", str(terminals), "-j", str(terminals), "-T", str(int(seconds)),
-                          "-M", "prepared", u.database], check=True, capture_output=True, text=True).stdout
+                          "-M", "prepared", u.database], check=True, capture_output=True, text=True, env=env).stdout
     return float(re.search(r"tps = ([\d.]+)", out).group(1))
 
 
@@ -88,14 +98,10 @@ def _terminal(url: str, n: int, item: int, locs: list[int], stop_at: float, out)
     out.put(mine)
 
 
-def run(url: str, terminals: int = 8, seconds: float = 10) -> dict:
-    """The contract's document: terminals, moves_per_s, p50_ms, p99_ms, pgbench_tps, ratio.
-
-    Each terminal is its own process, as on the floor (threads would measure Python's GIL, not the ledger).
-    """
+def _moves(bench_url: str, terminals: int, seconds: float) -> tuple[list[float], float]:
+    """Seed the scratch database, run the terminal processes; (latencies, busy seconds per terminal)."""
     import multiprocessing as mp
 
-    bench_url = scratch(url, "lineside_bench_moves")
     upgrade(bench_url)
     db = Database(bench_url)
     ctx = _seed(db)
@@ -110,8 +116,21 @@ def run(url: str, terminals: int = 8, seconds: float = 10) -> dict:
     latencies = [x for _ in procs for x in out.get(timeout=seconds + 120)]
     for p in procs:
         p.join()
-    elapsed = sum(latencies) / terminals  # busy time per terminal ~ the measured window
-    tps = _pgbench(bench_url, terminals, seconds)
+    return latencies, sum(latencies) / terminals  # busy time per terminal ~ the measured window
+
+
+def run(url: str, terminals: int = 8, seconds: float = 10) -> dict:
+    """The contract's document: terminals, moves_per_s, p50_ms, p99_ms, pgbench_tps, ratio.
+
+    Each terminal is its own process, as on the floor (threads would measure Python's GIL, not the ledger).
+    """
+    name = f"lineside_bench_moves_{os.getpid()}"  # two runs on one server never share a scratch database
+    bench_url = scratch(url, name)
+    try:
+        latencies, elapsed = _moves(bench_url, terminals, seconds)
+        tps = _pgbench(bench_url, terminals, seconds)
+    finally:
+        drop(url, name)
     latencies.sort()
     moves = len(latencies) / elapsed
     return {"terminals": terminals, "moves_per_s": round(moves, 1),
