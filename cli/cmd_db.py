@@ -24,8 +24,13 @@ def _current(url: str) -> str | None:
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Migrate to head (or REV)."""
+    from alembic.util.exc import CommandError
+
     url, _ = resolve_url()
-    upgrade(url, revision)
+    try:
+        upgrade(url, revision)
+    except CommandError as exc:
+        raise fail(str(exc)) from None
     typer.echo(_current(url) or "base")
 
 

@@ -23,6 +23,22 @@ def _postmaster_pid(home: Path) -> int | None:
     return int(pid_file.read_text().split()[0]) if pid_file.exists() else None
 
 
+def _head() -> str:
+    from alembic.script import ScriptDirectory
+
+    from core.db import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config("postgresql://")).get_current_head()
+
+
+def _wait_stopped(pid: int | None) -> None:
+    for _ in range(50):
+        if not _alive(pid):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"postmaster {pid} still running")
+
+
 def _alive(pid: int | None) -> bool:
     if pid is None:
         return False
@@ -40,7 +56,11 @@ def test_started_on_demand_migrated_shared_and_stopped_by_the_last_process(tmp_p
                              timeout=120)
     assert current.returncode == 0, current.stderr
     doc = json.loads(current.stdout)
-    assert doc["embedded"] is True and doc["revision"]  # migrated to head automatically
+    assert doc == {"embedded": True, "revision": _head()}  # migrated to head automatically
+    _wait_stopped(_postmaster_pid(home))  # it was the only process: the server stopped with it
+    for args, expected in ((["db", "downgrade", "0001"], "0001"), (["db", "upgrade"], _head())):
+        step = subprocess.run([LINESIDE, *args], env=_env(home), capture_output=True, text=True, timeout=120)
+        assert (step.returncode, step.stdout.strip()) == (0, expected), step.stderr
     # one process holds the server (a console would) while two others start, work and leave
     holder = subprocess.Popen([sys.executable, "-c", "import sys; from core.db import open_database;"
                                " db = open_database(); db.ping(); print('up', flush=True); sys.stdin.readline()"],
@@ -60,11 +80,15 @@ def test_started_on_demand_migrated_shared_and_stopped_by_the_last_process(tmp_p
         assert _alive(pid)  # the holder still has it: the others leaving did not stop it
     finally:
         holder.communicate("bye\n", timeout=60)  # the last process exits: the server stops with it
-    for _ in range(50):
-        if not _alive(_postmaster_pid(home) or pid):
-            break
-        time.sleep(0.2)
-    assert not _alive(pid)
+    _wait_stopped(pid)
+    # from cold, two processes at once: one starts the server, the other waits for it and joins
+    both = [subprocess.Popen([LINESIDE, "stock", "--json", "--sku", "IC-555"], env=_env(home),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in both]
+    assert all(p.returncode == 0 for p in both), outs
+    assert outs[0][0] == outs[1][0] and len(json.loads(outs[0][0])) == 2
+    _wait_stopped(_postmaster_pid(home))
+    assert {p.parent for p in tmp_path.rglob("postgresql.conf")} == {home / "pgdata"}  # one data directory
 
 
 def test_a_configured_url_never_starts_an_embedded_server(tmp_path, db_url):
