@@ -55,6 +55,20 @@ def bench_moves(
     emit_json(run(url, terminals, seconds))
 
 
+@bench_app.command("kitting")
+def bench_kitting(
+    lines: list[int] = typer.Option([2000], "--lines", help="Component lines of the released work order (repeatable)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Release one work order with N component lines on a large plant: seconds and SQL statements."""
+    from cli.bench_scratch import scratch_database
+    from core.services.bench_kitting import run
+
+    with scratch_database("kitting") as db:
+        docs = run(db, lines)
+    emit_json(docs[0] if len(docs) == 1 else docs)
+
+
 @bench_app.command("soak")
 def bench_soak(
     terminals: int = typer.Option(6, "--terminals"),

@@ -51,12 +51,18 @@ def _lazy(module: str, name: str, **kwargs) -> Screen:
 
 # The contract's keys: 1 Receiving … 9 Stock lookup, a k q w for supervisors and quality. Only built flows appear.
 ENTRIES: list[MenuEntry] = [
+    MenuEntry("3", "Picking", "picking.post", lambda **kw: _lazy("picking", "PickingScreen", **kw)),
+    MenuEntry("4", "Issue to work order", "issue.post", lambda **kw: _lazy("issue", "IssueScreen", **kw),
+              frozenset({"work_order"})),
+    MenuEntry("5", "Production output", "production.output", lambda **kw: _lazy("output", "OutputScreen", **kw)),
     MenuEntry("6", "Shipping", "shipping.post", lambda **kw: _lazy("shipping", "ShippingScreen", **kw)),
     MenuEntry("7", "Cycle count", "count.post", lambda **kw: _lazy("counting", "CountingScreen", **kw)),
     MenuEntry("8", "Trace", "trace.view", lambda **kw: _lazy("trace", "TraceScreen", **kw), frozenset({"lot"})),
     MenuEntry("9", "Stock lookup", "stock.view", _stock_lookup, frozenset({"location", "item", "lot", "gs1"})),
     MenuEntry("a", "Alerts", "alerts.view", _alerts),
     MenuEntry("k", "KPIs", "kpi.view", _kpi),
+    MenuEntry("w", "Work orders & kitting", "workorder.manage",
+              lambda **kw: _lazy("workorders", "WorkOrdersScreen", **kw)),
 ]
 
 

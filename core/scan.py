@@ -101,6 +101,7 @@ def parse_gs1(raw: str) -> ScanResult | None:
 LOOKUPS: list[tuple[str, str]] = [
     ("location", "SELECT l.code AS code, w.code AS warehouse, NULL AS sku FROM location l"
                  " JOIN warehouse w ON w.id = l.warehouse_id WHERE l.code = :s"),
+    ("work_order", "SELECT wo_number AS code, NULL AS warehouse, NULL AS sku FROM work_order WHERE wo_number = :s"),
     ("item", "SELECT sku AS code, NULL AS warehouse, sku FROM item WHERE sku = :s"),
     ("item", "SELECT sku AS code, NULL AS warehouse, sku FROM item"
              " WHERE :digits AND lpad(gtin, 14, '0') = lpad(:s, 14, '0')"),

@@ -153,10 +153,11 @@ async def test_shortage_shows_the_kit_and_dead_stock_the_clean_up_list(db, make_
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_alerts(pilot)
         await scan(pilot, str(open_alert_ids(db, "shortage")[0]))
-        await scan(pilot, "2")
-        await wait_until(pilot, lambda: screen.step == "result")
+        await scan(pilot, "2")  # the kitting view is the Work orders screen (`w`), opened on the short work order
+        await wait_until(pilot, lambda: app.screen is not screen and app.screen.step == "detail")
         assert table_rows(app) == [["IC-1", "200", "0", "0", "150", "50"], ["SCR-1", "400", "0", "0", "1000", "0"]]
-        await scan(pilot, "")
+        await pilot.press("escape", "escape", "escape")  # WO detail -> board -> the alert -> the list
+        await wait_until(pilot, lambda: app.screen is screen and screen.step == "list")
         dead = helpers.scalar(db, "SELECT a.id FROM alert a JOIN item i ON i.id = a.item_id WHERE a.rule ="
                                   " 'dead_stock' AND i.sku = 'SCR-1'")
         await scan(pilot, str(dead))

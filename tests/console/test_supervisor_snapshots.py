@@ -68,8 +68,8 @@ def test_alert_detail_with_kit(snap_compare, services, alert_site, lang):
         await _alerts_list(pilot)
         shortage = next(a for a in pilot.app.screen.rows if a.rule == "shortage" and a.sku == "IC-1")
         await scan(pilot, str(shortage.id))
-        await scan(pilot, "2")
-        await wait_until(pilot, lambda: pilot.app.screen.step == "result")
+        await scan(pilot, "2")  # the Work orders screen (`w`) opens on the short work order
+        await wait_until(pilot, lambda: pilot.app.screen.step == "detail" and pilot.app.screen.order)
 
     assert snap_compare(_app(services, lang), terminal_size=SIZE, run_before=run_before)
 

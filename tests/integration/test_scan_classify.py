@@ -42,6 +42,16 @@ def test_gs1_maps_gtin_to_the_item(db):
     assert classify(db, "(240)SCR-1(30)5").sku == "SCR-1"
 
 
+def test_a_work_order_number_is_a_work_order(db):
+    helpers.production_site(db)
+    helpers.add_work_order(db, "WO-7", "PCBA-1", 10)
+    helpers.add_work_order(db, "A-01", "PCBA-1", 10)  # a work order named like a location: the location wins
+    r = classify(db, "WO-7")
+    assert (r.kind, r.code, r.sku, r.lot) == ("work_order", "WO-7", None, None)
+    assert classify(db, "A-01").kind == "location"
+    assert classify(db, "WO-8").kind == "unknown"
+
+
 def test_unknown_scan(db):
     _site(db)
     assert classify(db, "NOPE-42").kind == "unknown"
@@ -53,6 +63,6 @@ def test_unknown_scan(db):
 def test_random_scans_never_crash_and_never_write(db, s):
     before = helpers.scalar(db, "SELECT count(*) FROM movement") + helpers.scalar(db, "SELECT count(*) FROM lot")
     r = classify(db, s)
-    assert r.kind in {"location", "item", "lot", "operator", "gs1", "unknown"}
+    assert r.kind in {"location", "work_order", "item", "lot", "operator", "gs1", "unknown"}
     after = helpers.scalar(db, "SELECT count(*) FROM movement") + helpers.scalar(db, "SELECT count(*) FROM lot")
     assert before == after

@@ -1,0 +1,95 @@
+"""Issue (`4`): proposal, over-issue refused, F2 supervisor approval (badge, PIN, reason), refusals write nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from console.screens.issue import IssueScreen
+from core.services import picking
+from tests import helpers
+from tests.console import production_steps as ps
+from tests.console.conftest import SIZE
+from tests.console.steps import scan, text_of, wait_until
+
+plant = ps.plant
+
+
+def _picked(db, clerk):
+    tasks = picking.claim(db, clerk, "WO-1")
+    picking.post_picks(db, clerk, key="pk", wo_number="WO-1", drop_location="LS-L1",
+                       lines=[picking.PickLine(t.id, t.qty, t.lot) for t in tasks])
+
+
+def _issued(db) -> Decimal:
+    return helpers.scalar(db, "SELECT coalesce(sum(qty), 0) FROM wo_issue")
+
+
+async def test_over_issue_is_refused_then_approved_by_a_supervisor(db, make_app, plant, system):
+    clerk = helpers.actor(db, "C001")
+    _picked(db, clerk)
+    helpers.put_stock(db, system, "SCR-1", None, "LS-L1", 10)  # spare screws at the line
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "4", IssueScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "lot")
+        await ps.step(pilot, "SCR-1", lambda: screen.step == "qty")
+        assert text_of(app, "#prompt") == "Quantity to issue (Enter = 400)"
+        assert "At the line: 410" in text_of(app, "#detail")
+        assert await ps.refused(pilot, "405") == "Over-issue: 5 more than required; F2 for a supervisor's approval"
+        assert _issued(db) == 0 and screen.step == "qty"
+        await pilot.press(*"405", "f2")
+        await wait_until(pilot, lambda: screen.step == "badge")
+        assert text_of(app, "#prompt") == "Supervisor: scan your badge"
+        await ps.step(pilot, "C001", lambda: screen.step == "pin")
+        assert screen.scan_field.password
+        await ps.step(pilot, "1234", lambda: screen.step == "reason")
+        await scan(pilot, "2")  # a clerk's badge may not approve
+        await wait_until(pilot, lambda: screen.message.is_error)
+        assert screen.step == "badge" and text_of(app, "MessageLine") == "Not allowed: override.approve"
+        await ps.step(pilot, "S001", lambda: screen.step == "pin")
+        await ps.step(pilot, "0000", lambda: screen.step == "reason")
+        await scan(pilot, "2")
+        await wait_until(pilot, lambda: screen.message.is_error)
+        assert screen.step == "badge" and text_of(app, "MessageLine") == "Badge or PIN not recognised"
+        assert _issued(db) == 0
+        await ps.step(pilot, "S001", lambda: screen.step == "pin")
+        await ps.step(pilot, "9876", lambda: screen.step == "reason")
+        await ps.step(pilot, "2", lambda: screen.step == "lot" and screen.message.text.startswith("Issued"))
+        assert text_of(app, "MessageLine") == "Issued 405 SCR-1 to WO-1: 405 of 400"
+        assert _issued(db) == 405
+        approved = helpers.rows(db, "SELECT reason FROM audit_log WHERE action = 'issue'")
+        assert [r.reason for r in approved] == ["damaged"]
+
+
+async def test_lot_step_refusals_and_the_label_quantity(db, make_app, plant):
+    clerk = helpers.actor(db, "C001")
+    _picked(db, clerk)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "4", IssueScreen)
+        screen = app.screen
+        assert await ps.refused(pilot, "A-01") == "Not a work order: A-01"
+        await ps.step(pilot, "WO-1", lambda: screen.step == "lot")
+        assert await ps.refused(pilot, "PCBA-1") == "PCBA-1 is not a component of WO-1"
+        assert await ps.refused(pilot, "IC-1") == "IC-1 is lot-tracked: scan the lot"
+        assert await ps.refused(pilot, "LS-L1") == "Not a lot or an item: LS-L1"
+        assert _issued(db) == 0
+        # a lot label with a quantity fills the quantity step: issued at once
+        await ps.step(pilot, "(240)IC-1(10)IC-B(30)30", lambda: screen.message.text.startswith("Issued"))
+        assert screen.step == "lot" and _issued(db) == 30
+        await ps.step(pilot, "IC-B", lambda: screen.step == "qty")
+        assert text_of(app, "#prompt") == "Quantity to issue (Enter = 50)"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.step == "lot")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.step == "wo")
+
+
+async def test_a_planned_work_order_is_refused(db, make_app, plant):
+    helpers.add_work_order(db, "WO-2", "PCBA-1", 5)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "4", IssueScreen)
+        assert await ps.refused(pilot, "WO-2") == "Work order WO-2 is planned, not released"
+        assert app.screen.step == "wo"

@@ -1,0 +1,56 @@
+"""Production output (`5`): refused without an issue (nothing written), F4 reprint, bad quantities."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from console.screens.output import OutputScreen
+from core.services import issuing, picking
+from tests import helpers
+from tests.console import production_steps as ps
+from tests.console.conftest import SIZE
+from tests.console.steps import text_of, wait_until
+
+plant = ps.plant
+
+
+async def test_output_without_issue_is_refused(db, make_app, plant):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "5", OutputScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "good")
+        assert "Ordered 100   Reported 0   Still to make 100" in text_of(app, "#detail")
+        assert await ps.refused(pilot, "") == "Type the good quantity (0 when only scrap)"
+        assert await ps.refused(pilot, "-3") == "Not a quantity: -3"
+        await ps.step(pilot, "10", lambda: screen.step == "scrap")
+        assert await ps.refused(pilot, "") == "Nothing was issued to WO-1; issue material first"
+        assert screen.step == "scrap"
+        assert helpers.scalar(db, "SELECT count(*) FROM lot WHERE work_order_id IS NOT NULL") == 0
+        assert helpers.scalar(db, "SELECT count(*) FROM movement WHERE kind = 'output'") == 0
+        assert not plant["labels"].exists()
+
+
+async def test_output_posts_a_lot_and_f4_prints_it_again(db, make_app, plant):
+    clerk = helpers.actor(db, "C001")
+    tasks = picking.claim(db, clerk, "WO-1")
+    picking.post_picks(db, clerk, key="pk", wo_number="WO-1", drop_location="LS-L1",
+                       lines=[picking.PickLine(t.id, t.qty, t.lot) for t in tasks])
+    issuing.issue(db, clerk, key="i1", wo_number="WO-1", lot="IC-A", qty=Decimal(120))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "5", OutputScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "good")
+        await ps.step(pilot, "25", lambda: screen.step == "scrap")
+        await ps.step(pilot, "1", lambda: screen.message.text.startswith("Posted"))
+        await wait_until(pilot, lambda: "Reported 25" in text_of(app, "#detail"))
+        assert screen.step == "good" and "WO-1-01" in text_of(app, "#detail")
+        label = plant["labels"] / "PCBA-1_WO-1-01.zpl"
+        assert "(10)WO-1-01" in label.read_text() or "10WO-1-01" in label.read_text()
+        label.unlink()
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: screen.message.text.startswith("Label printed again"))
+        assert label.exists() and screen.step == "good"
+        assert helpers.rows(db, "SELECT status, qty_completed, qty_scrapped FROM work_order") == [
+            ("in_progress", 25, 1)]

@@ -1,0 +1,107 @@
+"""Picking (`3`): refusals write nothing, F2 short pick with a reason, substitute lot, GS1 quantity, Esc."""
+
+from __future__ import annotations
+
+from console.screens.home import HomeScreen
+from console.screens.picking import PickingScreen
+from tests import helpers
+from tests.console import production_steps as ps
+from tests.console.conftest import SIZE
+from tests.console.steps import scan, table_rows, text_of, wait_until
+
+plant = ps.plant
+
+
+def _writes(db) -> int:
+    return helpers.scalar(db, "SELECT count(*) FROM movement") + helpers.scalar(db, "SELECT count(*) FROM operation")
+
+
+async def test_refused_scans_stay_on_the_step_and_write_nothing(db, make_app, plant):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "3", PickingScreen)
+        screen, before = app.screen, _writes(db)
+        assert await ps.refused(pilot, "WO-9") == "Not a work order: WO-9"
+        assert await ps.refused(pilot, "IC-A") == "Not a work order: IC-A"
+        await ps.step(pilot, "WO-1", lambda: screen.step == "location")
+        assert await ps.refused(pilot, "A-02") == "Wrong location A-02: go to A-01"
+        await ps.step(pilot, "A-01", lambda: screen.step == "lot")
+        assert await ps.refused(pilot, "SCR-1") == "Wrong item SCR-1: pick IC-1"
+        assert await ps.refused(pilot, "IC-1") == "IC-1 is lot-tracked: scan the lot"
+        assert await ps.refused(pilot, "WO-1-77") == "Not a lot or an item: WO-1-77"
+        assert screen.step == "lot"
+        await ps.step(pilot, "IC-A", lambda: screen.step == "qty")
+        assert await ps.refused(pilot, "121") == "Pick at most 120"
+        assert await ps.refused(pilot, "abc") == "Not a quantity: abc"
+        assert screen.step == "qty" and _writes(db) == before
+
+
+async def test_short_pick_with_a_reason_then_the_drop(db, make_app, plant):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "3", PickingScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "location")
+        await ps.step(pilot, "A-01", lambda: screen.step == "lot")
+        await ps.step(pilot, "IC-A", lambda: screen.step == "qty")
+        await pilot.press(*"100", "f2")  # only 100 of 120 are there
+        await wait_until(pilot, lambda: screen.step == "reason")
+        assert "Not found in the bin" in text_of(app, "#detail")
+        assert await ps.refused(pilot, "9") == "No choice 9"
+        await ps.step(pilot, "3", lambda: screen.step == "location")
+        assert table_rows(app)[0][5] == "100 !"
+        for location, material in (("A-02", "IC-B"), ("A-02", "SCR-1")):
+            await ps.step(pilot, location, lambda: screen.step == "lot")
+            await ps.step(pilot, material, lambda: screen.step == "qty")
+            await scan(pilot, "")
+        assert await ps.refused(pilot, "A-01") == "Drop at the line side of L1, not A-01"
+        assert ps.line_side(db) == []
+        await ps.step(pilot, "LS-L1", lambda: screen.message.text.startswith("Posted"))
+        # the 20 missing of IC-A were re-reserved from IC-B: a new task, same work order, next step
+        await wait_until(pilot, lambda: screen.step == "location")
+        assert [r[1:5] for r in table_rows(app)] == [["A-02", "IC-1", "IC-B", "20"]]
+        assert ps.line_side(db) == [("IC-1", "IC-A", 100, 100), ("IC-1", "IC-B", 80, 80),
+                                    ("SCR-1", None, 400, 400)]
+        assert helpers.scalar(db, "SELECT qty FROM stock_balance WHERE status = 'blocked'") == 20
+        assert helpers.scalar(db, "SELECT status FROM pick_task WHERE qty = 120") == "short"
+
+
+async def test_substitute_lot_and_a_label_that_carries_the_quantity(db, make_app, plant, system):
+    helpers.put_stock(db, system, "IC-1", "IC-A2", "A-01", 50, expiry="2030-01-01")  # expires sooner: allowed
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "3", PickingScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "location")
+        await ps.step(pilot, "A-01", lambda: screen.step == "lot")
+        await ps.step(pilot, "(240)IC-1(10)IC-A2(30)50", lambda: screen.step == "location")  # qty step skipped
+        assert table_rows(app)[0][3:] == ["IC-A2", "120", "50"]
+        await pilot.press("escape")  # back to the first task's quantity, its line dropped
+        await wait_until(pilot, lambda: screen.step == "qty")
+        assert "Substitute for lot IC-A" in text_of(app, "#detail") and table_rows(app)[0][5] == ""
+        await ps.step(pilot, "50", lambda: screen.step == "location")
+        await ps.step(pilot, "A-02", lambda: screen.step == "lot")
+        await ps.step(pilot, "IC-B", lambda: screen.step == "qty")
+        await ps.step(pilot, "", lambda: screen.step == "location")
+        await ps.step(pilot, "A-02", lambda: screen.step == "lot")
+        await ps.step(pilot, "SCR-1", lambda: screen.step == "qty")
+        await ps.step(pilot, "", lambda: screen.step == "drop")
+        await ps.step(pilot, "LS-L1", lambda: screen.message.text.startswith("Posted"))
+        assert ("IC-1", "IC-A2", 50, 50) in ps.line_side(db)
+        assert helpers.scalar(db, "SELECT reserved FROM stock_balance b JOIN lot l ON l.id = b.lot_id"
+                                  " WHERE l.lot_no = 'IC-A' AND b.status = 'available'") == 70
+
+
+async def test_escape_walks_back_to_home(db, make_app, plant):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "3", PickingScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "location")
+        await ps.step(pilot, "A-01", lambda: screen.step == "lot")
+        for expected in ("location", "wo"):
+            await pilot.press("escape")
+            await wait_until(pilot, lambda expected=expected: screen.step == expected)
+        assert table_rows(app) == [] and text_of(app, "#prompt") == "Scan the work order to pick"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))

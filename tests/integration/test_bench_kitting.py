@@ -1,0 +1,19 @@
+"""`lineside bench kitting`: the release's SQL statement count does not grow with the BOM, and it really reserves."""
+
+from core.services import bench_kitting
+from tests import helpers
+
+SMALL = {"bins": 50, "items": 20, "lots": 200}
+
+
+def test_statements_do_not_grow_with_lines(db):
+    bench_kitting.build(db, [10, 200], SMALL)
+    small, large = bench_kitting.release_once(db, 10), bench_kitting.release_once(db, 200)
+    assert small["statements"] == large["statements"] > 5
+    assert (small["lines"], large["lines"]) == (10, 200)
+    assert large["shortages"] == 5  # every 40th component has too little stock
+    # FEFO skipped the expired lot of every component, and every component got its reservation or a shortage
+    assert helpers.scalar(db, "SELECT count(*) FROM reservation r JOIN lot l ON l.id = r.lot_id"
+                              " WHERE l.expiry < current_date") == 0
+    assert helpers.scalar(db, "SELECT count(DISTINCT r.item_id) FROM reservation r JOIN work_order w"
+                              " ON w.id = r.work_order_id WHERE w.wo_number = 'WO-BENCH-200'") == 200
