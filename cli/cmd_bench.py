@@ -41,6 +41,19 @@ def bench_trace(
     emit_json(run(resolve_url()[0], samples))
 
 
+@bench_app.command("scans")
+def bench_scans(
+    scans: int = typer.Option(200, "--scans", help="GS1 receipt scans driven through the Receiving screen"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Receiving screen headless (Pilot): Enter of a GS1 scan -> confirmation line, p50/p99 in ms."""
+    from cli.bench_scratch import scratch_database
+    from console.bench_scans import run
+
+    with scratch_database("scans") as db:
+        emit_json(run(db, scans))
+
+
 @bench_app.command("moves")
 def bench_moves(
     terminals: int = typer.Option(8, "--terminals", help="Concurrent terminal processes (and pgbench clients)"),

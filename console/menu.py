@@ -51,6 +51,8 @@ def _lazy(module: str, name: str, **kwargs) -> Screen:
 
 # The contract's keys: 1 Receiving … 9 Stock lookup, a k q w for supervisors and quality. Only built flows appear.
 ENTRIES: list[MenuEntry] = [
+    MenuEntry("1", "Receiving", "receiving.post", lambda **kw: _lazy("receiving", "ReceivingScreen", **kw)),
+    MenuEntry("2", "Putaway", "putaway.post", lambda **kw: _lazy("putaway", "PutawayScreen", **kw)),
     MenuEntry("3", "Picking", "picking.post", lambda **kw: _lazy("picking", "PickingScreen", **kw)),
     MenuEntry("4", "Issue to work order", "issue.post", lambda **kw: _lazy("issue", "IssueScreen", **kw),
               frozenset({"work_order"})),
@@ -61,6 +63,7 @@ ENTRIES: list[MenuEntry] = [
     MenuEntry("9", "Stock lookup", "stock.view", _stock_lookup, frozenset({"location", "item", "lot", "gs1"})),
     MenuEntry("a", "Alerts", "alerts.view", _alerts),
     MenuEntry("k", "KPIs", "kpi.view", _kpi),
+    MenuEntry("q", "QC inspection", "qc.inspect", lambda **kw: _lazy("qc", "QcScreen", **kw)),
     MenuEntry("w", "Work orders & kitting", "workorder.manage",
               lambda **kw: _lazy("workorders", "WorkOrdersScreen", **kw)),
 ]

@@ -1,0 +1,92 @@
+"""Texts the inbound screens (receiving, putaway, QC) draw above the prompt: order, receipt, lot, reason lists."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.text import Text
+
+from core.errors import InvalidInput
+from core.i18n import _
+
+MAX_PO_LINES = 5  # at 80x24 the panel has room for the PO head, five lines and the receipt being built
+
+# Reason codes of core.services.putaway / qc, as the operator reads them.
+OVERRIDE_LABELS = {"location_full": "Location full", "location_blocked": "Location blocked",
+                   "damaged_rack": "Damaged rack", "supervisor_instruction": "Supervisor's instruction",
+                   "other": "Other"}
+FAIL_LABELS = {"damaged": "Damaged", "out_of_spec": "Out of specification", "wrong_item": "Wrong item",
+               "contaminated": "Contaminated", "missing_documents": "Missing documents", "expired": "Expired"}
+RULES = {"quarantine": "quarantine", "home": "home location", "consolidate": "with the same item",
+         "empty": "empty location"}
+
+
+def qty_text(value) -> str:
+    """12, 0.5 — the base unit's count without trailing zeros."""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def status_text(status: str) -> str:
+    """A stock status in the operator's language (`qc_hold` reads "qc hold" in English)."""
+    return _(status).replace("_", " ")
+
+
+def label(text: Text, msgid: str, value: str, style: str = "bold") -> Text:
+    """Append `Label value` (label dim, in the operator's language)."""
+    return text.append(f"{_(msgid)} ", style="dim").append(value, style=style)
+
+
+def reason_lines(codes: list[str] | tuple[str, ...], labels: dict[str, str]) -> Text:
+    """The numbered reason list."""
+    lines = Text()
+    for n, code in enumerate(codes, 1):
+        lines.append(f"  {n} ", style="bold reverse").append(f"  {_(labels[code])}\n")
+    return lines
+
+
+def pick_reason(codes: list[str] | tuple[str, ...], value: str) -> str:
+    """The reason code a typed number chooses, or a one-line refusal."""
+    value = value.strip()
+    if not value.isdigit() or not 1 <= int(value) <= len(codes):
+        raise InvalidInput("No choice {key}", key=value)
+    return codes[int(value) - 1]
+
+
+def po_panel(po, supplier: str | None) -> Text:
+    """The order being received: PO and supplier, then its lines with what is still open."""
+    text = Text()
+    if po is None:
+        if supplier:
+            label(text, "Receipt without PO", "")
+            label(text, "Supplier", supplier)
+        return text
+    label(text, "PO", po.po_number)
+    text.append("  ")
+    label(text, "Supplier", po.supplier)
+    for ln in po.lines[:MAX_PO_LINES]:
+        text.append(f"\n  {ln.line_no:>3} ", style="dim").append(f"{ln.sku:<14}", style="bold")
+        label(text, "Ordered", f"{qty_text(ln.qty):>7}", "")
+        text.append("  ")
+        label(text, "Open", f"{qty_text(ln.open):>7}", "bold green" if ln.open else "dim")
+    if len(po.lines) > MAX_PO_LINES:
+        text.append("\n  " + _("… {n} more lines").format(n=len(po.lines) - MAX_PO_LINES), style="dim")
+    return text
+
+
+def receipt_panel(item, lot: str | None, expiry, qty, proposed_expiry=None) -> Text:
+    """The receipt being built: item, then lot, expiry and quantity as far as they are known."""
+    text = Text()
+    if item is None:
+        return text
+    label(text, "Item", item.sku).append(f"  {item.name}")
+    if item.qc_required:
+        text.append("  " + _("QC"), style="bold yellow")
+    text.append("\n")
+    if item.tracking != "none":
+        label(text, "Serial" if item.tracking == "serial" else "Lot", lot or "…", "bold" if lot else "dim")
+        text.append("  ")
+    if expiry or proposed_expiry:
+        label(text, "Expiry", (expiry or proposed_expiry).isoformat(), "bold" if expiry else "dim")
+        text.append("  ")
+    label(text, "Qty", f"{qty_text(qty)} {item.uom}" if qty is not None else "…", "bold" if qty else "dim")
+    return text

@@ -1,0 +1,48 @@
+"""Worker-side calls of the putaway and QC screens: a lot scan -> the lot, a location scan -> the posting."""
+
+from __future__ import annotations
+
+from core.errors import InvalidInput
+from core.scan import ScanResult, classify
+from core.services import putaway, qc
+from core.services.stock import stock_rows
+
+
+def lot_of(scan: ScanResult) -> tuple[str, str | None]:
+    """(lot number, sku) of a lot label or a bare lot number; a one-line refusal for anything else."""
+    if scan.kind == "lot":
+        return scan.code, scan.sku if scan.candidates == 1 else None
+    if scan.kind == "gs1" and (scan.lot or scan.serial):
+        return scan.lot or scan.serial, scan.sku
+    if scan.kind == "unknown":
+        raise InvalidInput("Unknown scan: {scan}", scan=scan.raw)
+    raise InvalidInput("Not a lot: {scan}", scan=scan.raw)
+
+
+def suggest(db, actor, raw: str) -> putaway.Suggestion:
+    """A lot scan -> where the lot should go."""
+    lot, sku = lot_of(classify(db, raw))
+    return putaway.suggest(db, actor, lot, sku)
+
+
+def confirm(db, actor, raw: str, *, key: str, suggestion: putaway.Suggestion, reason: str | None) -> dict:
+    """A location scan -> the lot put away there (the service refuses another location without a reason)."""
+    scan = classify(db, raw)
+    if scan.kind != "location":
+        raise InvalidInput("Not a location: {scan}", scan=scan.raw)
+    return putaway.confirm(db, actor, key=key, lot=suggestion.lot, sku=suggestion.sku, location=scan.code,
+                           override_reason=reason)
+
+
+def held_lot(db, actor, raw: str) -> tuple[str, str, list]:
+    """A lot scan -> (lot, sku, its stock rows in QC hold); refused when nothing of it waits for inspection."""
+    lot, sku = lot_of(classify(db, raw))
+    rows = [r for r in stock_rows(db, actor, lot=lot, sku=sku) if r.status == "qc_hold"]
+    if not rows:
+        raise InvalidInput("Lot {lot} is not in QC hold", lot=lot)
+    return lot, rows[0].sku, rows
+
+
+def inspect(db, actor, *, key: str, lot: str, sku: str, passed: bool, reason: str | None) -> dict:
+    """Record the inspection (pass: available; fail: rejected, into quarantine)."""
+    return qc.inspect(db, actor, key=key, lot=lot, sku=sku, passed=passed, reason=reason)

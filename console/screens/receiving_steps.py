@@ -1,0 +1,114 @@
+"""The Receiving screen's worker-side calls and typed-value parsing: scans -> item, lot, expiry, quantity."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from core.errors import Conflict, InvalidInput, LinesideError, NotFound, PermissionDenied
+from core.scan import ScanResult, classify, parse_gs1
+from core.services import auth, receiving, receiving_views
+from core.services.receiving_views import ItemView, PoView
+
+# (code recorded with the receipt, msgid shown in the F2 list)
+OVER_RECEIPT_REASONS = [("supplier_overdelivery", "Supplier delivered more"),
+                        ("full_packing_unit", "Full packing unit"),
+                        ("production_need", "Needed for production"), ("other", "Other")]
+OVER_RECEIPT = "Over-receipt: {qty} > {limit} open; F2 for a supervisor's approval"
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What one scan carried besides the item: lot (or serial), expiry, quantity."""
+
+    lot: str | None = None
+    expiry: date | None = None
+    qty: Decimal | None = None
+
+
+def _carried(scan: ScanResult, item: ItemView) -> Carried:
+    lot = scan.serial if item.tracking == "serial" and scan.serial else (scan.lot or scan.serial)
+    return Carried(lot if item.tracking != "none" else None, scan.expiry, scan.qty)
+
+
+def resolve_item(db, actor, raw: str, po: PoView | None) -> tuple[ItemView, Carried]:
+    """An item-step scan (GS1 label, GTIN or SKU) -> the item and what else the scan carried."""
+    scan = classify(db, raw)
+    if scan.kind == "item" or (scan.kind == "gs1" and scan.sku):
+        view = receiving_views.item(db, actor, scan.sku, po)
+        return view, _carried(scan, view) if scan.kind == "gs1" else Carried()
+    if scan.kind == "gs1" and scan.gtin:
+        raise NotFound(what=scan.gtin)
+    if scan.kind == "unknown":
+        raise InvalidInput("Unknown scan: {scan}", scan=scan.raw)
+    raise InvalidInput("Not an item: {scan}", scan=scan.raw)
+
+
+def resolve_lot(db, raw: str, item: ItemView) -> Carried:
+    """A lot-step scan: an existing lot of this item, a lot label, or a new lot number as typed."""
+    scan = classify(db, raw)
+    if scan.kind == "lot":
+        if scan.candidates == 1 and scan.sku != item.sku:
+            raise Conflict("Lot {lot} already belongs to {sku}", lot=scan.code, sku=scan.sku)
+        return Carried(scan.code)
+    if scan.kind == "gs1" and (scan.lot or scan.serial):
+        if scan.sku and scan.sku != item.sku:
+            raise InvalidInput("This label is for {sku}, not {wanted}", sku=scan.sku, wanted=item.sku)
+        return _carried(scan, item)
+    if scan.kind == "unknown" and scan.raw:
+        return Carried(scan.raw)  # a new lot number, typed or scanned from the supplier's label
+    raise InvalidInput("Not a lot: {scan}", scan=scan.raw)
+
+
+def parse_expiry(value: str, proposed: date | None, today: date) -> date:
+    """A typed expiry: YYYY-MM-DD, YYYYMMDD, YYMMDD or a (17) scan; Enter alone accepts the proposed date."""
+    value = value.strip()
+    if not value:
+        if proposed is None:
+            raise InvalidInput("Type the expiry date (YYYY-MM-DD)")
+        expiry = proposed
+    else:
+        gs1 = parse_gs1(value) if value.startswith("(") else None
+        digits = re.sub(r"[-./]", "", value)
+        try:
+            if gs1 is not None and gs1.expiry is not None:
+                expiry = gs1.expiry
+            elif len(digits) == 8 and digits.isdigit():
+                expiry = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+            elif len(digits) == 6 and digits.isdigit():
+                expiry = date(2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:]))
+            else:
+                raise ValueError(value)
+        except ValueError:
+            raise InvalidInput("Not a date: {value}", value=value) from None
+    if expiry < today:
+        raise InvalidInput("Expiry {expiry} is already past", expiry=expiry.isoformat())
+    return expiry
+
+
+def approver(db, badge: str, pin: str, terminal: str):
+    """A supervisor's badge + PIN -> the approving Actor (refused when the badge may not approve)."""
+    actor = auth.login(db, badge, pin, terminal)
+    if not actor.may("override.approve"):
+        raise PermissionDenied("Badge {badge} may not approve an over-receipt", badge=actor.badge)
+    return actor
+
+
+def post(db, actor, cmd: receiving.ReceiveCommand) -> tuple[dict, PoView | None, str | None, LinesideError | None]:
+    """Post the receipt, then print its label (a printer fault never undoes the receipt), re-read the PO."""
+    result = receiving.receive(db, actor, cmd)
+    where, fault = None, None
+    if result.get("lot"):
+        try:
+            where = receiving_views.print_label(db, actor, result["lot"], result["sku"])
+        except LinesideError as exc:
+            fault = exc
+    po = receiving_views.purchase_order(db, actor, cmd.po_number) if cmd.po_number else None
+    return result, po, where, fault
+
+
+def is_over_receipt(error: LinesideError) -> bool:
+    """True for the refusal that F2 (a supervisor's approval) can lift."""
+    return error.msgid == OVER_RECEIPT
