@@ -157,3 +157,17 @@ def built_history(db: Database, clerk: Actor, supervisor: Actor, system: Actor) 
     # WO-1 used IC-A (100); WO-2 used IC-A (50) and IC-B (50): IC-A is split across both work orders
     add_so_line(db, "SO-1", 1, "PCBA-1", 30)
     return ids
+
+
+AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+
+
+def broker_up() -> bool:
+    """True when the RabbitMQ on this machine answers (broker tests skip with a reason otherwise)."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 5672), 1).close()
+        return True
+    except OSError:
+        return False

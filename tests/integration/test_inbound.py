@@ -1,26 +1,15 @@
 """Orders from the ERP over the real RabbitMQ: applied once, refused ones dead-lettered with the reason."""
 
 import json
-import socket
 
 import pytest
 
 from core.services import inbound
 from core.services.demo import load_demo
 from tests import helpers
+from tests.helpers import AMQP_URL
 
-AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
-
-
-def _broker_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5672), 1).close()
-        return True
-    except OSError:
-        return False
-
-
-pytestmark = [pytest.mark.skipif(not _broker_up(), reason="no RabbitMQ broker on 127.0.0.1:5672"),
+pytestmark = [pytest.mark.skipif(not helpers.broker_up(), reason="no RabbitMQ broker on 127.0.0.1:5672"),
               pytest.mark.xdist_group("rabbitmq")]
 
 

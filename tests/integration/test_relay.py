@@ -2,7 +2,6 @@
 
 import json
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -14,20 +13,10 @@ import pytest
 from core.services import relay
 from core.services.receiving import ReceiveCommand, receive
 from tests import helpers
-
-AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
-
-
-def _broker_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5672), 1).close()
-        return True
-    except OSError:
-        return False
-
+from tests.helpers import AMQP_URL
 
 # Every broker test runs in one xdist worker (--dist loadgroup): one of them restarts the broker.
-pytestmark = [pytest.mark.skipif(not _broker_up(), reason="no RabbitMQ broker on 127.0.0.1:5672"),
+pytestmark = [pytest.mark.skipif(not helpers.broker_up(), reason="no RabbitMQ broker on 127.0.0.1:5672"),
               pytest.mark.xdist_group("rabbitmq")]
 
 
