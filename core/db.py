@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+import psycopg
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -119,6 +120,8 @@ class Database:
         self.embedded = embedded
         self.engine = engine or make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._direct: Engine | None = None
+        self._direct_lock = threading.Lock()
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
@@ -132,8 +135,34 @@ class Database:
         except (OperationalError, DBAPIError):
             return False
 
+    def call(self, sql: str, params: tuple):
+        """One statement as its own transaction, on a pooled psycopg connection in autocommit: one round trip.
+
+        For the hot path (a posted move). psycopg prepares it after a few calls on a connection. No ping on
+        checkout: a connection found dead is dropped and the error raised as SQLAlchemy's, so `retrying` and the
+        console's reconnect see what they always see; the caller's idempotency key makes a retry safe.
+        """
+        if self._direct is None:
+            with self._direct_lock:
+                if self._direct is None:
+                    self._direct = make_engine(self.url, pool_pre_ping=False, isolation_level="AUTOCOMMIT",
+                                               pool_size=4, max_overflow=16)
+        fairy = self._direct.raw_connection()
+        try:
+            return fairy.driver_connection.execute(sql, params).fetchone()
+        except psycopg.Error as exc:
+            dead = fairy.driver_connection.closed or fairy.driver_connection.broken
+            if dead:  # the server went away: this connection and its idle siblings are gone
+                fairy.invalidate()
+                self._direct.dispose()
+            raise DBAPIError.instance(sql, params, exc, psycopg.Error, connection_invalidated=dead) from exc
+        finally:
+            fairy.close()
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._direct is not None:
+            self._direct.dispose()
 
 
 def open_database(cfg: Settings | None = None, *, migrate: bool | None = None) -> Database:

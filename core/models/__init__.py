@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from core.models.alerts import Alert, AlertRule
-from core.models.audit import AuditEntry, OutboxEvent
+from core.models.audit import AuditEntry, AuditHead, OutboxEvent
 from core.models.base import Base
 from core.models.counting import CountLine, CountTask
 from core.models.inbound import PurchaseOrderLine, Receipt
@@ -34,6 +34,7 @@ __all__ = [
     "WorkOrder",
     "WorkOrderIssue",
     "AuditEntry",
+    "AuditHead",
     "Base",
     "Customer",
     "Item",

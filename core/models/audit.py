@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -13,6 +13,8 @@ from core.models.base import Base, IdPk
 
 
 class AuditEntry(Base):
+    """One audit row; `prev_hash` and `hash` are set by the server's seal trigger (migration 0008)."""
+
     __tablename__ = "audit_log"
     id: Mapped[IdPk]
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -26,6 +28,16 @@ class AuditEntry(Base):
     old: Mapped[dict | None] = mapped_column(JSONB)
     new: Mapped[dict | None] = mapped_column(JSONB)
     prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's newest row: locked by every append until it commits, so the chain has one order."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
 
 

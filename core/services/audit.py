@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -14,40 +13,19 @@ from sqlalchemy.orm import Session
 from core.permissions import Actor
 
 GENESIS = "0" * 64
-AUDIT_LOCK = 42424203
 
 
 def jsonable(value):
-    """Plain JSON types only, so the hash of what we store is the hash of what we read back."""
+    """Plain JSON types only, so what we store is what we read back; decimals as their shortest exact text."""
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [jsonable(v) for v in value]
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
-
-
-def row_hash(prev_hash: str, fields: dict) -> str:
-    payload = json.dumps(jsonable(fields), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
-
-
-def _fields(at, operator_id, badge, terminal, action, entity, entity_key, reason, old, new) -> dict:
-    return {
-        "at": at.astimezone(UTC).isoformat(),
-        "operator_id": operator_id,
-        "badge": badge,
-        "terminal": terminal,
-        "action": action,
-        "entity": entity,
-        "entity_key": entity_key,
-        "reason": reason,
-        "old": old,
-        "new": new,
-    }
 
 
 def record(
@@ -62,25 +40,23 @@ def record(
     reason: str | None = None,
     terminal: str | None = None,
 ) -> None:
-    """Append one audit row in the caller's transaction (call it last: it serialises on the chain head)."""
-    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK})
-    prev = session.execute(text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")).scalar() or GENESIS
-    at = datetime.now(UTC)
+    """Append one audit row in the caller's transaction; the server seals it into the chain (hash, prev_hash).
+
+    Call it last: the seal locks the chain head until the transaction commits.
+    """
     old, new = jsonable(old), jsonable(new)
-    operator_id = actor.operator_id if actor else None
-    badge = actor.badge if actor else None
-    term = terminal or (actor.terminal if actor else "unknown")
-    digest = row_hash(prev, _fields(at, operator_id, badge, term, action, entity, entity_key, reason, old, new))
     session.execute(
         text(
-            "INSERT INTO audit_log (at, operator_id, badge, terminal, action, entity, entity_key, reason,"
-            " old, new, prev_hash, hash) VALUES (:at, :op, :badge, :term, :action, :entity, :key, :reason,"
-            " CAST(:old AS jsonb), CAST(:new AS jsonb), :prev, :hash)"
+            "INSERT INTO audit_log (at, operator_id, badge, terminal, action, entity, entity_key, reason, old, new)"
+            " VALUES (:at, :op, :badge, :term, :action, :entity, :key, :reason, CAST(:old AS jsonb),"
+            " CAST(:new AS jsonb))"
         ),
         {
-            "at": at, "op": operator_id, "badge": badge, "term": term, "action": action, "entity": entity,
+            "at": datetime.now(UTC), "op": actor.operator_id if actor else None,
+            "badge": actor.badge if actor else None,
+            "term": terminal or (actor.terminal if actor else "unknown"), "action": action, "entity": entity,
             "key": entity_key, "reason": reason, "old": json.dumps(old) if old is not None else None,
-            "new": json.dumps(new) if new is not None else None, "prev": prev, "hash": digest,
+            "new": json.dumps(new) if new is not None else None,
         },
     )
 
@@ -91,25 +67,30 @@ class ChainBreak:
     problem: str
 
 
-def verify_chain(session: Session, batch: int = 5000) -> list[ChainBreak]:
-    """Recompute every hash in id order; return where the chain breaks (empty = verified)."""
+def verify_chain(session: Session) -> list[ChainBreak]:
+    """Recompute every hash in id order, in SQL with the seal's own function; where the chain breaks (empty = ok).
+
+    Also the head: a newest row deleted behind the triggers' back leaves the head pointing past the table.
+    """
+    rows = session.execute(
+        text(
+            """
+            SELECT id, prev_hash IS DISTINCT FROM lag(hash, 1, :genesis) OVER (ORDER BY id) AS unlinked,
+                   hash IS DISTINCT FROM audit_hash(prev_hash, at, operator_id, badge, terminal, action, entity,
+                                                    entity_key, reason, old, new) AS altered
+            FROM audit_log ORDER BY id
+            """
+        ),
+        {"genesis": GENESIS},
+    ).all()
     breaks: list[ChainBreak] = []
-    prev, last_id = GENESIS, 0
-    while True:
-        rows = session.execute(
-            text(
-                "SELECT id, at, operator_id, badge, terminal, action, entity, entity_key, reason, old, new,"
-                " prev_hash, hash FROM audit_log WHERE id > :last ORDER BY id LIMIT :n"
-            ),
-            {"last": last_id, "n": batch},
-        ).all()
-        if not rows:
-            return breaks
-        for r in rows:
-            if r.prev_hash != prev:
-                breaks.append(ChainBreak(r.id, "prev_hash does not match the previous row"))
-            fields = _fields(r.at, r.operator_id, r.badge, r.terminal, r.action, r.entity, r.entity_key,
-                             r.reason, r.old, r.new)
-            if row_hash(r.prev_hash, fields) != r.hash:
-                breaks.append(ChainBreak(r.id, "hash does not match the row's content"))
-            prev, last_id = r.hash, r.id
+    for r in rows:
+        if r.unlinked:
+            breaks.append(ChainBreak(r.id, "prev_hash does not match the previous row"))
+        if r.altered:
+            breaks.append(ChainBreak(r.id, "hash does not match the row's content"))
+    head = session.execute(text("SELECT last_id, hash FROM audit_head WHERE id = 1")).first()
+    last = session.execute(text("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")).first()
+    if head is not None and (head.last_id, head.hash) != ((last.id, last.hash) if last else (0, GENESIS)):
+        breaks.append(ChainBreak(head.last_id, "the chain head does not match the newest row"))
+    return breaks

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from core.db import Database, retrying
@@ -22,6 +23,7 @@ from core.services import alerts, audit
 
 ZERO = Decimal(0)
 PLAIN_MOVES = ("move", "pick")
+INSUFFICIENT = "LS001"  # raised by ledger_balance() when a guarded update finds too little free stock
 MOVEMENT_KINDS = (
     "opening", "receipt", "putaway", "move", "pick", "drop", "issue", "return", "output", "scrap",
     "ship", "adjust", "status", "count",
@@ -70,62 +72,48 @@ class OperationResult:
     replayed: bool = False
 
 
-def balance_deltas(legs: Iterable[Leg]) -> list[tuple[BalanceKey, Delta]]:
-    """Net change per balance row, in the fixed lock order (location, item, lot, status)."""
-    deltas: dict[BalanceKey, Delta] = {}
+def validate(legs: Iterable[Leg]) -> None:
+    """What the ledger refuses before it touches anything: no quantity, or neither source nor destination."""
     for leg in legs:
         if leg.qty <= 0:
             raise InvalidInput("Quantity must be greater than zero")
         if leg.from_location_id is None and leg.to_location_id is None:
             raise InvalidInput("A movement needs a source or a destination")
-        lot = leg.lot_id or 0
-        if leg.from_location_id is not None:
-            d = deltas.setdefault(BalanceKey(leg.from_location_id, leg.item_id, lot, leg.from_status), Delta())
-            d.qty -= leg.qty
-            d.reserved -= leg.from_reserved
-        if leg.to_location_id is not None:
-            d = deltas.setdefault(BalanceKey(leg.to_location_id, leg.item_id, lot, leg.to_status), Delta())
-            d.qty += leg.qty
-            d.reserved += leg.to_reserved
-    ordered = sorted(deltas.items(), key=lambda kv: (kv[0].location_id, kv[0].item_id, kv[0].lot_id,
-                                                      kv[0].status))
-    return [(k, d) for k, d in ordered if d.qty or d.reserved]
 
 
-_GUARDED_UPDATE = text(
-    """
-    UPDATE stock_balance SET qty = qty + :dq, reserved = reserved + :dr, updated_at = now()
-    WHERE location_id = :loc AND item_id = :item AND coalesce(lot_id, 0) = :lot AND status = :status
-      AND qty + :dq >= 0 AND reserved + :dr >= 0 AND reserved + :dr <= qty + :dq
-    RETURNING id, qty, reserved
-    """
+def _arrays(legs: list[Leg]) -> tuple:
+    return ([leg.item_id for leg in legs], [leg.lot_id for leg in legs], [leg.qty for leg in legs],
+            [leg.from_location_id for leg in legs], [leg.from_status for leg in legs],
+            [leg.to_location_id for leg in legs], [leg.to_status for leg in legs])
+
+
+def stock_error(exc: DBAPIError) -> InsufficientStock | None:
+    """The server's guarded update refused (SQLSTATE LS001): the translated error, naming the bin and the item."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) != INSUFFICIENT:
+        return None
+    return InsufficientStock(**json.loads(orig.diag.message_detail or "{}"))
+
+
+# Balances and movements in one statement (migration 0008): a guarded UPDATE (`qty + dq >= reserved + dr`) for
+# what leaves a balance, an upsert for what arrives, balance rows in the fixed order (location, item, lot, status)
+# so that concurrent terminals never deadlock, an emptied row removed, one movement row per leg.
+_APPLY = text(
+    "SELECT ledger_apply(:kind, CAST(:item AS bigint[]), CAST(:lot AS bigint[]), CAST(:qty AS numeric[]),"
+    " CAST(:src AS bigint[]), CAST(:src_status AS text[]), CAST(:dst AS bigint[]), CAST(:dst_status AS text[]),"
+    " CAST(:src_res AS numeric[]), CAST(:dst_res AS numeric[]), :op, :terminal, :reason, :reference, :key)"
 )
-_UPSERT = text(
-    """
-    INSERT INTO stock_balance (location_id, item_id, lot_id, status, qty, reserved)
-    VALUES (:loc, :item, NULLIF(:lot, 0), :status, :dq, :dr)
-    ON CONFLICT (location_id, item_id, (coalesce(lot_id, 0)), status)
-    DO UPDATE SET qty = stock_balance.qty + excluded.qty, reserved = stock_balance.reserved + excluded.reserved,
-                  updated_at = now()
-    """
-)
-_DROP_EMPTY = text("DELETE FROM stock_balance WHERE id = :id AND qty = 0 AND reserved = 0")
-_INSERT_MOVEMENT = text(
-    """
-    INSERT INTO movement (kind, item_id, lot_id, qty, from_location_id, from_status, to_location_id, to_status,
-                          operator_id, terminal, reason, reference, operation_key)
-    VALUES (:kind, :item, :lot, :qty, :from_loc, :from_status, :to_loc, :to_status, :op, :terminal, :reason,
-            :reference, :key)
-    """
+# A whole plain move as one statement and one transaction: key, legs, dead-stock alert, result, audit row.
+_POST = (
+    "SELECT ledger_post(%s, %s, %s::bigint[], %s::bigint[], %s::numeric[], %s::bigint[], %s::text[],"
+    " %s::bigint[], %s::text[], %s, %s, %s, %s, %s)"
 )
 
 
-def _describe(session: Session, key: BalanceKey) -> dict:
-    row = session.execute(
-        text("SELECT i.sku, l.code FROM item i, location l WHERE i.id = :i AND l.id = :l"),
-        {"i": key.item_id, "l": key.location_id},
-    ).first()
-    return {"sku": row.sku if row else key.item_id, "location": row.code if row else key.location_id}
+def _plain(kind: str, leg: Leg) -> bool:
+    """A bin-to-bin move or a pick to the line: no total, status or free stock changes."""
+    return (kind in PLAIN_MOVES and leg.from_location_id is not None and leg.to_location_id is not None
+            and leg.from_status == leg.to_status and not leg.from_reserved and not leg.to_reserved)
 
 
 def apply_legs(
@@ -141,33 +129,23 @@ def apply_legs(
     """Update balances and write the movement rows, inside the caller's transaction. Returns legs written."""
     if kind not in MOVEMENT_KINDS:
         raise ValueError(f"unknown movement kind {kind!r}")
-    for bkey, d in balance_deltas(legs):
-        params = {"loc": bkey.location_id, "item": bkey.item_id, "lot": bkey.lot_id, "status": bkey.status,
-                  "dq": d.qty, "dr": d.reserved}
-        if d.qty >= 0 and d.reserved >= 0:
-            session.execute(_UPSERT, params)
-            continue
-        row = session.execute(_GUARDED_UPDATE, params).first()
-        if row is None:
-            raise InsufficientStock(**_describe(session, bkey))
-        if row.qty == 0 and row.reserved == 0:
-            session.execute(_DROP_EMPTY, {"id": row.id})
-    # What the alert rules must look at again. A bin-to-bin move or a pick to the line changes no total, status or
-    # free stock, so only "dead stock" (which any movement clears); a putaway (dock -> storage) makes stock free.
+    validate(legs)
+    item, lot, qty, src, src_status, dst, dst_status = _arrays(legs)
+    try:
+        session.execute(_APPLY, {
+            "kind": kind, "item": item, "lot": lot, "qty": qty, "src": src, "src_status": src_status, "dst": dst,
+            "dst_status": dst_status, "src_res": [leg.from_reserved for leg in legs],
+            "dst_res": [leg.to_reserved for leg in legs], "op": actor.operator_id, "terminal": actor.terminal,
+            "reason": reason, "reference": reference, "key": key})
+    except DBAPIError as exc:
+        refused = stock_error(exc)
+        if refused is None:
+            raise
+        raise refused from None
+    # What the alert rules must look at again. A plain move only clears "dead stock" (which any movement clears);
+    # a putaway (dock -> storage) makes stock free, a receipt adds to a total, and so on: the full rules.
     for leg in legs:
-        plain = (kind in PLAIN_MOVES and leg.from_location_id is not None and leg.to_location_id is not None
-                 and leg.from_status == leg.to_status)
-        session.info.setdefault("moved_items" if plain else "touched_items", set()).add(leg.item_id)
-    session.execute(
-        _INSERT_MOVEMENT,
-        [
-            {"kind": kind, "item": leg.item_id, "lot": leg.lot_id, "qty": leg.qty,
-             "from_loc": leg.from_location_id, "from_status": leg.from_status,
-             "to_loc": leg.to_location_id, "to_status": leg.to_status, "op": actor.operator_id,
-             "terminal": actor.terminal, "reason": reason, "reference": reference, "key": key}
-            for leg in legs
-        ],
-    )
+        session.info.setdefault("moved_items" if _plain(kind, leg) else "touched_items", set()).add(leg.item_id)
     return len(legs)
 
 
@@ -242,7 +220,34 @@ def post_moves(
     reference: str | None = None,
     permission: str = "stock.move",
 ) -> OperationResult:
-    """Post a set of legs as one confirmed operation."""
+    """Post a set of legs as one confirmed operation.
+
+    Plain moves (bin to bin, pick to the line) go to the server whole, in one round trip (`ledger_post`); they
+    touch no alert rule but dead stock. Anything else runs as a unit of work with the full alert evaluation.
+    """
+    if legs and all(_plain(kind, leg) for leg in legs):
+        require(actor, permission)
+        if not key:
+            raise InvalidInput("Missing idempotency key")
+        validate(legs)
+        params = (key, kind, *_arrays(legs), actor.operator_id, actor.badge, actor.terminal, reason, reference)
+
+        def attempt() -> OperationResult:
+            for tries in range(3):
+                try:
+                    (posted,) = db.call(_POST, params)
+                    return OperationResult(key=key, data=posted["result"] or {}, replayed=posted["replayed"])
+                except DBAPIError as exc:
+                    refused = stock_error(exc)
+                    if refused is not None:
+                        raise refused from None
+                    if not exc.connection_invalidated or tries == 2:
+                        raise
+                    # A pooled connection the server dropped (a restart): again on a new one. The key makes a
+                    # second try safe even when the first one committed before its answer was lost.
+            raise AssertionError("unreachable")
+
+        return retrying(attempt)
 
     def body(session: Session) -> dict:
         n = apply_legs(session, actor, kind, legs, key=key, reason=reason, reference=reference)

@@ -123,3 +123,31 @@ def test_tampered_audit_row(db, system):
     assert list(failing) == ["audit_chain_verifies"]
     assert failing["audit_chain_verifies"] == [{"audit_id": helpers.scalar(db, "SELECT max(id) FROM audit_log"),
                                                 "problem": "hash does not match the row's content"}]
+
+
+def test_newest_audit_row_deleted(db, system):
+    """Deleting the newest rows leaves an intact-looking chain; the head, locked by every append, says otherwise."""
+    ids = helpers.small_site(db)
+    for key in ("r1", "r2"):
+        post_moves(db, system, "receipt", [Leg(ids["IC"], ids["LOT1"], Decimal(5), to_location_id=ids["A-01"],
+                                               to_status="available")], key=key)
+    newest = helpers.scalar(db, "SELECT max(id) FROM audit_log")
+    helpers.exec_sql(db, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+    helpers.exec_sql(db, "DELETE FROM audit_log WHERE id = :i", i=newest)
+    helpers.exec_sql(db, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
+    assert _failing(db) == {"audit_chain_verifies": [{"audit_id": newest,
+                                                      "problem": "the chain head does not match the newest row"}]}
+
+
+def test_audit_row_forged_past_the_seal(db, system):
+    """A row written with the seal trigger off, with a made-up hash, breaks the chain where it stands."""
+    ids = helpers.small_site(db)
+    post_moves(db, system, "receipt", [Leg(ids["IC"], ids["LOT1"], Decimal(5), to_location_id=ids["A-01"],
+                                           to_status="available")], key="r1")
+    helpers.exec_sql(db, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_seal")
+    helpers.exec_sql(db, "INSERT INTO audit_log (at, terminal, action, entity, prev_hash, hash)"
+                         " SELECT now(), 'X', 'forged', 'stock', hash, repeat('f', 64) FROM audit_head")
+    helpers.exec_sql(db, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_seal")
+    forged = helpers.scalar(db, "SELECT id FROM audit_log WHERE action = 'forged'")
+    failing = _failing(db)["audit_chain_verifies"]
+    assert {"audit_id": forged, "problem": "hash does not match the row's content"} in failing

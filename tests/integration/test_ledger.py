@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from core.errors import InsufficientStock, PermissionDenied
+from core.errors import InsufficientStock, InvalidInput, PermissionDenied
+from core.services.checks import run_checks
 from core.services.ledger import Leg, post_moves
 from tests import helpers
 
@@ -95,3 +96,58 @@ def test_ledger_and_audit_are_append_only(db, clerk, sql):
     with pytest.raises(DBAPIError, match="append-only"):
         helpers.exec_sql(db, sql)
     assert helpers.scalar(db, "SELECT count(*) FROM movement") == 1
+
+
+def _bin_to_bin(ids, qty):
+    return Leg(ids["IC"], ids["LOT1"], Decimal(qty), ids["A-01"], "available", ids["A-02"], "available")
+
+
+def test_a_plain_move_is_one_statement_with_its_key_audit_and_alerts(db, clerk, supervisor):
+    """Bin to bin goes to the server whole (ledger_post): balances, movement, key, audit row, dead stock cleared."""
+    ids = helpers.small_site(db)
+    _receive(db, clerk, ids, 10, "r1")
+    helpers.exec_sql(db, "INSERT INTO alert (rule, severity, subject, item_id, params, raised_at)"
+                         " VALUES ('dead_stock', 'info', 'dead-1', :i, '{}', now())", i=ids["IC"])
+    first = post_moves(db, clerk, "move", [_bin_to_bin(ids, 4)], key="m1", reason="re-slot", reference="R-1")
+    again = post_moves(db, clerk, "move", [_bin_to_bin(ids, 4)], key="m1", reason="re-slot", reference="R-1")
+    assert (first.replayed, again.replayed, first.data) == (False, True, {"kind": "move", "legs": 1, "qty": "4"})
+    assert again.data == first.data
+    assert dict(helpers.rows(db, "SELECT location_id, qty FROM stock_balance")) == {ids["A-01"]: 6, ids["A-02"]: 4}
+    mv = helpers.rows(db, "SELECT kind, reason, reference, operator_id, terminal FROM movement WHERE kind = 'move'")
+    assert [tuple(m) for m in mv] == [("move", "re-slot", "R-1", clerk.operator_id, "T-TEST")]
+    audit = helpers.rows(db, "SELECT action, badge, entity_key, reason, new, length(hash) AS n FROM audit_log"
+                             " WHERE action = 'move'")
+    assert [tuple(a) for a in audit] == [("move", clerk.badge, "R-1", "re-slot", first.data, 64)]
+    assert helpers.scalar(db, "SELECT resolved_at IS NOT NULL FROM alert WHERE subject = 'dead-1'")
+    assert run_checks(db).ok
+
+
+def test_moving_everything_out_removes_the_empty_row(db, clerk):
+    ids = helpers.small_site(db)
+    _receive(db, clerk, ids, 3, "r1")
+    post_moves(db, clerk, "move", [_bin_to_bin(ids, 3)], key="m1")
+    assert helpers.rows(db, "SELECT location_id, qty FROM stock_balance") == [(ids["A-02"], 3)]
+
+
+def test_a_move_after_the_server_dropped_the_connections_goes_through_once(db, clerk):
+    """Pooled connections killed behind the terminal's back (a restart): the next move reconnects, once."""
+    ids = helpers.small_site(db)
+    _receive(db, clerk, ids, 10, "r1")
+    post_moves(db, clerk, "move", [_bin_to_bin(ids, 1)], key="m1")  # the direct pool now holds a connection
+    killed = helpers.scalar(db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                                " AND application_name = 'lineside'")
+    assert killed >= 1
+    assert not post_moves(db, clerk, "move", [_bin_to_bin(ids, 2)], key="m2").replayed
+    assert helpers.scalar(db, "SELECT count(*) FROM movement WHERE operation_key = 'm2'") == 1
+    assert helpers.scalar(db, "SELECT qty FROM stock_balance WHERE location_id = :l", l=ids["A-02"]) == 3
+
+
+def test_a_plain_move_checks_permission_and_input_first(db, clerk, inspector):
+    ids = helpers.small_site(db)
+    _receive(db, clerk, ids, 10, "r1")
+    with pytest.raises(PermissionDenied):
+        post_moves(db, inspector, "move", [_bin_to_bin(ids, 1)], key="m1")
+    with pytest.raises(InvalidInput):
+        post_moves(db, clerk, "move", [_bin_to_bin(ids, 0)], key="m2")
+    assert helpers.scalar(db, "SELECT count(*) FROM operation WHERE key IN ('m1', 'm2')") == 0

@@ -87,3 +87,69 @@ def test_base_and_back_with_a_real_history(db, db_url, clerk, supervisor, system
         assert helpers.scalar(fresh, "SELECT badge FROM operator") == "SYSTEM"  # the migration's own row is back
     finally:
         fresh.dispose()
+
+
+def _migration_0008():
+    """The migration module itself: its frozen copy of the 0001-0007 (Python) hash."""
+    import importlib.util
+
+    from core.db import MIGRATIONS_DIR
+
+    path = next((MIGRATIONS_DIR / "versions").glob("*_0008_*.py"))
+    spec = importlib.util.spec_from_file_location("migration_0008", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _python_chain_ok(url: str) -> bool:
+    m = _migration_0008()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            prev = m.GENESIS
+            for r in m._rows(conn):
+                if r.prev_hash != prev or m._python_hash(prev, r) != r.hash:
+                    return False
+                prev = r.hash
+            return prev != m.GENESIS
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def history_at_0007(db, db_url, clerk, supervisor, system):
+    """A real history, then down to 0007: the audit chain in its earlier (Python-hashed) form."""
+    helpers.built_history(db, clerk, supervisor, system)
+    db.dispose()
+    command.downgrade(alembic_config(db_url), "0007")
+    return db_url
+
+
+def test_audit_chain_resealed_both_ways_with_a_real_history(history_at_0007):
+    """0008 moves the seal into the server: a real chain goes down to 0007's form and back, verifying each time."""
+    from core.services.checks import run_checks
+
+    db_url = history_at_0007
+    assert _python_chain_ok(db_url)
+    upgrade(db_url)
+    fresh = Database(db_url)
+    try:
+        assert run_checks(fresh).ok
+        assert helpers.scalar(fresh, "SELECT hash FROM audit_head") == helpers.scalar(
+            fresh, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+    finally:
+        fresh.dispose()
+
+
+def test_upgrade_refuses_to_reseal_a_broken_chain(history_at_0007):
+    db_url = history_at_0007
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+        conn.execute(text("UPDATE audit_log SET reason = 'edited' WHERE id = (SELECT min(id) FROM audit_log)"))
+        conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+    engine.dispose()
+    with pytest.raises(RuntimeError, match="audit chain broken"):
+        upgrade(db_url)
+    assert _revision(db_url) == "0007"
