@@ -139,12 +139,12 @@ class PickingScreen(OrderFlowScreen):
         except LinesideError as exc:
             self.message.error(str(exc))
 
-    def confirm(self, qty: Decimal, short: bool = False) -> None:
+    def confirm(self, qty: Decimal, reason: str | None = None) -> None:
         """Record the current task's line and move on to the next task, or to the drop."""
         task = self.task
         if qty > self.remaining(task):
             raise InvalidInput("Pick at most {qty}", qty=pc.qty_text(self.remaining(task)))
-        self.lines[task.id] = PickLine(task.id, qty, self.lot, short)
+        self.lines[task.id] = PickLine(task.id, qty, self.lot, short=reason is not None, reason=reason)
         self.i, self.lot = self.i + 1, None
         self.go("drop" if self.task is None else "location")
 
@@ -166,8 +166,7 @@ class PickingScreen(OrderFlowScreen):
 
     def on_reason(self, value: str) -> None:
         try:
-            pc.pick_reason(pc.SHORT_REASONS, value)  # the service records the short itself; the reason is asked
-            self.confirm(self.short_qty, short=True)
+            self.confirm(self.short_qty, reason=pc.pick_reason(pc.SHORT_REASONS, value))
         except LinesideError as exc:
             self.message.error(str(exc))
 

@@ -10,6 +10,7 @@ from textual.widgets import DataTable
 from core.errors import InvalidInput
 from core.i18n import _
 from core.scan import ScanResult
+from core.services import picking
 
 ENTER_ACCEPT = ("Enter", "Accept")
 SHORT_PICK = ("F2", "Short pick")
@@ -17,8 +18,9 @@ APPROVAL = ("F2", "Supervisor approval")
 REPRINT = ("F4", "Reprint label")
 
 # (code the service records, msgid shown in the list)
-SHORT_REASONS = [("not_found", "Not found in the bin"), ("damaged", "Damaged"),
-                 ("less", "Less than the system says"), ("other", "Other")]
+_SHORT_LABELS = {"not_found": "Not found in the bin", "damaged": "Damaged", "less": "Less than the system says",
+                 "other": "Other"}
+SHORT_REASONS = [(code, _SHORT_LABELS[code]) for code in picking.SHORT_REASONS]
 OVER_ISSUE_REASONS = [("extra_scrap", "Extra scrap on the line"), ("damaged", "Damaged material"),
                       ("rework", "Rework"), ("other", "Other")]
 STATES = ("planned", "released", "in_progress", "completed", "closed", "cancelled")

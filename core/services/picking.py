@@ -37,6 +37,10 @@ class PickLine:
     qty: Decimal
     lot: str | None = None  # the lot scanned; another than the task's is a substitution
     short: bool = False  # F2: the rest of the task is not there
+    reason: str | None = None  # why it is short: one of SHORT_REASONS
+
+
+SHORT_REASONS = ("not_found", "damaged", "less", "other")
 
 
 _TASKS = """
@@ -111,7 +115,7 @@ def post_picks(db: Database, actor: Actor, *, key: str, wo_number: str, lines: l
     def body(session: Session) -> dict:
         wo = open_work_order(session, wo_number)
         drop = _drop(session, wo, drop_location)
-        legs, short = [], False
+        legs, shorts = [], []
         for line in sorted(lines, key=lambda ln: ln.task_id):
             task = session.execute(
                 text("SELECT t.*, lt.lot_no AS lot, lt.expiry FROM pick_task t LEFT JOIN lot lt ON lt.id = t.lot_id"
@@ -123,6 +127,8 @@ def post_picks(db: Database, actor: Actor, *, key: str, wo_number: str, lines: l
             if session.execute(text("SELECT 1 FROM count_task WHERE location_id = :l AND status = 'open'"),
                                {"l": task.from_location_id}).first():
                 raise InvalidInput("A count is open at this location; picks wait until it closes")
+            if line.short and line.reason not in SHORT_REASONS:
+                raise InvalidInput("A short pick needs a reason")
             if line.qty < 0 or line.qty > task.qty - task.picked_qty:
                 raise InvalidInput("Pick at most {qty}", qty=format((task.qty - task.picked_qty).normalize(), "f"))
             lot_id = task.lot_id
@@ -143,23 +149,23 @@ def post_picks(db: Database, actor: Actor, *, key: str, wo_number: str, lines: l
             missing = task.qty - picked
             status = "picked" if missing <= 0 else ("short" if line.short else "open")
             if status == "short":
-                short = True
-                _release_short(session, actor, wo.id, task, missing)
+                shorts.append({"task": task.id, "missing": missing, "reason": line.reason})
+                _release_short(session, actor, wo.id, task, missing, line.reason)
             session.execute(text("UPDATE pick_task SET picked_qty = :p, status = :s, picked_by = :op, picked_at = :at"
                                  " WHERE id = :id"),
                             {"p": picked, "s": status, "op": actor.operator_id, "at": datetime.now(UTC),
                              "id": task.id})
         if legs:
             apply_legs(session, actor, "pick", legs, key=key, reference=wo.wo_number)
-        shortages = reserve_for(session, wo) if short else []
-        return {"wo_number": wo.wo_number, "drop": drop_location, "lines": len(legs),
+        shortages = reserve_for(session, wo) if shorts else []
+        return {"wo_number": wo.wo_number, "drop": drop_location, "lines": len(legs), "short_picks": shorts,
                 "shortages": [{"sku": s, "qty": q} for s, q in shortages]}
 
     return run_operation(db, actor, key=key, kind="pick", permission="picking.post", body=body,
                          audit_entity="work_order", audit_key=wo_number)
 
 
-def _release_short(session: Session, actor: Actor, wo_id: int, task, missing: Decimal) -> None:
+def _release_short(session: Session, actor: Actor, wo_id: int, task, missing: Decimal, why: str) -> None:
     """The rest of a short task: give its reservation back and block what the system thinks is in the bin."""
     reservations.take(session, wo_id, task.item_id, task.lot_id, task.from_location_id, missing)
     reservations.unreserve_balance(session, task.item_id, task.lot_id, task.from_location_id, missing)
@@ -172,4 +178,4 @@ def _release_short(session: Session, actor: Actor, wo_id: int, task, missing: De
     if suspect > 0:  # blocked until a count says what is really there; FEFO re-reserves elsewhere
         apply_legs(session, actor, "status",
                    [Leg(task.item_id, task.lot_id, suspect, task.from_location_id, "available",
-                        task.from_location_id, "blocked")], reason="short_pick", reference=f"task {task.id}")
+                        task.from_location_id, "blocked")], reason=f"short_pick: {why}", reference=f"task {task.id}")

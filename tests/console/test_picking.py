@@ -64,6 +64,10 @@ async def test_short_pick_with_a_reason_then_the_drop(db, make_app, plant):
                                     ("SCR-1", None, 400, 400)]
         assert helpers.scalar(db, "SELECT qty FROM stock_balance WHERE status = 'blocked'") == 20
         assert helpers.scalar(db, "SELECT status FROM pick_task WHERE qty = 120") == "short"
+        # choice 3 is "less than the system says": recorded on the block and in the audit trail
+        assert helpers.scalar(db, "SELECT reason FROM movement WHERE kind = 'status'") == "short_pick: less"
+        assert helpers.scalar(db, "SELECT new -> 'short_picks' -> 0 ->> 'reason' FROM audit_log"
+                                  " WHERE action = 'pick'") == "less"
 
 
 async def test_substitute_lot_and_a_label_that_carries_the_quantity(db, make_app, plant, system):

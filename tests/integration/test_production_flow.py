@@ -94,9 +94,16 @@ def test_short_pick_re_reserves_elsewhere_and_blocks_the_bin(db, clerk, supervis
     workorders.release(db, supervisor, "WO-1")
     tasks = picking.claim(db, clerk, "WO-1")
     first = tasks[0]  # IC-A at A-01, 120 reserved
-    lines = [picking.PickLine(first.id, D(100), "IC-A", short=True)]
+    with pytest.raises(InvalidInput, match="needs a reason"):
+        picking.post_picks(db, clerk, key="pk", wo_number="WO-1", drop_location="LS-L1",
+                           lines=[picking.PickLine(first.id, D(100), "IC-A", short=True)])
+    lines = [picking.PickLine(first.id, D(100), "IC-A", short=True, reason="damaged")]
     r = picking.post_picks(db, clerk, key="pk", wo_number="WO-1", lines=lines, drop_location="LS-L1")
     assert r.data["shortages"] == []
+    assert r.data["short_picks"] == [{"task": first.id, "missing": "20", "reason": "damaged"}]
+    assert helpers.scalar(db, "SELECT reason FROM movement WHERE kind = 'status'") == "short_pick: damaged"
+    assert helpers.scalar(db, "SELECT new -> 'short_picks' -> 0 ->> 'reason' FROM audit_log"
+                              " WHERE action = 'pick'") == "damaged"
     assert helpers.scalar(db, "SELECT qty FROM stock_balance b JOIN lot l ON l.id = b.lot_id"
                               " WHERE l.lot_no = 'IC-A' AND b.status = 'blocked'") == 20
     # the 20 missing now come from IC-B
