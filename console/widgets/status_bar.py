@@ -8,6 +8,7 @@ from textual.widgets import Static
 from core.i18n import _
 
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "中文"}
+SHORT_LANGUAGE = {"en": "EN", "zh_CN": "中"}
 
 
 class StatusBar(Static):
@@ -22,7 +23,19 @@ class StatusBar(Static):
             self.watch(self.app, name, self._redraw, init=False)
         self._redraw()
 
+    def on_resize(self) -> None:
+        self._redraw()
+
     def _redraw(self, *_args: object) -> None:
+        """The longest form that fits: labels go first, then the database and language words (80 columns)."""
+        width = self.content_size.width or 78
+        for level in range(3):
+            line = self._line(level)
+            if line.cell_len <= width:
+                break
+        self.update(line)
+
+    def _line(self, level: int) -> Text:
         app = self.app
         sep = Text(" │ ", style="dim")
         line = Text()
@@ -32,23 +45,25 @@ class StatusBar(Static):
         else:
             line.append(_("Not signed in"), style="dim")
         line.append_text(sep)
-        line.append(f"{_('Terminal')} {getattr(app, 'terminal', '')}")
+        terminal = getattr(app, "terminal", "")
+        line.append(f"{_('Terminal')} {terminal}" if level == 0 else terminal)
         warehouse = getattr(app, "warehouse", None)
         if warehouse:
             line.append_text(sep)
-            line.append(f"{_('Warehouse')} {warehouse}")
+            line.append(f"{_('Warehouse')} {warehouse}" if level == 0 else warehouse)
         line.append_text(sep)
         state = getattr(app, "db_state", "unknown")
         if state == "connected":
-            line.append("● " + _("DB connected"), style="green")
+            line.append("● " + (_("DB connected") if level < 2 else "DB"), style="green")
         elif state == "reconnecting":
-            line.append("● " + _("DB reconnecting…"), style="bold red")
+            line.append("● " + _("DB reconnecting…"), style="bold red")  # never shortened: it is the news
         else:
-            line.append("○ " + _("DB connecting…"), style="yellow")
+            line.append("○ " + (_("DB connecting…") if level < 2 else "DB"), style="yellow")
         alerts = getattr(app, "open_alerts", None)
         if alerts is not None:  # only for those who may see alerts (the app's live feed sets it)
             line.append_text(sep)
-            line.append(f"▲ {alerts}", style="bold yellow" if alerts else "dim")  # short: 80 columns are tight
+            line.append(f"▲ {alerts}", style="bold yellow" if alerts else "dim")
         line.append_text(sep)
-        line.append(LANGUAGE_NAMES.get(getattr(app, "lang", "en"), "English"))
-        self.update(line)
+        lang = getattr(app, "lang", "en")
+        line.append(LANGUAGE_NAMES.get(lang, "English") if level < 2 else SHORT_LANGUAGE.get(lang, "EN"))
+        return line
