@@ -23,7 +23,7 @@ _LINE = text(
 )
 
 # Shippable stock of an item: available, unexpired, free, in storage or shipping locations; FEFO order.
-_FEFO = text(
+SHIPPABLE = text(
     "SELECT b.location_id, l.code AS location, l.warehouse_id, b.lot_id, lt.lot_no, lt.expiry,"
     " b.qty - b.reserved AS free"
     " FROM stock_balance b JOIN location l ON l.id = b.location_id AND l.kind IN ('storage', 'shipping')"
@@ -34,7 +34,8 @@ _FEFO = text(
 )
 
 
-def _open_line(session: Session, so_number: str, item_id: int | None = None):
+def open_line(session: Session, so_number: str, item_id: int | None = None):
+    """The sales order's first open line (of `item_id`), or why there is none: unknown, not on it, shipped."""
     line = session.execute(_LINE, {"so": (so_number or "").strip(), "item": item_id}).first()
     if line is None:
         exists = session.execute(text("SELECT 1 FROM so_line WHERE so_number = :so"), {"so": so_number}).first()
@@ -50,14 +51,15 @@ def proposal(db: Database, actor: Actor, so_number: str) -> dict:
     """The next open line and the lot FEFO proposes for it."""
     require(actor, "shipping.post")
     with db.uow() as uow:
-        line = _open_line(uow.session, so_number)
-        best = uow.execute(_FEFO, {"item": line.item_id, "lot": None}).first()
+        line = open_line(uow.session, so_number)
+        best = uow.execute(SHIPPABLE, {"item": line.item_id, "lot": None}).first()
         return {"so_number": line.so_number, "line_no": line.line_no, "sku": line.sku, "customer": line.customer,
                 "open": line.qty - line.shipped_qty, "lot": best.lot_no if best else None,
                 "location": best.location if best else None}
 
 
-def _refuse_unshippable(session: Session, lot_id: int, lot_no: str) -> None:
+def refuse_unshippable(session: Session, lot_id: int, lot_no: str) -> None:
+    """Raise why a lot with no shippable stock cannot ship: no stock, expired, or held."""
     held = session.execute(
         text("SELECT b.status, lt.expiry FROM stock_balance b JOIN lot lt ON lt.id = b.lot_id WHERE b.lot_id = :l"
              " AND b.qty > 0 ORDER BY b.status = 'available' DESC LIMIT 1"), {"l": lot_id}).first()
@@ -84,15 +86,15 @@ def ship(db: Database, actor: Actor, *, key: str, so_number: str, qty: Decimal, 
             if item_id is None:
                 raise NotFound(what=sku or "-")
             lot_id = None
-        line = _open_line(session, so_number, item_id)
+        line = open_line(session, so_number, item_id)
         if line.tracking != "none" and lot_id is None:
             raise InvalidInput("A lot number is required for {sku}", sku=line.sku)
         if qty > line.qty - line.shipped_qty:
             raise InvalidInput("Over-shipment: only {open} open on {so}",
                                open=format((line.qty - line.shipped_qty).normalize(), "f"), so=so_number)
-        sources = session.execute(_FEFO, {"item": item_id, "lot": lot_id}).all()
+        sources = session.execute(SHIPPABLE, {"item": item_id, "lot": lot_id}).all()
         if lot_id is not None and not sources:
-            _refuse_unshippable(session, lot_id, lot)
+            refuse_unshippable(session, lot_id, lot)
         legs, left = [], qty
         for src in sources:
             part = min(src.free, left)

@@ -10,7 +10,7 @@ from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.permissions import Actor, require
 from core.services.lots import find_lot
-from core.services.shipping import _FEFO, _open_line, _refuse_unshippable
+from core.services.shipping import SHIPPABLE, open_line, refuse_unshippable
 
 
 def check_lot(db: Database, actor: Actor, so_number: str, lot: str | None = None, sku: str | None = None) -> dict:
@@ -26,12 +26,12 @@ def check_lot(db: Database, actor: Actor, so_number: str, lot: str | None = None
             if item_id is None:
                 raise NotFound(what=sku or "-")
             lot_id, lot_no = None, None
-        line = _open_line(session, so_number, item_id)
+        line = open_line(session, so_number, item_id)
         if line.tracking != "none" and lot_id is None:
             raise InvalidInput("A lot number is required for {sku}", sku=line.sku)
-        sources = session.execute(_FEFO, {"item": item_id, "lot": lot_id}).all()
+        sources = session.execute(SHIPPABLE, {"item": item_id, "lot": lot_id}).all()
         if lot_id is not None and not sources:
-            _refuse_unshippable(session, lot_id, lot_no)
+            refuse_unshippable(session, lot_id, lot_no)
         if not sources:
             raise InvalidInput("No shippable stock of {sku}", sku=line.sku)
         return {"so_number": line.so_number, "line_no": line.line_no, "sku": line.sku, "lot": lot_no,
