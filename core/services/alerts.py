@@ -67,7 +67,8 @@ def evaluate(session: Session, items: list[int] | None = None) -> int:
         WITH cur AS MATERIALIZED ({cur}), raised AS (
           INSERT INTO alert (rule, severity, subject, item_id, lot_id, location_id, work_order_id, params, raised_at)
           SELECT rule, severity, subject, item_id, lot_id, location_id, work_order_id, params, now() FROM cur
-          ON CONFLICT (rule, subject) WHERE resolved_at IS NULL DO NOTHING
+          ON CONFLICT (rule, subject) WHERE resolved_at IS NULL DO UPDATE SET params = excluded.params
+            WHERE alert.params IS DISTINCT FROM excluded.params  -- an open alert's figures stay current
           RETURNING 1
         ), gone AS (
           -- EXCEPT hashes both sides: a NOT EXISTS here became a nested loop (rule x subject text compares for
@@ -85,8 +86,11 @@ def evaluate(session: Session, items: list[int] | None = None) -> int:
 
 def resolve_moved(session: Session, items: list[int]) -> None:
     """A plain move changes no total or status: the only rule it can affect is dead stock, which it clears."""
-    session.execute(text("UPDATE alert SET resolved_at = now() WHERE rule = 'dead_stock' AND resolved_at IS NULL"
-                         " AND item_id = ANY(CAST(:items AS bigint[]))"), {"items": items})
+    open_ = text("SELECT EXISTS (SELECT FROM alert WHERE rule = 'dead_stock' AND resolved_at IS NULL"
+                 " AND item_id = ANY(CAST(:items AS bigint[])))")
+    if session.execute(open_, {"items": items}).scalar():  # an UPDATE of nothing would still wake the feeds
+        session.execute(text("UPDATE alert SET resolved_at = now() WHERE rule = 'dead_stock' AND resolved_at IS NULL"
+                             " AND item_id = ANY(CAST(:items AS bigint[]))"), {"items": items})
 
 
 def evaluate_all(db: Database) -> int:

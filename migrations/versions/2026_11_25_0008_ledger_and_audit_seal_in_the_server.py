@@ -161,7 +161,11 @@ BEGIN
     PERFORM ledger_apply(p_kind, p_item, p_lot, p_qty, p_from, p_from_status, p_to, p_to_status, NULL, NULL,
                          p_operator, p_terminal, p_reason, p_reference, p_key);
     -- A plain move changes no total, status or free stock: of the alert rules it can only clear dead stock.
-    UPDATE alert SET resolved_at = now() WHERE rule = 'dead_stock' AND resolved_at IS NULL AND item_id = ANY(p_item);
+    -- (Looked up first: an UPDATE of no rows would still wake every console's alert feed.)
+    IF EXISTS (SELECT FROM alert WHERE rule = 'dead_stock' AND resolved_at IS NULL AND item_id = ANY(p_item)) THEN
+        UPDATE alert SET resolved_at = now() WHERE rule = 'dead_stock' AND resolved_at IS NULL
+                                               AND item_id = ANY(p_item);
+    END IF;
     INSERT INTO audit_log (at, operator_id, badge, terminal, action, entity, entity_key, reason, new)
     VALUES (clock_timestamp(), p_operator, p_badge, p_terminal, p_kind, 'stock', coalesce(p_reference, p_key),
             p_reason, result);

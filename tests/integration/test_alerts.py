@@ -76,6 +76,11 @@ def test_the_stock_transaction_itself_raises_and_resolves(db, system):
     leg = Leg(ids["IC"], ids["LOT1"], Decimal(10), to_location_id=ids["A-01"], to_status="available")
     post_moves(db, system, "receipt", [leg], key="r1")
     assert _open(db) == [("below_safety_stock", "IC-1", None)]  # no evaluate_all: the receipt raised it
+    raised = alerts.list_alerts(db, helpers.actor(db, "SYSTEM"))[0]
+    post_moves(db, system, "receipt", [Leg(ids["IC"], ids["LOT1"], Decimal(5), to_location_id=ids["A-01"],
+                                           to_status="available")], key="r-more")
+    still = alerts.list_alerts(db, helpers.actor(db, "SYSTEM"))[0]  # the same alert, its figure current
+    assert (still.id, still.message) == (raised.id, "IC-1: 15 on hand, below safety stock 100")
     post_moves(db, system, "receipt", [Leg(ids["IC"], ids["LOT1"], Decimal(200), to_location_id=ids["A-01"],
                                            to_status="available")], key="r2")
     assert _open(db) == []
