@@ -5,7 +5,8 @@ whole plain move: idempotency key, legs, dead-stock alert, result, audit row), s
 The audit chain is sealed by a BEFORE INSERT trigger: it locks the chain head (`audit_head`), draws the row's id
 under that lock (id order = chain order) and computes the SHA-256 in SQL (`audit_hash`), which `lineside check`
 recomputes the same way. Existing rows are verified under the previous (Python) canonical form first and then
-re-sealed; a broken chain stops the upgrade rather than being laundered into a valid one.
+re-sealed; a broken chain stops the upgrade rather than being laundered into a valid one. The alert feeds'
+notify trigger fires only when alert rows changed (transition tables), not on every evaluating statement.
 
 Revision ID: 0008
 Revises: 0007
@@ -173,6 +174,22 @@ BEGIN
 END $$;
 """
 
+# Consoles' alert feeds wake on a change of the alert table, no longer on every statement that touched nothing
+# (evaluate()'s INSERT ... ON CONFLICT runs in each stock transaction; most raise and resolve nothing).
+ALERT_NOTIFY = """
+CREATE OR REPLACE FUNCTION lineside_alert_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT FROM changed) THEN
+        PERFORM pg_notify('lineside_alerts', '');
+    END IF;
+    RETURN NULL;
+END $$;
+"""
+ALERT_NOTIFY_0006 = """
+CREATE OR REPLACE FUNCTION lineside_alert_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_notify('lineside_alerts', ''); RETURN NULL; END $$;
+"""
+
 FUNCTIONS = ("ledger_post", "ledger_apply", "ledger_balance", "audit_seal", "audit_hash")
 
 
@@ -235,10 +252,20 @@ def upgrade() -> None:
         END $$""")
     op.execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
     op.execute("CREATE TRIGGER audit_log_seal BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_seal()")
+    op.execute("DROP TRIGGER alert_notify ON alert")
+    op.execute(ALERT_NOTIFY)
+    for event in ("INSERT", "UPDATE"):
+        op.execute(f"CREATE TRIGGER alert_notify_{event.lower()} AFTER {event} ON alert REFERENCING NEW TABLE AS changed"
+                   " FOR EACH STATEMENT EXECUTE FUNCTION lineside_alert_notify()")
 
 
 def downgrade() -> None:
     conn = op.get_bind()
+    op.execute("DROP TRIGGER IF EXISTS alert_notify_insert ON alert")
+    op.execute("DROP TRIGGER IF EXISTS alert_notify_update ON alert")
+    op.execute(ALERT_NOTIFY_0006)
+    op.execute("CREATE TRIGGER alert_notify AFTER INSERT OR UPDATE ON alert FOR EACH STATEMENT"
+               " EXECUTE FUNCTION lineside_alert_notify()")
     op.execute("DROP TRIGGER IF EXISTS audit_log_seal ON audit_log")
     op.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
     prev = GENESIS

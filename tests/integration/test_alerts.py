@@ -111,3 +111,17 @@ def test_a_putaway_re_evaluates_shortages(db, system, supervisor):
     post_moves(db, system, "putaway", [Leg(ids["IC"], ids["LOT1"], Decimal(50), ids["DOCK"], "available",
                                            ids["A-01"], "available")], key="p1")
     assert ("shortage", "IC-1", None) not in _open(db)
+
+
+def test_the_feeds_wake_when_an_alert_changes_not_on_every_stock_transaction(db, system):
+    from core.services.live import ALERTS, Listener
+
+    ids = helpers.small_site(db)
+    receipt = [Leg(ids["IC"], ids["LOT1"], Decimal(10), to_location_id=ids["A-01"], to_status="available")]
+    with Listener(db, ALERTS) as feed:
+        post_moves(db, system, "receipt", receipt, key="r1")  # evaluates the rules; nothing to raise
+        assert not feed.wait(0.3)
+        helpers.exec_sql(db, "UPDATE item SET safety_stock = 100 WHERE sku = 'IC-1'")
+        post_moves(db, system, "receipt", receipt, key="r2")  # 20 on hand < 100: raised in the same transaction
+        assert feed.wait(5)
+    assert _open(db) == [("below_safety_stock", "IC-1", None)]
