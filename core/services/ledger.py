@@ -111,9 +111,9 @@ _POST = (
 
 
 def _plain(kind: str, leg: Leg) -> bool:
-    """A bin-to-bin move or a pick to the line: no total, status or free stock changes."""
+    """A bin-to-bin move or a pick to the line (reservation and all): no total or status changes."""
     return (kind in PLAIN_MOVES and leg.from_location_id is not None and leg.to_location_id is not None
-            and leg.from_status == leg.to_status and not leg.from_reserved and not leg.to_reserved)
+            and leg.from_status == leg.to_status)
 
 
 def apply_legs(
@@ -222,10 +222,10 @@ def post_moves(
 ) -> OperationResult:
     """Post a set of legs as one confirmed operation.
 
-    Plain moves (bin to bin, pick to the line) go to the server whole, in one round trip (`ledger_post`); they
-    touch no alert rule but dead stock. Anything else runs as a unit of work with the full alert evaluation.
+    Plain moves without reservations (bin to bin) go to the server whole, in one round trip (`ledger_post`); they
+    touch no alert rule but dead stock. Anything else runs as a unit of work that re-evaluates what it touched.
     """
-    if legs and all(_plain(kind, leg) for leg in legs):
+    if legs and all(_plain(kind, leg) and not leg.from_reserved and not leg.to_reserved for leg in legs):
         require(actor, permission)
         if not key:
             raise InvalidInput("Missing idempotency key")
