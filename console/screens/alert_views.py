@@ -61,11 +61,13 @@ def options_for(actor, alert) -> list[tuple[str, str]]:
 def fill_alerts(table: DataTable, alerts: list, width: int) -> None:
     """The list: number, severity, message, age, who acknowledged."""
     table.clear(columns=True)
-    message_width = max(20, width - 6 - 9 - 5 - 6 - 4 * 2 - 4)
-    for label, w in (("#", 6), ("Severity", 9), ("Alert", message_width), ("Age", 5), ("Ack", 6)):
+    message_width = max(20, width - 5 - 9 - 5 - 5 - 4 * 2 - 4)
+    for label, w in (("#", 5), ("Severity", 9), ("Alert", message_width), ("Age", 5), ("Ack", 5)):
         table.add_column(Text(_(label), justify="right" if label in ("#", "Age") else "left"), width=w)
     for a in alerts:
-        table.add_row(Text(str(a.id), justify="right"), severity_text(a.severity), a.message,
+        message = Text(a.message)
+        message.truncate(message_width, overflow="ellipsis")  # never a silently cut figure ("1000" as "10")
+        table.add_row(Text(str(a.id), justify="right"), severity_text(a.severity), message,
                       Text(age_text(a.raised_at), justify="right"), a.acknowledged_by or "", key=str(a.id))
 
 

@@ -176,3 +176,29 @@ async def test_an_inspector_sees_alerts_but_may_not_acknowledge(db, make_app, pl
         assert "Nothing to do here" in text_of(app, "#detail")
         await scan(pilot, "1")
         assert screen.message.is_error and text_of(app, "MessageLine") == "No choice 1"
+
+
+async def test_a_long_alert_is_cut_with_an_ellipsis_never_mid_figure():
+    """At 80 columns a message longer than its column ends in '…': 'safety stock 1000' must not read as '10'."""
+    from datetime import UTC, datetime
+
+    from textual.app import App
+    from textual.widgets import DataTable
+
+    from console.screens.alert_views import fill_alerts
+    from core.services.alerts import AlertView
+
+    def view(n: int, message: str) -> AlertView:
+        return AlertView(n, "below_safety_stock", "warning", "X", None, None, None, message, datetime.now(UTC),
+                         None, None, None)
+
+    fits = "IC-555: 550 on hand, below safety stock 1000"
+    too_long = "CONN-USB-C-RA: 550 on hand, below safety stock 10000"
+    app = App()
+    async with app.run_test(size=(80, 24)):
+        table = DataTable()
+        await app.screen.mount(table)
+        fill_alerts(table, [view(1, fits), view(2, too_long)], 80)
+        assert str(table.get_row_at(0)[2]) == fits
+        cut = str(table.get_row_at(1)[2])
+        assert cut.endswith("…") and too_long.startswith(cut[:-1]) and len(cut) == len(fits)
