@@ -7,6 +7,7 @@ from sqlalchemy import create_engine, text
 
 from cli.common import emit_json, fail
 from core.db import resolve_url, upgrade
+from core.errors import MigrationRefused
 
 db_app = typer.Typer(no_args_is_help=True, help="Database migrations (Alembic).")
 
@@ -29,7 +30,7 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     url, _ = resolve_url()
     try:
         upgrade(url, revision)
-    except CommandError as exc:
+    except (CommandError, MigrationRefused) as exc:
         raise fail(str(exc)) from None
     typer.echo(_current(url) or "base")
 

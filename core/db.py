@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings, settings
+from core.errors import MigrationRefused
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -97,6 +98,8 @@ def upgrade(url: str, revision: str = "head") -> None:
             conn.commit()
             try:
                 command.upgrade(alembic_config(url), revision)
+            except RuntimeError as exc:  # a migration that refuses (0008: a broken audit chain) says why
+                raise MigrationRefused(reason=str(exc)) from exc
             finally:
                 conn.execute(text("SELECT pg_advisory_unlock(42424202)"))
                 conn.commit()

@@ -71,3 +71,9 @@ class Conflict(LinesideError):
 
 class DatabaseUnavailable(LinesideError):
     message = "Database unavailable, retrying"
+
+
+class MigrationRefused(LinesideError):
+    """A migration stopped on purpose (its reason, in English, is for the administrator)."""
+
+    message = "The database was not migrated: {reason}"

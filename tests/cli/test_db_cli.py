@@ -48,3 +48,18 @@ def test_bad_revisions_are_one_line_and_exit_1(cli_env):
 def test_usage_errors_exit_2(cli_env):
     assert cli_env.invoke(app, ["db", "downgrade"]).exit_code == 2  # REV is required
     assert cli_env.invoke(app, ["db", "current", "--bogus"]).exit_code == 2
+
+
+def test_an_upgrade_refused_by_a_migration_is_one_line(cli_env, db_url):
+    """0008 will not re-seal a broken audit chain: the admin gets the reason in one line, exit 1, nothing moved."""
+    cli_env.invoke(app, ["db", "downgrade", "0007"])
+    db = Database(db_url)
+    try:
+        helpers.exec_sql(db, "INSERT INTO audit_log (at, terminal, action, entity, prev_hash, hash)"
+                             " VALUES (now(), 'X', 'forged', 'stock', repeat('0', 64), repeat('f', 64))")
+    finally:
+        db.dispose()
+    result = cli_env.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "audit chain broken" in result.stderr
+    assert cli_env.invoke(app, ["db", "current"]).stdout.strip() == "0007"

@@ -8,6 +8,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from core.db import Database, alembic_config, upgrade
+from core.errors import MigrationRefused
 from tests import helpers
 from tests.conftest import _admin, _url
 
@@ -150,6 +151,6 @@ def test_upgrade_refuses_to_reseal_a_broken_chain(history_at_0007):
         conn.execute(text("UPDATE audit_log SET reason = 'edited' WHERE id = (SELECT min(id) FROM audit_log)"))
         conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
     engine.dispose()
-    with pytest.raises(RuntimeError, match="audit chain broken"):
+    with pytest.raises(MigrationRefused, match="audit chain broken"):
         upgrade(db_url)
     assert _revision(db_url) == "0007"
