@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -113,6 +114,8 @@ class WorkOrderIssue(Base):
     qty: Mapped[Decimal] = mapped_column(Numeric(18, 6))
     operator_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("operator.id"))
     backflush: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    approved_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("operator.id"))  # over-issue only
+    reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[CreatedAt]
 
 

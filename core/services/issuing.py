@@ -67,7 +67,7 @@ def proposal(db: Database, actor: Actor, wo_number: str, *, lot: str | None = No
 
 
 def consume(session: Session, actor: Actor, wo, item_id: int, lot_id: int | None, qty: Decimal, *,
-            key: str, backflush: bool = False) -> None:
+            key: str, backflush: bool = False, approver: Actor | None = None, reason: str | None = None) -> None:
     """Consume `qty` from the line side into the work order: its reservation first, then free stock."""
     legs, left = [], qty
     for b in _line_side(session, wo, item_id, lot_id):
@@ -86,10 +86,11 @@ def consume(session: Session, actor: Actor, wo, item_id: int, lot_id: int | None
         sku = session.execute(text("SELECT sku FROM item WHERE id = :i"), {"i": item_id}).scalar()
         raise InsufficientStock(sku=sku, location=wo.line)
     apply_legs(session, actor, "issue", legs, key=key, reference=wo.wo_number,
-               reason="backflush" if backflush else None)
-    session.execute(text("INSERT INTO wo_issue (work_order_id, item_id, lot_id, qty, operator_id, backflush)"
-                         " VALUES (:w, :i, :l, :q, :op, :b)"),
-                    {"w": wo.id, "i": item_id, "l": lot_id, "q": qty, "op": actor.operator_id, "b": backflush})
+               reason="backflush" if backflush else reason)
+    session.execute(text("INSERT INTO wo_issue (work_order_id, item_id, lot_id, qty, operator_id, backflush,"
+                         " approved_by, reason) VALUES (:w, :i, :l, :q, :op, :b, :ap, :r)"),
+                    {"w": wo.id, "i": item_id, "l": lot_id, "q": qty, "op": actor.operator_id, "b": backflush,
+                     "ap": approver.operator_id if approver else None, "r": reason})
     session.execute(text("UPDATE work_order SET status = 'in_progress' WHERE id = :w AND status = 'released'"),
                     {"w": wo.id})
 
@@ -104,15 +105,17 @@ def issue(db: Database, actor: Actor, *, key: str, wo_number: str, qty: Decimal,
         wo = open_work_order(session, wo_number)
         item_id, lot_id, sku_, required = _component(session, wo, lot, sku)
         issued = _issued(session, wo.id, item_id)
-        if issued + qty > required:
+        over = issued + qty > required
+        if over:
             if approver is None or not reason:
                 raise InvalidInput("Over-issue: {qty} more than required; F2 for a supervisor's approval",
                                    qty=format((issued + qty - required).normalize(), "f"))
             if not approver.may("override.approve"):
                 raise PermissionDenied(operation="override.approve")
-        consume(session, actor, wo, item_id, lot_id, qty, key=key)
+        consume(session, actor, wo, item_id, lot_id, qty, key=key, approver=approver if over else None,
+                reason=reason if over else None)
         return {"wo_number": wo.wo_number, "sku": sku_, "lot": lot, "qty": qty, "issued": issued + qty,
-                "required": required}
+                "required": required, **({"approved_by": approver.badge} if over else {})}
 
     return run_operation(db, actor, key=key, kind="issue", permission="issue.post", body=body,
                          audit_entity="work_order", audit_key=wo_number, reason=reason).data

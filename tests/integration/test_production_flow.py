@@ -142,6 +142,14 @@ def test_over_issue_with_supervisor_approval_and_inspector_refused(db, clerk, su
         issuing.issue(db, inspector, key="i0", wo_number="WO-1", lot="IC-A", qty=D(1))
     issuing.issue(db, clerk, key="i1", wo_number="WO-1", sku="SCR-1", qty=D(400))
     helpers.put_stock(db, clerk, "SCR-1", None, "LS-L1", 10)
-    issuing.issue(db, clerk, key="i2", wo_number="WO-1", sku="SCR-1", qty=D(5), approver=supervisor,
-                  reason="dropped screws")
+    result = issuing.issue(db, clerk, key="i2", wo_number="WO-1", sku="SCR-1", qty=D(5), approver=supervisor,
+                           reason="dropped screws")
     assert helpers.scalar(db, "SELECT sum(qty) FROM wo_issue WHERE item_id = :i", i=site["SCREW"]) == 405
+    # who approved and why: on the issue row, the movement and the audit row (the clerk stays the operator)
+    assert result["approved_by"] == supervisor.badge
+    assert helpers.rows(db, "SELECT operator_id, approved_by, reason FROM wo_issue WHERE qty = 5") == [
+        (clerk.operator_id, supervisor.operator_id, "dropped screws")]
+    assert helpers.scalar(db, "SELECT reason FROM movement WHERE operation_key = 'i2'") == "dropped screws"
+    assert helpers.scalar(db, "SELECT new ->> 'approved_by' FROM audit_log WHERE action = 'issue'"
+                              " AND reason = 'dropped screws'") == supervisor.badge
+    assert helpers.scalar(db, "SELECT approved_by FROM wo_issue WHERE qty = 400") is None
