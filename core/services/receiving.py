@@ -42,12 +42,18 @@ def _item(session: Session, sku: str):
     return row
 
 
-def _dock(session: Session, warehouse: str | None):
+def _dock(session: Session, warehouse: str | None, item_id: int):
+    """The dock of the terminal's warehouse; a terminal with none receives where the item lives: the warehouse of
+    its home location, else one that already holds it, else the first by code."""
     row = session.execute(
         text("SELECT l.id, l.code, w.code AS warehouse FROM location l JOIN warehouse w ON w.id = l.warehouse_id"
              " WHERE l.kind = 'dock' AND (CAST(:w AS text) IS NULL OR w.code = :w)"
-             " ORDER BY w.code, l.pick_sequence, l.code LIMIT 1"),
-        {"w": warehouse},
+             " ORDER BY l.warehouse_id IS NOT DISTINCT FROM (SELECT h.warehouse_id FROM item i"
+             "            JOIN location h ON h.id = i.home_location_id WHERE i.id = :item) DESC,"
+             "          EXISTS (SELECT FROM stock_balance b JOIN location s ON s.id = b.location_id"
+             "                  WHERE b.item_id = :item AND s.warehouse_id = l.warehouse_id) DESC,"
+             "          w.code, l.pick_sequence, l.code LIMIT 1"),
+        {"w": warehouse, "item": item_id},
     ).first()
     if row is None:
         raise NotFound("No dock location in warehouse {what}", what=warehouse or "-")
@@ -152,7 +158,7 @@ def receive(db: Database, actor: Actor, cmd: ReceiveCommand) -> dict:
             raise InvalidInput("Expiry {expiry} is already past", expiry=expiry.isoformat())
         status = "qc_hold" if item.qc_required else "available"
         lot_id = _lot(session, item, cmd, supplier_id, expiry, "pending" if item.qc_required else "none", now)
-        dock = _dock(session, cmd.warehouse)
+        dock = _dock(session, cmd.warehouse, item.id)
         apply_legs(session, actor, "receipt",
                    [Leg(item.id, lot_id, cmd.qty, to_location_id=dock.id, to_status=status)],
                    key=cmd.key, reference=cmd.po_number, reason=cmd.over_receipt_reason)

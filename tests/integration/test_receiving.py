@@ -103,3 +103,24 @@ def test_inspector_cannot_receive(db, inspector, site):
     with pytest.raises(PermissionDenied):
         receive(db, inspector, ReceiveCommand(key="x", sku="SCR-1", qty=D(1), po_number="PO-1"))
     _nothing_written(db)
+
+
+def test_a_terminal_without_a_warehouse_receives_where_the_item_lives(db, clerk, site):
+    """Two warehouses whose codes sort the other way: a raw material goes to its home's dock, not 'AA-FG'."""
+    helpers.exec_sql(db, "INSERT INTO warehouse (code, name) VALUES ('AA-FG', 'Finished goods')")
+    helpers.exec_sql(db, "INSERT INTO location (warehouse_id, code, kind) SELECT id, 'DOCK-FG', 'dock'"
+                         " FROM warehouse WHERE code = 'AA-FG'")
+    assert receive(db, clerk, ReceiveCommand(key="k0", sku="SCR-1", qty=D(5), po_number="PO-1"))["location"] \
+        == "DOCK-FG"  # no home, no stock: the first warehouse by code, as before
+    helpers.exec_sql(db, "UPDATE item SET home_location_id = :l WHERE sku = 'IC-1'", l=site["A-01"])
+    r = receive(db, clerk, ReceiveCommand(key="k1", sku="IC-1", lot="LOT-A", qty=D(40), po_number="PO-1"))
+    assert (r["warehouse"], r["location"]) == ("RM", "DOCK")
+    helpers.exec_sql(db, "INSERT INTO item (sku, name, uom, tracking) VALUES ('NUT-1', 'Nut', 'EA', 'none')")
+    helpers.add_po_line(db, "PO-1", 3, "NUT-1", 100)
+    helpers.exec_sql(db, "INSERT INTO stock_balance (location_id, item_id, status, qty)"
+                         " SELECT :l, id, 'available', 1 FROM item WHERE sku = 'NUT-1'", l=site["A-02"])
+    assert receive(db, clerk, ReceiveCommand(key="k2", sku="NUT-1", qty=D(5), po_number="PO-1"))["location"] \
+        == "DOCK"  # no home, but it already has stock in RM
+    r = receive(db, clerk, ReceiveCommand(key="k3", sku="IC-1", lot="LOT-B", qty=D(1), po_number="PO-1",
+                                          warehouse="AA-FG"))
+    assert r["location"] == "DOCK-FG"  # the terminal's own warehouse always wins
