@@ -50,20 +50,6 @@ class Leg:
 
 
 @dataclass(frozen=True)
-class BalanceKey:
-    location_id: int
-    item_id: int
-    lot_id: int
-    status: str  # lot_id 0 = untracked
-
-
-@dataclass
-class Delta:
-    qty: Decimal = ZERO
-    reserved: Decimal = ZERO
-
-
-@dataclass(frozen=True)
 class OperationResult:
     """What a confirmed operation returned; `replayed` when its key had already been applied."""
 
