@@ -49,6 +49,28 @@ class WrongLocation(LinesideError):
     message = "Wrong location: {location}"
 
 
+class NotSuggested(WrongLocation):
+    """Another location than the suggested one, without a reason for the change (the console offers F3)."""
+
+    message = "Wrong location {location}: put it in {suggested}"
+
+
+class ApprovalNeeded(InvalidInput):
+    """A refusal that a supervisor's approval (badge, PIN, reason) can lift; the console offers its key."""
+
+
+class OverReceipt(ApprovalNeeded):
+    """More than the PO line's open quantity plus its tolerance."""
+
+    message = "Over-receipt: {qty} is more than {open} open + {tolerance}% tolerance"
+
+
+class OverIssue(ApprovalNeeded):
+    """More than the work order's requirement (with scrap)."""
+
+    message = "Over-issue: {qty} more than required"
+
+
 class LotOnHold(LinesideError):
     message = "Lot {lot} is on hold"
 

@@ -75,3 +75,8 @@ def gettext(message: str) -> str:
 
 
 _ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark a msgid kept in data (step prompts, reason labels) for the extractor; translated where it is shown."""
+    return message

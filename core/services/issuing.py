@@ -8,14 +8,15 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.db import Database
-from core.errors import InsufficientStock, InvalidInput, NotFound, PermissionDenied
+from core.errors import InsufficientStock, InvalidInput, NotFound, OverIssue, PermissionDenied
 from core.permissions import Actor
+from core.reasons import OverIssueReason, ReturnReason
 from core.services import reservations
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
 from core.services.picking import open_work_order
 
-RETURN_REASONS = ("surplus", "wrong_material", "order_cancelled", "damaged_packaging", "other")
+RETURN_REASONS = tuple(ReturnReason)
 
 
 def _component(session: Session, wo, lot: str | None, sku: str | None):
@@ -108,8 +109,8 @@ def issue(db: Database, actor: Actor, *, key: str, wo_number: str, qty: Decimal,
         over = issued + qty > required
         if over:
             if approver is None or not reason:
-                raise InvalidInput("Over-issue: {qty} more than required; F2 for a supervisor's approval",
-                                   qty=format((issued + qty - required).normalize(), "f"))
+                raise OverIssue(qty=format((issued + qty - required).normalize(), "f"))
+            OverIssueReason.require(reason, "Choose a reason for the over-issue")
             if not approver.may("override.approve"):
                 raise PermissionDenied(operation="override.approve")
         consume(session, actor, wo, item_id, lot_id, qty, key=key, approver=approver if over else None,

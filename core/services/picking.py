@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.errors import InvalidInput, NotFound, WrongLocation
 from core.permissions import Actor, require
+from core.reasons import ShortPickReason
 from core.services import reservations
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.workorders import reserve_for
@@ -40,7 +41,7 @@ class PickLine:
     reason: str | None = None  # why it is short: one of SHORT_REASONS
 
 
-SHORT_REASONS = ("not_found", "damaged", "less", "other")
+SHORT_REASONS = tuple(ShortPickReason)
 
 
 _TASKS = """

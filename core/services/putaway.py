@@ -11,15 +11,16 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.db import Database
-from core.errors import InvalidInput, NotFound, WrongLocation
+from core.errors import InvalidInput, NotFound, NotSuggested, WrongLocation
 from core.permissions import Actor, require
+from core.reasons import PutawayOverrideReason
 from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
 from core.services.workorders import replan_for_item
 
 HELD = ("qc_hold", "rejected", "blocked")
-OVERRIDE_REASONS = ("location_full", "location_blocked", "damaged_rack", "supervisor_instruction", "other")
+OVERRIDE_REASONS = tuple(PutawayOverrideReason)
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,7 @@ def confirm(db: Database, actor: Actor, *, key: str, lot: str, location: str, sk
         suggested_id, suggested_code, _ = _suggest(session, found, src)
         if target.id != suggested_id:
             if override_reason is None:
-                raise WrongLocation("Wrong location {location}: put it in {suggested} (F3 to change)",
-                                    location=target.code, suggested=suggested_code)
+                raise NotSuggested(location=target.code, suggested=suggested_code)
             wanted = "quarantine" if src.status in HELD else "storage"
             if target.kind != wanted:
                 if wanted == "storage":

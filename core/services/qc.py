@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.permissions import Actor
+from core.reasons import QcFailReason
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
 
 # Reason codes a failing inspector chooses from (the screen shows them translated).
-FAIL_REASONS = ("damaged", "out_of_spec", "wrong_item", "contaminated", "missing_documents", "expired")
+FAIL_REASONS = tuple(QcFailReason)
 
 
 def _quarantine(session: Session, location_id: int) -> int:

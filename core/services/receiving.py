@@ -10,8 +10,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.db import Database
-from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, OverReceipt, PermissionDenied
 from core.permissions import Actor
+from core.reasons import OverReceiptReason
 from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
 
@@ -81,8 +82,9 @@ def _check_over_receipt(line, qty: Decimal, cmd: ReceiveCommand) -> None:
     if qty <= limit:
         return
     if cmd.approver is None or not cmd.over_receipt_reason:
-        raise InvalidInput("Over-receipt: {qty} > {limit} open; F2 for a supervisor's approval",
-                           qty=_fmt(qty), limit=_fmt(max(limit, Decimal(0))))
+        raise OverReceipt(qty=_fmt(qty), open=_fmt(max(line.qty - line.received_qty, Decimal(0))),
+                          tolerance=_fmt(OVER_RECEIPT_TOLERANCE * 100))
+    OverReceiptReason.require(cmd.over_receipt_reason, "Choose a reason for the over-receipt")
     if not cmd.approver.may("override.approve"):
         raise PermissionDenied(operation="override.approve")
 
