@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from console.screens.base import BACK, FlowScreen
-from console.screens.quantity import parse_qty, qty_text
+from console.words import parse_qty, qty_text
 from core.errors import InvalidInput
 from core.i18n import _
 from core.scan import classify
@@ -160,7 +160,7 @@ class CountingScreen(FlowScreen):
 
     def count(self, value: str) -> None:
         try:
-            qty = parse_qty(value, allow_zero=True)
+            qty = parse_qty(value, zero=True)
         except InvalidInput as exc:
             self.message.error(str(exc))
             return

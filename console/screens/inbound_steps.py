@@ -25,7 +25,7 @@ def suggest(db, actor, raw: str) -> putaway.Suggestion:
     return putaway.suggest(db, actor, lot, sku)
 
 
-def confirm(db, actor, raw: str, *, key: str, suggestion: putaway.Suggestion, reason: str | None) -> dict:
+def confirm(db, actor, raw: str, *, key: str, suggestion: putaway.Suggestion, reason: str | None) -> putaway.PutAway:
     """A location scan -> the lot put away there (the service refuses another location without a reason)."""
     scan = classify(db, raw)
     if scan.kind != "location":

@@ -5,55 +5,46 @@ Another location is refused unless F3 was pressed and a reason chosen; then the 
 
 from __future__ import annotations
 
-import uuid
-
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
+from console.flow import CHANGE, FlowScreen, Step, handles
 from console.screens import inbound_panels as panels
 from console.screens import inbound_steps as steps
-from console.screens.base import BACK, LANGUAGE, LOG_OUT, FlowScreen
-from core.errors import LinesideError
-from core.i18n import _
-from core.services.putaway import OVERRIDE_REASONS
-
-PROMPTS = {
-    "lot": "Scan the lot label (or type the lot number)",
-    "location": "Scan the location {location}",
-    "reason": "Change location: type the reason number, then Enter",
-    "other": "Scan the other location",
-}
-CHANGE = ("F3", "Change location")
+from core.i18n import N_, _
+from core.reasons import PutawayOverrideReason
+from core.services.putaway import PutAway, Suggestion
 
 
 class PutawayScreen(FlowScreen):
     """Steps `lot` -> `location`; F3 -> `reason` -> `other` (the operator's own location)."""
 
-    TITLE_MSGID = "Putaway"
+    TITLE_MSGID = N_("Putaway")
     CSS_PATH = "inbound.tcss"
     BINDINGS = [Binding("f3", "change", show=False)]
+    STEPS = (
+        Step("lot", N_("Scan the lot label (or type the lot number)")),
+        Step("location", N_("Scan the location {location}"), back="lot", keys=(CHANGE,)),
+        Step("reason", N_("Change location: type the reason number, then Enter"), back="location",
+             reasons=PutawayOverrideReason),
+        Step("other", N_("Scan the other location"), back="location"),
+    )
 
     def __init__(self, scan=None) -> None:
-        super().__init__()
-        self.step = "lot"
-        self.suggestion = None
-        self.reason: str | None = None
-        self.key: tuple[str, tuple] | None = None
+        super().__init__(scan)
+        self.suggestion: Suggestion | None = None
+        self.reason: PutawayOverrideReason | None = None
 
     def compose_body(self):
         yield Static(id="lotinfo", classes="inbound-panel")
 
-    def translate(self) -> None:
-        self.go(self.step)
+    def prompt_values(self) -> dict[str, object]:
+        return {"location": self.suggestion.location if self.suggestion else ""}
 
-    def go(self, step: str) -> None:
-        """Draw a step: prompt, keys and the lot panel."""
-        self.step = step
-        s = self.suggestion
-        self.query_one("#prompt", Static).update(_(PROMPTS[step]).format(location=s.location if s else ""))
-        self.query_one("KeyHints").set_hints(([CHANGE] if step == "location" else []) + [BACK, LOG_OUT, LANGUAGE])
+    def draw(self, step: Step) -> None:
         text = Text()
+        s = self.suggestion
         if s is not None:
             panels.label(text, "Lot", s.lot).append("  ")
             panels.label(text, "Item", s.sku).append("  ")
@@ -62,42 +53,38 @@ class PutawayScreen(FlowScreen):
             panels.label(text.append("\n"), "From", s.from_location, "")
             panels.label(text.append("\n\n"), "Put it in", s.location, "bold reverse green")
             text.append(f"  ({_(panels.RULES[s.rule])})", style="dim")
-            if step == "reason":
-                text.append("\n\n").append_text(panels.reason_lines(OVERRIDE_REASONS, panels.OVERRIDE_LABELS))
-            elif step == "other":
-                panels.label(text.append("\n"), "Reason", _(panels.OVERRIDE_LABELS[self.reason]), "bold yellow")
+            if step.reasons:
+                text.append("\n\n").append_text(self.reason_list(step.reasons))
+            elif step.name == "other" and self.reason is not None:
+                panels.label(text.append("\n"), "Reason", _(self.reason.label), "bold yellow")
         self.query_one("#lotinfo", Static).update(text)
 
-    def scanned(self, value: str) -> None:
-        value = value.strip()
-        if self.step == "reason":
-            try:
-                self.reason = panels.pick_reason(OVERRIDE_REASONS, value)
-            except LinesideError as exc:
-                self.message.error(str(exc))
-                return
-            self.go("other")
-        elif not value:
-            return
-        elif self.step == "lot":
-            self.call_service("lot", steps.suggest, self.app.services.db, self.app.actor, value)
-        else:
-            content = (self.suggestion.lot, value, self.reason)
-            if self.key is None or self.key[1] != content:  # a retried Enter of the same scan reuses its key
-                self.key = (str(uuid.uuid4()), content)
-            db, actor, s, reason, key = self.app.services.db, self.app.actor, self.suggestion, self.reason, self.key[0]
-            self.call_service("confirm", lambda: steps.confirm(db, actor, value, key=key, suggestion=s,
-                                                               reason=reason))
+    @handles("lot")
+    def lot_scanned(self, value: str) -> None:
+        self.read(self.suggested, steps.suggest, self.app.services.db, self.app.actor, value)
 
-    def service_done(self, tag: str, value: object) -> None:
-        if tag == "lot":
-            self.suggestion, self.reason, self.key = value, None, None
-            self.go("location")
-        else:
-            self.suggestion, self.reason, self.key = None, None, None
-            self.go("lot")
-            self.message.info(_("Put away {qty} of {lot} in {location}").format(
-                qty=panels.qty_text(value["qty"]), lot=value["lot"], location=value["location"]))
+    def suggested(self, suggestion: Suggestion) -> None:
+        self.suggestion, self.reason = suggestion, None
+        self.go("location")
+
+    @handles("location", "other")
+    def location_scanned(self, value: str) -> None:
+        s, reason = self.suggestion, self.reason
+        key = self.key.for_payload((s.lot, value, reason))  # a retried Enter of the same scan reuses its key
+        self.post(self.put_away, steps.confirm, self.app.services.db, self.app.actor, value, key=key,
+                  suggestion=s, reason=reason)
+
+    def put_away(self, done: PutAway) -> None:
+        self.key.spent()
+        self.suggestion, self.reason = None, None
+        self.go("lot")
+        self.message.info(_("Put away {qty} of {lot} in {location}").format(
+            qty=panels.qty_text(done.qty), lot=done.lot, location=done.location))
+
+    @handles("reason")
+    def reason_chosen(self, reason: PutawayOverrideReason) -> None:
+        self.reason = reason
+        self.go("other")
 
     def action_change(self) -> None:
         """F3 on the location step: choose a reason, then scan another location."""
@@ -105,14 +92,8 @@ class PutawayScreen(FlowScreen):
             self.message.clear()
             self.go("reason")
 
-    def action_back(self) -> None:
-        """Esc: reason/other -> location -> lot -> home."""
-        self.message.clear()
-        if self.step in ("reason", "other"):
+    def forget(self, step: str) -> None:
+        if step in ("reason", "other"):
             self.reason = None
-            self.go("location")
-        elif self.step == "location":
+        elif step == "location":
             self.suggestion = None
-            self.go("lot")
-        else:
-            self.app.pop_screen()

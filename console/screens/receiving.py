@@ -17,7 +17,7 @@ from textual.widgets import Static
 from console.screens import inbound_panels as panels
 from console.screens import receiving_steps as steps
 from console.screens.base import BACK, LANGUAGE, LOG_OUT, FlowScreen
-from console.screens.quantity import parse_qty
+from console.words import parse_qty
 from core.errors import InvalidInput, LinesideError
 from core.i18n import _
 from core.services import receiving, receiving_views

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from console.screens.base import FlowScreen
-from console.screens.quantity import parse_qty, qty_text
+from console.words import parse_qty, qty_text
 from core.errors import InvalidInput
 from core.i18n import _
 from core.scan import classify

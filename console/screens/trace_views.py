@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from console.screens.quantity import qty_text
+from console.words import qty_text
 from core.i18n import _
 
 BLOCKABLE = ("available", "qc_hold")  # what raise_recall blocks

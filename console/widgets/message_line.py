@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Static
 
 
@@ -17,13 +18,13 @@ class MessageLine(Static):
     def error(self, text: str) -> None:
         """A refused scan or action: red line and bell."""
         self.set_classes("-error")
-        self.update(text.splitlines()[0] if text else "")
+        self.update(Text(text.splitlines()[0] if text else ""))  # what was scanned is never markup
         self.app.bell()
 
     def info(self, text: str) -> None:
         """A notice that needs no attention."""
         self.set_classes("-info")
-        self.update(text)
+        self.update(Text(text))
 
     def clear(self) -> None:
         """Empty the line."""
@@ -33,7 +34,7 @@ class MessageLine(Static):
     @property
     def text(self) -> str:
         """What the line shows now."""
-        return str(self.content)
+        return str(self.content.plain if isinstance(self.content, Text) else self.content)
 
     @property
     def is_error(self) -> bool:

@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import text
 
 from core.db import Database
-from core.errors import AuthFailed, BadgeLocked, InvalidInput, NotFound
+from core.errors import AuthFailed, BadgeLocked, InvalidInput, NotFound, PermissionDenied
 from core.permissions import SYSTEM_BADGE, Actor, require
 from core.services import audit
 
@@ -104,3 +104,14 @@ def set_pin(db: Database, actor: Actor, badge: str, pin: str) -> None:
             raise NotFound(what=badge)
         audit.record(uow.session, actor, "operator.set_pin", "operator", badge)
         uow.commit()
+
+
+def approver(db: Database, actor: Actor, badge: str, pin: str, terminal: str,
+             operation: str = "override.approve") -> Actor:
+    """A second person's badge + PIN approving what `actor` does: four eyes, so never the actor themself."""
+    if (badge or "").strip() == actor.badge:
+        raise PermissionDenied("An approval needs a second person, not {badge}", badge=actor.badge)
+    approving = login(db, badge, pin, terminal)
+    if not approving.may(operation):
+        raise PermissionDenied("Badge {badge} may not approve this", badge=approving.badge)
+    return approving

@@ -1,5 +1,5 @@
 """Directed putaway: suggest a location for a lot on the dock (or a produced lot at the line side), confirm by
-scanning it (F3 + reason to differ)."""
+scanning it (another location needs a reason)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from core.db import Database
 from core.errors import InvalidInput, NotFound, NotSuggested, WrongLocation
 from core.permissions import Actor, require
 from core.reasons import PutawayOverrideReason
+from core.results import Result, stored_as
 from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
@@ -94,8 +95,23 @@ def suggest(db: Database, actor: Actor, lot: str, sku: str | None = None) -> Sug
         return Suggestion(found.lot_no, found.sku, src.qty, src.status, src.code, code, rule)
 
 
+@dataclass(frozen=True)
+class PutAway(Result):
+    """A confirmed putaway: what moved where, and the work orders it was re-planned for."""
+
+    lot: str
+    sku: str
+    qty: Decimal
+    from_location: str = stored_as("from")
+    location: str = ""
+    suggested: str = ""
+    override_reason: str | None = None
+    status: str = "available"
+    replanned: tuple[str, ...] = ()
+
+
 def confirm(db: Database, actor: Actor, *, key: str, lot: str, location: str, sku: str | None = None,
-            override_reason: str | None = None) -> dict:
+            override_reason: str | None = None) -> PutAway:
     """Move the lot from the dock to the scanned location; another than suggested needs an override reason."""
     if override_reason is not None and override_reason not in OVERRIDE_REASONS:
         raise InvalidInput("Choose a reason for changing the location")
@@ -140,5 +156,5 @@ def confirm(db: Database, actor: Actor, *, key: str, lot: str, location: str, sk
         outbox.emit(session, "putaway.confirmed", f"lot:{found.sku}:{found.lot_no}", result)
         return result
 
-    return run_operation(db, actor, key=key, kind="putaway", permission="putaway.post", body=body,
-                         audit_entity="lot", audit_key=lot, reason=override_reason).data
+    return PutAway.of(run_operation(db, actor, key=key, kind="putaway", permission="putaway.post", body=body,
+                                    audit_entity="lot", audit_key=lot, reason=override_reason).data)

@@ -78,7 +78,7 @@ async def test_putaway_suggested_wrong_location_refused_f3_change(db, make_app, 
         assert f"Put it in {want_1}" in text_of(app, "#lotinfo") and want_1 in text_of(app, "#prompt")
         before, rung = written(db), bells(app)
         await refused(pilot, screen, other)
-        assert screen.message.text == f"Wrong location {other}: put it in {want_1} (F3 to change)"
+        assert screen.message.text == f"Wrong location {other}: put it in {want_1} · F3 Change location"
         assert rung and written(db) == before and screen.step == "location"
         await refused(pilot, screen, "IC-1")
         assert screen.message.text == "Not a location: IC-1" and written(db) == before

@@ -91,7 +91,7 @@ def test_wrong_location_refused_unless_f3_reason(db, clerk, site):
     with pytest.raises(WrongLocation, match="not a storage"):
         putaway.confirm(db, clerk, key="p1", lot="W1", location="LS-L1", override_reason="other")
     r = putaway.confirm(db, clerk, key="p1", lot="W1", location="C-99", override_reason="location_full")
-    assert (r["location"], r["suggested"]) == ("C-99", "A-01")
+    assert (r.location, r.suggested) == ("C-99", "A-01")
     assert helpers.scalar(db, "SELECT reason FROM movement WHERE kind = 'putaway'") == "location_full"
     _receive(db, clerk, "W2")
     with pytest.raises(WrongLocation, match="full"):

@@ -19,7 +19,7 @@ def test_putaway_of_a_short_item_reserves_it_for_the_earliest_due_short_order(db
         assert workorders.release(db, supervisor, wo)["shortages"] == [{"sku": "IC-1", "qty": "20"}]
     receive(db, clerk, ReceiveCommand(key="r", sku="IC-1", lot="NEW", qty=D(30), supplier="SUP-1"))
     result = putaway.confirm(db, clerk, key="p", lot="NEW", location="A-01")
-    assert result["replanned"] == ["WO-SOON", "WO-LATE"]
+    assert result.replanned == ("WO-SOON", "WO-LATE")
     held = dict(helpers.rows(db, "SELECT w.wo_number, sum(r.qty) FROM reservation r JOIN work_order w"
                                  " ON w.id = r.work_order_id WHERE r.item_id = (SELECT id FROM item WHERE sku = 'IC-1')"
                                  " GROUP BY 1"))
