@@ -1,4 +1,7 @@
-"""`lineside bench …`: benchmarks; each prints one JSON document (the contract's Benchmarks keys)."""
+"""`lineside bench …`: benchmarks; each prints one JSON document (the contract's Benchmarks keys).
+
+The bench package is imported inside each command, so loading the CLI never loads the benchmarks.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +15,8 @@ bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks; each prints one 
 @bench_app.command("alerts")
 def bench_alerts(as_json: bool = typer.Option(False, "--json")) -> None:
     """Full evaluation, per-transaction evaluation cost, commit-to-screen latency on a large plant."""
-    from cli import bench_alerts as bench
-    from cli.bench_scratch import scratch_database
+    from bench import alerts as bench
+    from bench.scratch import scratch_database
 
     with scratch_database("alerts") as db:
         emit_json(bench.run(db))
@@ -22,8 +25,8 @@ def bench_alerts(as_json: bool = typer.Option(False, "--json")) -> None:
 @bench_app.command("kpi")
 def bench_kpi(as_json: bool = typer.Option(False, "--json")) -> None:
     """A year of history (>= 5M movements), then the KPIs over the year."""
-    from cli import bench_kpi as bench
-    from cli.bench_scratch import scratch_database
+    from bench import kpi as bench
+    from bench.scratch import scratch_database
 
     with scratch_database("kpi") as db:
         emit_json(bench.run(db))
@@ -35,8 +38,8 @@ def bench_trace(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """>= 1M lots, >= 3M genealogy links (built once, reused): trace p95 and a 20,000-lot recall listing."""
+    from bench.trace import run
     from core.db import resolve_url
-    from core.services.bench_trace import run
 
     emit_json(run(resolve_url()[0], samples))
 
@@ -47,8 +50,8 @@ def bench_scans(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Receiving screen headless (Pilot): Enter of a GS1 scan -> confirmation line, p50/p99 in ms."""
-    from cli.bench_scratch import scratch_database
-    from console.bench_scans import run
+    from bench.scans import run
+    from bench.scratch import scratch_database
 
     with scratch_database("scans") as db:
         emit_json(run(db, scans))
@@ -61,8 +64,8 @@ def bench_moves(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Ledger moves from N terminal processes vs the embedded server's pgbench on the same server."""
+    from bench.moves import run
     from core.db import resolve_url
-    from core.services.bench_moves import run
 
     url, _ = resolve_url()
     emit_json(run(url, terminals, seconds))
@@ -74,8 +77,8 @@ def bench_kitting(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Release one work order with N component lines on a large plant: seconds and SQL statements."""
-    from cli.bench_scratch import scratch_database
-    from core.services.bench_kitting import run
+    from bench.kitting import run
+    from bench.scratch import scratch_database
 
     with scratch_database("kitting") as db:
         docs = run(db, lines)
@@ -90,8 +93,8 @@ def bench_soak(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Terminal processes, SIGKILLs and one PostgreSQL restart on a server of its own; then every invariant."""
+    from bench.soak.harness import run_soak
     from core.config import settings
-    from core.soak.harness import run_soak
 
     result = run_soak(terminals=terminals, seconds=seconds, kill_every=kill_every, amqp_url=settings().amqp_url)
     emit_json({k: result[k] for k in ("terminals", "operations", "kills", "pg_restarts", "violations")})

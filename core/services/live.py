@@ -40,9 +40,3 @@ class Listener:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def wait_for(db: Database, channel: str, timeout: float) -> bool:
-    """Block until a notification on `channel` is committed (True) or `timeout` seconds pass (False)."""
-    with Listener(db, channel) as listener:
-        return listener.wait(timeout)

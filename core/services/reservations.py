@@ -14,13 +14,6 @@ _KEY = "work_order_id = :wo AND item_id = :item AND coalesce(lot_id, 0) = coales
        " AND location_id = :loc"
 
 
-def reserved_for(session: Session, wo_id: int, item_id: int, lot_id: int | None, location_id: int) -> Decimal:
-    """What the work order holds at this balance key."""
-    value = session.execute(text(f"SELECT qty FROM reservation WHERE {_KEY}"),
-                            {"wo": wo_id, "item": item_id, "lot": lot_id, "loc": location_id}).scalar()
-    return Decimal(value or 0)
-
-
 def add(session: Session, wo_id: int, item_id: int, lot_id: int | None, location_id: int, qty: Decimal) -> None:
     """Add to the work order's reservation row at this key (the balance's reserved is the caller's business)."""
     if qty <= 0:

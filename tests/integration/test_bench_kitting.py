@@ -1,6 +1,6 @@
 """`lineside bench kitting`: the release's SQL statement count does not grow with the BOM, and it really reserves."""
 
-from core.services import bench_kitting
+from bench import kitting as bench_kitting
 from tests import helpers
 
 SMALL = {"bins": 50, "items": 20, "lots": 200}

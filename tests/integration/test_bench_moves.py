@@ -4,7 +4,7 @@ import os
 
 from sqlalchemy import create_engine, text
 
-from core.services.bench_moves import pgbench_binary, run
+from bench.moves import pgbench_binary, run
 
 
 def test_bench_moves_smoke(db_url):

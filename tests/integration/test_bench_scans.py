@@ -1,6 +1,6 @@
 """`bench scans` end to end on a few scans: every scan posts a receipt through the screen, the document has its keys."""
 
-from console.bench_scans import WARMUP, run
+from bench.scans import WARMUP, run
 from tests import helpers
 
 

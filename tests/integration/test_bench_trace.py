@@ -1,6 +1,7 @@
 """The trace benchmark's generator on a small scale: the shape it promises, and that trace reads it."""
 
-from core.services import bench_trace, recall, trace
+from bench import trace as bench_trace
+from core.services import recall, trace
 from tests import helpers
 
 

@@ -4,7 +4,7 @@ import pytest
 from openpyxl import Workbook
 
 from core.services.auth import login
-from core.services.imports import ImportError, ImportSummary, run_import
+from core.services.imports import ImportSummary, RowError, run_import
 from tests import helpers
 from tests.integration.import_files import SAMPLES, load, triples, write
 
@@ -33,7 +33,7 @@ def test_header_errors_extra_cells_and_duplicates_write_nothing(db, admin, tmp_p
     assert triples(s) == [(0, "vat", "Unknown column")]
     s = run_import(db, admin, "suppliers", write(tmp_path, "s.csv", "code,name\nS1,One,extra\nS2,Two\nS2,Dup\n"))
     assert triples(s) == [(1, "#3", "More cells than columns in the header"), (3, "code", "Same key as row 2")]
-    assert isinstance(s.errors[0], ImportError)
+    assert isinstance(s.errors[0], RowError)
     assert helpers.scalar(db, "SELECT count(*) FROM supplier") == 0
     assert helpers.scalar(db, "SELECT count(*) FROM audit_log WHERE action LIKE 'import.%'") == 0
 

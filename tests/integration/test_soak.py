@@ -3,7 +3,7 @@
 
 import pytest
 
-from core.soak.harness import run_soak
+from bench.soak.harness import run_soak
 from tests.helpers import AMQP_URL, broker_up
 
 

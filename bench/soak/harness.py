@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from bench.soak import site, terminal
 from core.db import Database, ensure_database, upgrade
-from core.soak import site, terminal
 
 
 def _journal_keys(folder: Path) -> tuple[set[str], set[str], set[str]]:

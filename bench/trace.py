@@ -13,10 +13,10 @@ import random
 import sys
 import time
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
-from core.db import Database, upgrade
+from bench.scratch import kept_database
+from core.db import Database
 from core.services import recall, trace
 from core.services.auth import system_actor
 
@@ -166,23 +166,9 @@ def big_tree_ms(db: Database) -> tuple[int, float]:
     return count(tree), ms
 
 
-def _admin(url: str, sql: str, **params):
-    engine = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            result = conn.execute(text(sql), params)
-            return result.first() if result.returns_rows else None
-    finally:
-        engine.dispose()
-
-
 def run(base_url: str, samples: int = 200, scale: float = 1.0) -> dict:
     """Build (or reuse) the bench database next to `base_url`, then measure."""
-    if _admin(base_url, "SELECT 1 FROM pg_database WHERE datname = :d", d=DATABASE) is None:
-        _admin(base_url, f'CREATE DATABASE "{DATABASE}"')
-    url = make_url(base_url).set(database=DATABASE).render_as_string(hide_password=False)
-    upgrade(url)
-    db = Database(url)
+    db = Database(kept_database(DATABASE, base_url))
     try:
         if not built(db):
             t0 = time.perf_counter()

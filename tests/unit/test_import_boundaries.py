@@ -1,0 +1,55 @@
+"""At run time, not only in import-linter's static graph: core loads without the console, the CLI or the benchmarks.
+
+Each probe runs in a fresh interpreter, so what the test process has already imported cannot hide a leak.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Import `core`, then every module under it one by one; report, for each forbidden top-level package that
+# appeared, the first module whose import brought it in.
+CORE_PROBE = """
+import importlib, json, pkgutil, sys
+
+FORBIDDEN = ("textual", "typer", "console", "cli", "bench")
+
+def leaks():
+    return {n for n in sys.modules if n.split(".")[0] in FORBIDDEN}
+
+import core
+found = {n: "core" for n in leaks()}
+names = sorted(m.name for m in pkgutil.walk_packages(core.__path__, "core."))
+for name in names:
+    importlib.import_module(name)
+    for leak in leaks() - found.keys():
+        found[leak] = name
+print(json.dumps({"imported": names, "leaks": found}))
+"""
+
+CLI_PROBE = """
+import json, sys
+import cli.main
+print(json.dumps(sorted(n for n in sys.modules if n.split(".")[0] == "bench")))
+"""
+
+
+def _probe(code: str):
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_core_and_every_service_import_without_console_cli_or_bench():
+    result = _probe(CORE_PROBE)
+    assert "core.services.ledger" in result["imported"]  # the walk really reached the services
+    assert sum(n.startswith("core.services.") for n in result["imported"]) > 20
+    tops = {name: by for name, by in result["leaks"].items() if "." not in name}  # a package comes with its modules
+    assert not tops, "; ".join(f"{name} first imported by {by}" for name, by in sorted(tops.items()))
+
+
+def test_loading_the_cli_loads_no_benchmark():
+    assert _probe(CLI_PROBE) == []  # cli.cmd_bench imports bench inside each command
