@@ -27,7 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from console.widgets import KeyHints, MessageLine, ScanField, StatusBar
-from core.errors import ApprovalNeeded, DatabaseUnavailable, LinesideError, NotSuggested
+from core.errors import ApprovalNeeded, AuthFailed, DatabaseUnavailable, LinesideError, NotSuggested
 from core.i18n import N_, _
 from core.reasons import Reason
 
@@ -196,7 +196,7 @@ class FlowScreen(Screen):
         spec = self.current
         values = self.prompt_values()
         prompt = _(spec.prompt).format(**values)
-        if spec.default:
+        if spec.default and self.has_default(spec):
             prompt += " (" + _(spec.default).format(**values) + ")"
         self.query_one("#prompt", Static).update(Text(prompt))
         self.scan_field.password = spec.password
@@ -214,6 +214,10 @@ class FlowScreen(Screen):
     def prompt_values(self) -> dict[str, object]:
         """The values the prompts' placeholders name."""
         return {}
+
+    def has_default(self, step: Step) -> bool:
+        """True when Enter alone means the step's default now (a step whose default can be absent says so)."""
+        return True
 
     def draw(self, step: Step) -> None:
         """Fill the screen's own panels for a step."""
@@ -245,7 +249,7 @@ class FlowScreen(Screen):
             return
         spec = self.current
         value = value if spec.password else value.strip()
-        if not value and not (spec.blank or spec.default):
+        if not value and not (spec.blank or (spec.default and self.has_default(spec))):
             return
         handler = getattr(self, self._handlers[spec.name])
         try:
@@ -261,7 +265,11 @@ class FlowScreen(Screen):
             self.leave()
         else:
             self.forget(self.step)
-            self.go(target)
+            self.go_back(target)
+
+    def go_back(self, step: str) -> None:
+        """Ask again the step Esc returned to."""
+        self.go(step)
 
     def back_from(self, step: str) -> str | None:
         """Where Esc goes from a step (its declaration, unless the flow knows better)."""
@@ -375,6 +383,7 @@ class ApprovalFlow(FlowScreen):
     def __init__(self, scan: object = None) -> None:
         super().__init__(scan)
         self.approval_from: str | None = None  # the step where F2 was pressed
+        self._lifted: LinesideError | None = None  # the refusal F2 was pressed on
         self.approving_badge = ""
         self.approving = None  # the approver's Actor once badge and PIN are checked
 
@@ -385,6 +394,7 @@ class ApprovalFlow(FlowScreen):
         """F2 after a refusal that an approval lifts: the supervisor's badge, PIN, then a reason."""
         if isinstance(self.refusal, ApprovalNeeded) and self.step not in APPROVAL_STEPS:
             self.message.clear()
+            self._lifted = self.refusal
             self.approval_from, self.approving_badge, self.approving = self.step, "", None
             self.go("approver")
 
@@ -392,6 +402,15 @@ class ApprovalFlow(FlowScreen):
         if step in APPROVAL_STEPS:
             return self.approval_from if step != "approver_pin" else "approver"
         return super().back_from(step)
+
+    def go_back(self, step: str) -> None:
+        if self.step in APPROVAL_STEPS and step not in APPROVAL_STEPS:
+            self.approval_done()  # out of the approval: back where F2 was pressed, the refusal still liftable
+            self.go(step)
+            self.refusal = self._lifted
+            self.show(step)
+            return
+        super().go_back(step)
 
     @handles("approver")
     def approver_scanned(self, value: str) -> None:
@@ -410,8 +429,10 @@ class ApprovalFlow(FlowScreen):
         self.go("approval_reason")
 
     def _approver_refused(self, error: LinesideError) -> None:
-        self.approving_badge = ""
-        self.go("approver")
+        """A wrong PIN is typed again; a badge that may not approve (or is locked) makes way for another badge."""
+        if not isinstance(error, AuthFailed):
+            self.approving_badge = ""
+            self.go("approver")
         self.message.error(str(error))
 
     @handles("approval_reason")

@@ -7,16 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from core.errors import Conflict, InvalidInput, LinesideError, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, LinesideError, NotFound
 from core.scan import ScanResult, classify, parse_gs1
-from core.services import auth, receiving, receiving_views
+from core.services import receiving, receiving_views
 from core.services.receiving_views import ItemView, PoView
-
-# (code recorded with the receipt, msgid shown in the F2 list)
-OVER_RECEIPT_REASONS = [("supplier_overdelivery", "Supplier delivered more"),
-                        ("full_packing_unit", "Full packing unit"),
-                        ("production_need", "Needed for production"), ("other", "Other")]
-OVER_RECEIPT = "Over-receipt: {qty} > {limit} open; F2 for a supervisor's approval"
 
 
 @dataclass(frozen=True)
@@ -33,12 +27,20 @@ def _carried(scan: ScanResult, item: ItemView) -> Carried:
     return Carried(lot if item.tracking != "none" else None, scan.expiry, scan.qty)
 
 
-def resolve_item(db, actor, raw: str, po: PoView | None) -> tuple[ItemView, Carried]:
+@dataclass(frozen=True)
+class ItemScan:
+    """The item an item-step scan named, and what else the scan carried."""
+
+    item: ItemView
+    carried: Carried
+
+
+def resolve_item(db, actor, raw: str, po: PoView | None) -> ItemScan:
     """An item-step scan (GS1 label, GTIN or SKU) -> the item and what else the scan carried."""
     scan = classify(db, raw)
     if scan.kind == "item" or (scan.kind == "gs1" and scan.sku):
         view = receiving_views.item(db, actor, scan.sku, po)
-        return view, _carried(scan, view) if scan.kind == "gs1" else Carried()
+        return ItemScan(view, _carried(scan, view) if scan.kind == "gs1" else Carried())
     if scan.kind == "gs1" and scan.gtin:
         raise NotFound(what=scan.gtin)
     if scan.kind == "unknown":
@@ -88,27 +90,24 @@ def parse_expiry(value: str, proposed: date | None, today: date) -> date:
     return expiry
 
 
-def approver(db, badge: str, pin: str, terminal: str):
-    """A supervisor's badge + PIN -> the approving Actor (refused when the badge may not approve)."""
-    actor = auth.login(db, badge, pin, terminal)
-    if not actor.may("override.approve"):
-        raise PermissionDenied("Badge {badge} may not approve an over-receipt", badge=actor.badge)
-    return actor
+@dataclass(frozen=True)
+class ReceiptPosted:
+    """A posted receipt, where its label went (or why it did not print), and the PO as it is now."""
+
+    receipt: receiving.Received
+    po: PoView | None
+    label_where: str | None
+    label_fault: LinesideError | None
 
 
-def post(db, actor, cmd: receiving.ReceiveCommand) -> tuple[dict, PoView | None, str | None, LinesideError | None]:
+def post(db, actor, cmd: receiving.ReceiveCommand) -> ReceiptPosted:
     """Post the receipt, then print its label (a printer fault never undoes the receipt), re-read the PO."""
     result = receiving.receive(db, actor, cmd)
     where, fault = None, None
-    if result.get("lot"):
+    if result.lot:
         try:
-            where = receiving_views.print_label(db, actor, result["lot"], result["sku"])
+            where = receiving_views.print_label(db, actor, result.lot, result.sku)
         except LinesideError as exc:
             fault = exc
     po = receiving_views.purchase_order(db, actor, cmd.po_number) if cmd.po_number else None
-    return result, po, where, fault
-
-
-def is_over_receipt(error: LinesideError) -> bool:
-    """True for the refusal that F2 (a supervisor's approval) can lift."""
-    return error.msgid == OVER_RECEIPT
+    return ReceiptPosted(result, po, where, fault)

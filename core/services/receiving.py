@@ -13,6 +13,7 @@ from core.db import Database
 from core.errors import Conflict, InvalidInput, NotFound, OverReceipt, PermissionDenied
 from core.permissions import Actor
 from core.reasons import OverReceiptReason
+from core.results import Result
 from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
 
@@ -77,7 +78,7 @@ def _po_line(session: Session, po_number: str, item_id: int, sku: str):
     return open_lines[0] if open_lines else mine[-1]
 
 
-def _check_over_receipt(line, qty: Decimal, cmd: ReceiveCommand) -> None:
+def _check_over_receipt(line, qty: Decimal, cmd: ReceiveCommand, actor_id: int) -> None:
     limit = line.qty * (1 + OVER_RECEIPT_TOLERANCE) - line.received_qty
     if qty <= limit:
         return
@@ -87,6 +88,8 @@ def _check_over_receipt(line, qty: Decimal, cmd: ReceiveCommand) -> None:
     OverReceiptReason.require(cmd.over_receipt_reason, "Choose a reason for the over-receipt")
     if not cmd.approver.may("override.approve"):
         raise PermissionDenied(operation="override.approve")
+    if cmd.approver.operator_id == actor_id:
+        raise PermissionDenied("An approval needs a second person, not {badge}", badge=cmd.approver.badge)
 
 
 def _fmt(q: Decimal) -> str:
@@ -135,7 +138,24 @@ def expiry_for(item, scanned: date | None, today: date) -> date | None:
     return None
 
 
-def receive(db: Database, actor: Actor, cmd: ReceiveCommand) -> dict:
+@dataclass(frozen=True)
+class Received(Result):
+    """A posted receipt: what landed on which dock, against which PO line."""
+
+    sku: str
+    name: str
+    qty: Decimal
+    location: str
+    status: str
+    warehouse: str | None = None
+    lot: str | None = None
+    gtin: str | None = None
+    expiry: date | None = None
+    po_number: str | None = None
+    line_no: int | None = None
+
+
+def receive(db: Database, actor: Actor, cmd: ReceiveCommand) -> Received:
     """Post one receipt: lot on the dock, PO line updated, `receipt.posted` in the outbox, all in one transaction."""
     if cmd.qty is None or cmd.qty <= 0:
         raise InvalidInput("Quantity must be greater than zero")
@@ -146,7 +166,7 @@ def receive(db: Database, actor: Actor, cmd: ReceiveCommand) -> dict:
         line = None
         if cmd.po_number:
             line = _po_line(session, cmd.po_number, item.id, item.sku)
-            _check_over_receipt(line, cmd.qty, cmd)
+            _check_over_receipt(line, cmd.qty, cmd, actor.operator_id)
             supplier_id = line.supplier_id
         else:
             if not cmd.supplier:
@@ -185,6 +205,6 @@ def receive(db: Database, actor: Actor, cmd: ReceiveCommand) -> dict:
         outbox.emit(session, "receipt.posted", f"lot:{item.sku}:{result['lot']}", result, dock.warehouse)
         return result
 
-    return run_operation(db, actor, key=cmd.key, kind="receipt", permission="receiving.post", body=body,
-                         audit_entity="lot", audit_key=f"{cmd.sku}/{cmd.lot}",
-                         reason=cmd.over_receipt_reason).data
+    return Received.of(run_operation(db, actor, key=cmd.key, kind="receipt", permission="receiving.post",
+                                     body=body, audit_entity="lot", audit_key=f"{cmd.sku}/{cmd.lot}",
+                                     reason=cmd.over_receipt_reason).data)

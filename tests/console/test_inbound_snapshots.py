@@ -65,7 +65,7 @@ async def _over_receipt_reason(pilot) -> None:
     await _steps(pilot, "C900", ("1", "po"), ("PO-1", "item"))
     await scan(pilot, f"(01){GTIN}(10)LOT-O(17)271231(30)150")
     await wait_until(pilot, lambda: pilot.app.screen.message.is_error and not busy(pilot))
-    await _steps(pilot, None, ("f2", "badge"), ("S900", "pin"), ("1234", "reason"))
+    await _steps(pilot, None, ("f2", "approver"), ("S900", "approver_pin"), ("1234", "approval_reason"))
 
 
 async def _putaway_location(pilot) -> None:

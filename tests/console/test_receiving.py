@@ -31,7 +31,7 @@ async def test_one_gs1_scan_posts_the_receipt_and_prints_its_label(db, make_app,
         assert "PO-1" in text_of(app, "#order") and "SUP-1" in text_of(app, "#order")
         await scan(pilot, FULL_LABEL)
         await wait_until(pilot, lambda: "Received" in screen.message.text)
-        assert screen.message.text == "Received 20 IC-1 lot LOT-A on DOCK (qc hold)"
+        assert screen.message.text == "Received 20 IC-1 lot LOT-A on DOCK (QC hold)"
         assert not screen.message.is_error and screen.step == "item"  # back to the item step of the same PO
         assert receipts(db) == [("IC-1", "LOT-A", 20, "qc_hold")]
         assert helpers.rows(db, "SELECT received_qty, status FROM po_line WHERE line_no = 1") == [
@@ -93,25 +93,28 @@ async def test_over_receipt_refused_then_approved_with_f2(db, make_app, inbound,
         screen = await open_po(pilot)
         rung = bells(app)
         await refused(pilot, screen, f"(01){GTIN}(10)LOT-O(17)271231(30)150")
-        assert screen.message.text == "Over-receipt: 150 > 110 open; F2 for a supervisor's approval"
+        assert screen.message.text == "Over-receipt: 150 is more than 100 open + 10% tolerance · F2 Supervisor approval"
         assert screen.step == "item" and rung and written(db)[1] == 0
         await pilot.press("f2")
-        assert screen.step == "badge"
-        await answer(pilot, screen, "C900", "pin")
-        await refused(pilot, screen, "1234")  # a clerk may not approve
-        assert screen.message.text == "Badge C900 may not approve an over-receipt" and screen.step == "pin"
+        assert screen.step == "approver"
+        await answer(pilot, screen, "C900", "approver_pin")
+        await refused(pilot, screen, "1234")  # the clerk who receives cannot approve: four eyes
+        assert screen.message.text == "An approval needs a second person, not C900" and screen.step == "approver"
         await pilot.press("escape")
         assert screen.step == "item" and screen.qty == 150  # back where F2 was pressed, the receipt kept
         await pilot.press("f2")
-        await answer(pilot, screen, "S900", "pin")
+        await answer(pilot, screen, "S900", "approver_pin")
         await refused(pilot, screen, "9999")
-        assert screen.message.text == "Badge or PIN not recognised" and screen.step == "pin"
-        await answer(pilot, screen, "1234", "reason")
+        assert screen.message.text == "Badge or PIN not recognised" and screen.step == "approver_pin"
+        await pilot.press("escape")  # Esc at the PIN goes back to the badge, not out of the approval
+        assert screen.step == "approver"
+        await answer(pilot, screen, "S900", "approver_pin")
+        await answer(pilot, screen, "1234", "approval_reason")
         assert "Supplier delivered more" in text_of(app, "#receipt")
         await refused(pilot, screen, "7")
         assert screen.message.text == "No choice 7" and written(db)[1] == 0
         await answer(pilot, screen, "1", "item")
-        assert screen.message.text == "Received 150 IC-1 lot LOT-O on DOCK (qc hold)"
+        assert screen.message.text == "Received 150 IC-1 lot LOT-O on DOCK (QC hold)"
         assert helpers.rows(db, "SELECT r.qty, r.over_receipt_reason, r.approved_by FROM receipt r") == [
             (150, "supplier_overdelivery", supervisor.operator_id)]
 
@@ -125,7 +128,7 @@ async def test_over_receipt_refused_then_approved_with_f2(db, make_app, inbound,
     ("RES-1", f"(01){GTIN}(10)X-1", "This label is for IC-1, not RES-1", "lot"),
     ("IC-1", "X-2", "Not a date: 31.13.2030", "expiry"),
     ("IC-1", "X-3", "Expiry 2001-01-01 is already past", "expiry"),
-    ("RES-1", "X-4", "Type a quantity, not -3", "qty"),
+    ("RES-1", "X-4", "Not a quantity: -3", "qty"),
 ])
 async def test_refused_scan_red_line_bell_nothing_written(db, make_app, inbound, first, raw, message, step):
     app = make_app()

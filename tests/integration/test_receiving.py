@@ -32,7 +32,7 @@ def _nothing_written(db):
 
 def test_receipt_against_po_lands_on_dock_in_qc_hold(db, clerk, site):
     r = receive(db, clerk, ReceiveCommand(key="k1", sku="IC-1", lot="LOT-A", qty=D(40), po_number="PO-1"))
-    assert (r["status"], r["location"], r["expiry"]) == ("qc_hold", "DOCK", (date.today() + timedelta(365)).isoformat())
+    assert (r.status, r.location, r.expiry) == ("qc_hold", "DOCK", date.today() + timedelta(365))
     bal = helpers.rows(db, "SELECT b.status, b.qty FROM stock_balance b JOIN lot l ON l.id = b.lot_id"
                            " WHERE l.lot_no = 'LOT-A'")
     assert bal == [("qc_hold", 40)]
@@ -89,14 +89,14 @@ def test_over_receipt_needs_a_supervisors_approval(db, clerk, supervisor, site):
     within = ReceiveCommand(key="a", sku="IC-1", lot="L9", qty=D(110), po_number="PO-1")
     receive(db, clerk, within)  # 10% tolerance
     over = ReceiveCommand(key="b", sku="IC-1", lot="L9", qty=D(5), po_number="PO-1",
-                          over_receipt_reason="supplier overshipped", approver=clerk)
+                          over_receipt_reason="supplier_overdelivery", approver=clerk)
     with pytest.raises(PermissionDenied):
         receive(db, clerk, over)
     approved = ReceiveCommand(key="b", sku="IC-1", lot="L9", qty=D(5), po_number="PO-1",
-                              over_receipt_reason="supplier overshipped", approver=supervisor)
+                              over_receipt_reason="supplier_overdelivery", approver=supervisor)
     receive(db, clerk, approved)
     row = helpers.rows(db, "SELECT over_receipt_reason, approved_by FROM receipt WHERE operation_key = 'b'")[0]
-    assert row == ("supplier overshipped", supervisor.operator_id)
+    assert row == ("supplier_overdelivery", supervisor.operator_id)
 
 
 def test_inspector_cannot_receive(db, inspector, site):
@@ -110,17 +110,17 @@ def test_a_terminal_without_a_warehouse_receives_where_the_item_lives(db, clerk,
     helpers.exec_sql(db, "INSERT INTO warehouse (code, name) VALUES ('AA-FG', 'Finished goods')")
     helpers.exec_sql(db, "INSERT INTO location (warehouse_id, code, kind) SELECT id, 'DOCK-FG', 'dock'"
                          " FROM warehouse WHERE code = 'AA-FG'")
-    assert receive(db, clerk, ReceiveCommand(key="k0", sku="SCR-1", qty=D(5), po_number="PO-1"))["location"] \
+    assert receive(db, clerk, ReceiveCommand(key="k0", sku="SCR-1", qty=D(5), po_number="PO-1")).location \
         == "DOCK-FG"  # no home, no stock: the first warehouse by code, as before
     helpers.exec_sql(db, "UPDATE item SET home_location_id = :l WHERE sku = 'IC-1'", l=site["A-01"])
     r = receive(db, clerk, ReceiveCommand(key="k1", sku="IC-1", lot="LOT-A", qty=D(40), po_number="PO-1"))
-    assert (r["warehouse"], r["location"]) == ("RM", "DOCK")
+    assert (r.warehouse, r.location) == ("RM", "DOCK")
     helpers.exec_sql(db, "INSERT INTO item (sku, name, uom, tracking) VALUES ('NUT-1', 'Nut', 'EA', 'none')")
     helpers.add_po_line(db, "PO-1", 3, "NUT-1", 100)
     helpers.exec_sql(db, "INSERT INTO stock_balance (location_id, item_id, status, qty)"
                          " SELECT :l, id, 'available', 1 FROM item WHERE sku = 'NUT-1'", l=site["A-02"])
-    assert receive(db, clerk, ReceiveCommand(key="k2", sku="NUT-1", qty=D(5), po_number="PO-1"))["location"] \
+    assert receive(db, clerk, ReceiveCommand(key="k2", sku="NUT-1", qty=D(5), po_number="PO-1")).location \
         == "DOCK"  # no home, but it already has stock in RM
     r = receive(db, clerk, ReceiveCommand(key="k3", sku="IC-1", lot="LOT-B", qty=D(1), po_number="PO-1",
                                           warehouse="AA-FG"))
-    assert r["location"] == "DOCK-FG"  # the terminal's own warehouse always wins
+    assert r.location == "DOCK-FG"  # the terminal's own warehouse always wins
