@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings, settings
-from core.errors import MigrationRefused
+from core.errors import Conflict, MigrationRefused
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -195,7 +195,14 @@ class UnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
-        self.session.commit()
+        """Commit; a rule the server checks at commit (a serial in two places) refuses as a typed error."""
+        try:
+            self.session.commit()
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) == SERIAL_ELSEWHERE:
+                raise Conflict("Serial {serial} is already on hand elsewhere",
+                               serial=serial_of(str(exc.orig))) from None
+            raise
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -206,6 +213,13 @@ class UnitOfWork:
 
 
 RETRYABLE = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+SERIAL_ELSEWHERE = "LS002"  # serial_in_one_place(): a serial would be on hand twice
+
+
+def serial_of(message: str) -> str:
+    """The serial named in the server's message `serial X is on hand N times`."""
+    parts = message.split()
+    return parts[1] if len(parts) > 1 and parts[0] == "serial" else "-"
 
 
 def is_retryable(exc: BaseException) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from core.errors import InvalidInput
 from core.scan import ScanResult, classify
 from core.services import putaway, qc
@@ -19,19 +21,33 @@ def lot_of(scan: ScanResult) -> tuple[str, str | None]:
     raise InvalidInput("Not a lot: {scan}", scan=scan.raw)
 
 
-def suggest(db, actor, raw: str) -> putaway.Suggestion:
-    """A lot scan -> where the lot should go."""
-    lot, sku = lot_of(classify(db, raw))
-    return putaway.suggest(db, actor, lot, sku)
+@dataclass(frozen=True)
+class SourceChosen:
+    """A location scanned at the lot step: the untracked item to put away is the one waiting there."""
+
+    location: str
 
 
-def confirm(db, actor, raw: str, *, key: str, suggestion: putaway.Suggestion, reason: str | None) -> putaway.PutAway:
+def suggest(db, actor, raw: str, at: str | None = None) -> putaway.Suggestion | SourceChosen:
+    """A lot label, lot number, or an untracked item's SKU/GTIN -> where it should go; a location scan names
+    where an untracked item waits when it waits in several places."""
+    scan = classify(db, raw)
+    if scan.kind == "location":
+        return SourceChosen(scan.code)
+    if scan.kind == "item" or (scan.kind == "gs1" and scan.sku and not (scan.lot or scan.serial)):
+        return putaway.suggest(db, actor, None, scan.sku, at=at)
+    lot, sku = lot_of(scan)
+    return putaway.suggest(db, actor, lot, sku, at=at)
+
+
+def confirm(db, actor, raw: str, *, key: str, suggestion: putaway.Suggestion, reason: str | None,
+            at: str | None = None) -> putaway.PutAway:
     """A location scan -> the lot put away there (the service refuses another location without a reason)."""
     scan = classify(db, raw)
     if scan.kind != "location":
         raise InvalidInput("Not a location: {scan}", scan=scan.raw)
     return putaway.confirm(db, actor, key=key, lot=suggestion.lot, sku=suggestion.sku, location=scan.code,
-                           override_reason=reason)
+                           override_reason=reason, at=at or suggestion.from_location)
 
 
 def held_lot(db, actor, raw: str) -> tuple[str, str, list]:

@@ -24,7 +24,7 @@ class PutawayScreen(FlowScreen):
     CSS_PATH = "inbound.tcss"
     BINDINGS = [Binding("f3", "change", show=False)]
     STEPS = (
-        Step("lot", N_("Scan the lot label (or type the lot number)")),
+        Step("lot", N_("Scan the lot label (or type the lot number; untracked: SKU or GTIN)")),
         Step("location", N_("Scan the location {location}"), back="lot", keys=(CHANGE,)),
         Step("reason", N_("Change location: type the reason number, then Enter"), back="location",
              reasons=PutawayOverrideReason),
@@ -35,6 +35,7 @@ class PutawayScreen(FlowScreen):
         super().__init__(scan)
         self.suggestion: Suggestion | None = None
         self.reason: PutawayOverrideReason | None = None
+        self.at: str | None = None  # where an untracked item waits, when it waits in several places
 
     def compose_body(self):
         yield Static(id="lotinfo", classes="inbound-panel")
@@ -46,7 +47,8 @@ class PutawayScreen(FlowScreen):
         text = Text()
         s = self.suggestion
         if s is not None:
-            panels.label(text, "Lot", s.lot).append("  ")
+            if s.lot:
+                panels.label(text, "Lot", s.lot).append("  ")
             panels.label(text, "Item", s.sku).append("  ")
             panels.label(text, "Qty", panels.qty_text(s.qty)).append("  ")
             panels.label(text, "Status", panels.status_text(s.status), "bold yellow" if s.status != "available" else "")
@@ -61,10 +63,14 @@ class PutawayScreen(FlowScreen):
 
     @handles("lot")
     def lot_scanned(self, value: str) -> None:
-        self.read(self.suggested, steps.suggest, self.app.services.db, self.app.actor, value)
+        self.read(self.suggested, steps.suggest, self.app.services.db, self.app.actor, value, self.at)
 
-    def suggested(self, suggestion: Suggestion) -> None:
-        self.suggestion, self.reason = suggestion, None
+    def suggested(self, answer: Suggestion | steps.SourceChosen) -> None:
+        if isinstance(answer, steps.SourceChosen):
+            self.at = answer.location
+            self.message.info(_("From {location}: scan the lot or item").format(location=answer.location))
+            return
+        self.suggestion, self.reason = answer, None
         self.go("location")
 
     @handles("location", "other")
@@ -79,7 +85,8 @@ class PutawayScreen(FlowScreen):
         self.suggestion, self.reason = None, None
         self.go("lot")
         self.message.info(_("Put away {qty} of {lot} in {location}").format(
-            qty=panels.qty_text(done.qty), lot=done.lot, location=done.location))
+            qty=panels.qty_text(done.qty), lot=done.lot or done.sku, location=done.location))
+        self.at = None
 
     @handles("reason")
     def reason_chosen(self, reason: PutawayOverrideReason) -> None:

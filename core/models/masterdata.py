@@ -64,6 +64,7 @@ class Item(Base):
     unit_cost: Mapped[Decimal] = mapped_column(Numeric(18, 6), default=0, server_default="0")
     qc_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     home_location_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("location.id"))
+    warehouse_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("warehouse.id"))  # where it is stocked
 
 
 class Supplier(Base):

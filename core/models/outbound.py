@@ -30,6 +30,7 @@ class SalesOrderLine(Base):
     shipped_qty: Mapped[Decimal] = mapped_column(Numeric(18, 6), default=0, server_default="0")
     due_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    warehouse_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("warehouse.id"))  # ships it
 
 
 class Shipment(Base):

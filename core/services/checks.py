@@ -89,6 +89,12 @@ INVARIANTS: tuple[Invariant, ...] = (
         LEFT JOIN lot t ON t.id = nullif(d.lot, 0)""", ("reservation",)),
     Invariant("issued_lots_in_genealogy", GENEALOGY_ISSUED, ("genealogy", "wo_issue", "work_order")),
     Invariant("genealogy_acyclic", GENEALOGY_ACYCLIC, ("genealogy",)),
+    Invariant("serial_unique", """
+        SELECT t.lot_no AS serial, i.sku, count(*) AS places, sum(b.qty) AS qty,
+               string_agg(c.code, ', ' ORDER BY c.code) AS locations
+        FROM stock_balance b JOIN item i ON i.id = b.item_id AND i.tracking = 'serial'
+        JOIN lot t ON t.id = b.lot_id JOIN location c ON c.id = b.location_id
+        WHERE b.qty > 0 GROUP BY t.lot_no, i.sku HAVING count(*) > 1 OR sum(b.qty) > 1"""),
     Invariant("movements_have_operator_and_terminal", """
         SELECT id AS movement_id, kind, operator_id, terminal FROM movement
         WHERE operator_id IS NULL OR coalesce(btrim(terminal), '') = ''"""),
@@ -142,6 +148,7 @@ def title(name: str) -> str:
     """What a check verifies, in the operator's language."""
     titles = {
         "ledger_matches_balances": _("On-hand equals the sum of its ledger"),
+        "serial_unique": _("A serial is on hand in one place, qty 1"),
         "no_negative_on_hand": _("No negative on-hand"),
         "reserved_within_on_hand": _("Reserved between zero and on-hand"),
         "reservations_match_balances": _("Reservations add up to reserved stock"),

@@ -16,8 +16,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from core.db import Database, retrying
-from core.errors import InsufficientStock, InvalidInput
+from core.db import SERIAL_ELSEWHERE, Database, retrying, serial_of
+from core.errors import Conflict, InsufficientStock, InvalidInput, LinesideError
 from core.permissions import Actor, require
 from core.services import alerts, audit
 
@@ -26,7 +26,7 @@ PLAIN_MOVES = ("move", "pick")
 INSUFFICIENT = "LS001"  # raised by ledger_balance() when a guarded update finds too little free stock
 MOVEMENT_KINDS = (
     "opening", "receipt", "putaway", "move", "pick", "drop", "issue", "return", "output", "scrap",
-    "ship", "adjust", "status", "count",
+    "ship", "adjust", "status", "count", "transfer",
 )
 
 
@@ -73,9 +73,12 @@ def _arrays(legs: list[Leg]) -> tuple:
             [leg.to_location_id for leg in legs], [leg.to_status for leg in legs])
 
 
-def stock_error(exc: DBAPIError) -> InsufficientStock | None:
-    """The server's guarded update refused (SQLSTATE LS001): the translated error, naming the bin and the item."""
+def stock_error(exc: DBAPIError) -> LinesideError | None:
+    """The server's guarded update refused (SQLSTATE LS001): the translated error, naming the bin and the item;
+    or a serial would be on hand twice (LS002, checked at commit)."""
     orig = exc.orig
+    if getattr(orig, "sqlstate", None) == SERIAL_ELSEWHERE:
+        return Conflict("Serial {serial} is already on hand elsewhere", serial=serial_of(str(orig)))
     if getattr(orig, "sqlstate", None) != INSUFFICIENT:
         return None
     return InsufficientStock(**json.loads(orig.diag.message_detail or "{}"))

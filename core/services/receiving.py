@@ -44,28 +44,31 @@ def _item(session: Session, sku: str):
     return row
 
 
-def _dock(session: Session, warehouse: str | None, item_id: int):
-    """The dock of the terminal's warehouse; a terminal with none receives where the item lives: the warehouse of
-    its home location, else one that already holds it, else the first by code."""
+def _dock(session: Session, po_warehouse_id: int | None, terminal_warehouse: str | None, item_id: int):
+    """The dock a receipt lands on: of the PO's warehouse, else the terminal's, else the item's own (its
+    `warehouse`, else its home location's), else one that already holds it, else the first by code."""
     row = session.execute(
         text("SELECT l.id, l.code, w.code AS warehouse FROM location l JOIN warehouse w ON w.id = l.warehouse_id"
-             " WHERE l.kind = 'dock' AND (CAST(:w AS text) IS NULL OR w.code = :w)"
-             " ORDER BY l.warehouse_id IS NOT DISTINCT FROM (SELECT h.warehouse_id FROM item i"
-             "            JOIN location h ON h.id = i.home_location_id WHERE i.id = :item) DESC,"
+             " WHERE l.kind = 'dock'"
+             "   AND (CAST(:po_wh AS bigint) IS NULL OR l.warehouse_id = :po_wh)"
+             "   AND (CAST(:po_wh AS bigint) IS NOT NULL OR CAST(:w AS text) IS NULL OR w.code = :w)"
+             " ORDER BY l.warehouse_id IS NOT DISTINCT FROM (SELECT coalesce(i.warehouse_id, h.warehouse_id)"
+             "            FROM item i LEFT JOIN location h ON h.id = i.home_location_id WHERE i.id = :item) DESC,"
              "          EXISTS (SELECT FROM stock_balance b JOIN location s ON s.id = b.location_id"
              "                  WHERE b.item_id = :item AND s.warehouse_id = l.warehouse_id) DESC,"
              "          w.code, l.pick_sequence, l.code LIMIT 1"),
-        {"w": warehouse, "item": item_id},
+        {"po_wh": po_warehouse_id, "w": terminal_warehouse, "item": item_id},
     ).first()
     if row is None:
-        raise NotFound("No dock location in warehouse {what}", what=warehouse or "-")
+        where = session.execute(text("SELECT code FROM warehouse WHERE id = :id"), {"id": po_warehouse_id}).scalar()
+        raise NotFound("No dock location in warehouse {what}", what=where or terminal_warehouse or "-")
     return row
 
 
 def _po_line(session: Session, po_number: str, item_id: int, sku: str):
     """The first open line of the PO for this item, locked so two receipts add up correctly."""
     lines = session.execute(
-        text("SELECT id, line_no, supplier_id, item_id, qty, received_qty, status FROM po_line"
+        text("SELECT id, line_no, supplier_id, item_id, qty, received_qty, status, warehouse_id FROM po_line"
              " WHERE po_number = :po ORDER BY line_no FOR UPDATE"),
         {"po": po_number},
     ).all()
@@ -180,7 +183,7 @@ def receive(db: Database, actor: Actor, cmd: ReceiveCommand) -> Received:
             raise InvalidInput("Expiry {expiry} is already past", expiry=expiry.isoformat())
         status = "qc_hold" if item.qc_required else "available"
         lot_id = _lot(session, item, cmd, supplier_id, expiry, "pending" if item.qc_required else "none", now)
-        dock = _dock(session, cmd.warehouse, item.id)
+        dock = _dock(session, line.warehouse_id if line else None, cmd.warehouse, item.id)
         apply_legs(session, actor, "receipt",
                    [Leg(item.id, lot_id, cmd.qty, to_location_id=dock.id, to_status=status)],
                    key=cmd.key, reference=cmd.po_number, reason=cmd.over_receipt_reason)

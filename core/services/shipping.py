@@ -17,12 +17,14 @@ from core.services.lots import find_lot
 
 _LINE = text(
     "SELECT s.id, s.so_number, s.line_no, s.item_id, i.sku, i.tracking, s.qty, s.shipped_qty, s.customer_id,"
+    " s.warehouse_id,"
     " c.code AS customer FROM so_line s JOIN item i ON i.id = s.item_id JOIN customer c ON c.id = s.customer_id"
     " WHERE s.so_number = :so AND s.status NOT IN ('shipped', 'cancelled') AND (CAST(:item AS bigint) IS NULL"
     " OR s.item_id = :item) ORDER BY s.line_no"
 )
 
-# Shippable stock of an item: available, unexpired, free, in storage or shipping locations; FEFO order.
+# Shippable stock of an item: available, unexpired, free, in storage or shipping locations of a warehouse that
+# has a shipping location (of the sales order's warehouse, when it names one); FEFO order.
 SHIPPABLE = text(
     "SELECT b.location_id, l.code AS location, l.warehouse_id, b.lot_id, lt.lot_no, lt.expiry,"
     " b.qty - b.reserved AS free"
@@ -30,6 +32,8 @@ SHIPPABLE = text(
     " LEFT JOIN lot lt ON lt.id = b.lot_id WHERE b.item_id = :item AND b.status = 'available'"
     " AND b.qty > b.reserved AND (lt.expiry IS NULL OR lt.expiry >= current_date)"
     " AND (CAST(:lot AS bigint) IS NULL OR b.lot_id = :lot)"
+    " AND (CAST(:wh AS bigint) IS NULL OR l.warehouse_id = :wh)"
+    " AND EXISTS (SELECT 1 FROM location d WHERE d.warehouse_id = l.warehouse_id AND d.kind = 'shipping')"
     " ORDER BY lt.expiry NULLS LAST, lt.received_at NULLS LAST, l.kind = 'shipping' DESC, l.pick_sequence"
 )
 
@@ -52,7 +56,7 @@ def proposal(db: Database, actor: Actor, so_number: str) -> dict:
     require(actor, "shipping.post")
     with db.uow() as uow:
         line = open_line(uow.session, so_number)
-        best = uow.execute(SHIPPABLE, {"item": line.item_id, "lot": None}).first()
+        best = uow.execute(SHIPPABLE, {"item": line.item_id, "lot": None, "wh": line.warehouse_id}).first()
         return {"so_number": line.so_number, "line_no": line.line_no, "sku": line.sku, "customer": line.customer,
                 "open": line.qty - line.shipped_qty, "lot": best.lot_no if best else None,
                 "location": best.location if best else None}
@@ -69,6 +73,15 @@ def refuse_unshippable(session: Session, lot_id: int, lot_no: str) -> None:
         raise InvalidInput("Lot {lot} expired on {expiry}", lot=lot_no, expiry=held.expiry.isoformat())
     if held.status != "available":
         raise LotOnHold(lot=lot_no)
+    where = session.execute(
+        text("SELECT l.code, w.code AS warehouse, l.kind FROM stock_balance b JOIN location l ON l.id = b.location_id"
+             " JOIN warehouse w ON w.id = l.warehouse_id WHERE b.lot_id = :l AND b.qty > 0 LIMIT 1"),
+        {"l": lot_id}).first()
+    if where is not None and where.kind not in ("storage", "shipping"):
+        raise InvalidInput("Lot {lot} is at {location}: put it away first", lot=lot_no, location=where.code)
+    if where is not None:
+        raise InvalidInput("Lot {lot} is in warehouse {warehouse}, which does not ship this order",
+                           lot=lot_no, warehouse=where.warehouse)
 
 
 def ship(db: Database, actor: Actor, *, key: str, so_number: str, qty: Decimal, lot: str | None = None,
@@ -92,7 +105,7 @@ def ship(db: Database, actor: Actor, *, key: str, so_number: str, qty: Decimal, 
         if qty > line.qty - line.shipped_qty:
             raise InvalidInput("Over-shipment: only {open} open on {so}",
                                open=format((line.qty - line.shipped_qty).normalize(), "f"), so=so_number)
-        sources = session.execute(SHIPPABLE, {"item": item_id, "lot": lot_id}).all()
+        sources = session.execute(SHIPPABLE, {"item": item_id, "lot": lot_id, "wh": line.warehouse_id}).all()
         if lot_id is not None and not sources:
             refuse_unshippable(session, lot_id, lot)
         legs, left = [], qty
@@ -100,8 +113,6 @@ def ship(db: Database, actor: Actor, *, key: str, so_number: str, qty: Decimal, 
             part = min(src.free, left)
             dock = session.execute(text("SELECT id FROM location WHERE warehouse_id = :w AND kind = 'shipping'"
                                         " ORDER BY pick_sequence LIMIT 1"), {"w": src.warehouse_id}).scalar()
-            if dock is None:
-                raise NotFound(what="shipping location")
             lot_part = src.lot_id
             if dock != src.location_id:  # through the shipping location, then out
                 legs.append(Leg(item_id, lot_part, part, src.location_id, "available", dock, "available"))

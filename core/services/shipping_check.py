@@ -29,7 +29,7 @@ def check_lot(db: Database, actor: Actor, so_number: str, lot: str | None = None
         line = open_line(session, so_number, item_id)
         if line.tracking != "none" and lot_id is None:
             raise InvalidInput("A lot number is required for {sku}", sku=line.sku)
-        sources = session.execute(SHIPPABLE, {"item": item_id, "lot": lot_id}).all()
+        sources = session.execute(SHIPPABLE, {"item": item_id, "lot": lot_id, "wh": line.warehouse_id}).all()
         if lot_id is not None and not sources:
             refuse_unshippable(session, lot_id, lot_no)
         if not sources:

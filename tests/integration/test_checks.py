@@ -10,7 +10,8 @@ from core.services.ledger import Leg, post_moves
 from tests import helpers
 
 ALL = {"ledger_matches_balances", "no_negative_on_hand", "reserved_within_on_hand", "reservations_match_balances",
-       "issued_lots_in_genealogy", "genealogy_acyclic", "movements_have_operator_and_terminal", "audit_chain_verifies"}
+       "issued_lots_in_genealogy", "genealogy_acyclic", "serial_unique", "movements_have_operator_and_terminal",
+       "audit_chain_verifies"}
 
 
 def _failing(db):

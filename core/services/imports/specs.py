@@ -77,18 +77,22 @@ spec(Spec(
     {"sku": f.code, "name": f.text, "uom": f.unit},
     {"tracking": f.choice("none", "lot", "serial"), "shelf_life_days": f.integer, "gtin": f.gtin,
      "safety_stock": f.quantity, "reorder_qty": f.quantity, "abc": f.choice("A", "B", "C"),
-     "unit_cost": f.quantity, "qc_required": f.boolean, "home_location": f.code},
+     "unit_cost": f.quantity, "qc_required": f.boolean, "home_location": f.code, "warehouse": f.code},
     (Reference("home_location", "(SELECT count(*) FROM location l WHERE l.code = i.home_location) = 1",
                "Unknown or ambiguous location: {value}"),
+     WAREHOUSE_REF,
      Reference("gtin", "NOT EXISTS (SELECT 1 FROM item x WHERE x.gtin = i.gtin AND x.sku <> i.sku)"
                        " AND NOT EXISTS (SELECT 1 FROM imp y WHERE y.gtin = i.gtin AND y._row < i._row)",
                "GTIN {value} belongs to another item")),
     "INSERT INTO item (sku, name, uom, tracking, shelf_life_days, gtin, safety_stock, reorder_qty, abc, unit_cost,"
-    " qc_required, home_location_id)"
+    " qc_required, home_location_id, warehouse_id)"
     " SELECT i.sku, i.name, i.uom, coalesce(i.tracking, 'lot'), CAST(i.shelf_life_days AS integer), i.gtin,"
     " coalesce(CAST(i.safety_stock AS numeric), 0), coalesce(CAST(i.reorder_qty AS numeric), 0), i.abc,"
     " coalesce(CAST(i.unit_cost AS numeric), 0), coalesce(CAST(i.qc_required AS boolean), false),"
-    " (SELECT id FROM location l WHERE l.code = i.home_location) FROM imp i"
+    " (SELECT id FROM location l WHERE l.code = i.home_location),"
+    # where it is stocked: as the file says, else the warehouse of its home location
+    " coalesce((SELECT id FROM warehouse w WHERE w.code = i.warehouse),"
+    "          (SELECT l.warehouse_id FROM location l WHERE l.code = i.home_location)) FROM imp i"
     " ON CONFLICT (sku) DO UPDATE SET name = excluded.name, uom = excluded.uom{updates}" + RETURN))
 spec(Spec(
     "operators", ("badge",), {"badge": f.code, "name": f.text, "roles": f.roles}, {"pin": f.pin},
@@ -111,21 +115,23 @@ spec(Spec(
 spec(Spec(
     "purchase-orders", ("po_number", "line_no"),
     {"po_number": f.code, "supplier": f.code, "line_no": f.integer, "sku": f.code, "qty": f.positive},
-    {"due_date": f.day},
-    (SUPPLIER_REF, SKU_REF),
-    "INSERT INTO po_line (po_number, line_no, supplier_id, item_id, qty, due_date)"
-    " SELECT i.po_number, CAST(i.line_no AS integer), s.id, it.id, CAST(i.qty AS numeric), CAST(i.due_date AS date)"
+    {"due_date": f.day, "warehouse": f.code},
+    (SUPPLIER_REF, SKU_REF, WAREHOUSE_REF),
+    "INSERT INTO po_line (po_number, line_no, supplier_id, item_id, qty, due_date, warehouse_id)"
+    " SELECT i.po_number, CAST(i.line_no AS integer), s.id, it.id, CAST(i.qty AS numeric), CAST(i.due_date AS date),"
+    " (SELECT id FROM warehouse w WHERE w.code = i.warehouse)"
     " FROM imp i JOIN supplier s ON s.code = i.supplier JOIN item it ON it.sku = i.sku"
     " ON CONFLICT (po_number, line_no) DO UPDATE SET qty = excluded.qty, supplier_id = excluded.supplier_id,"
     " item_id = excluded.item_id{updates}" + RETURN))
 spec(Spec(
     "sales-orders", ("so_number", "line_no"),
     {"so_number": f.code, "customer": f.code, "line_no": f.integer, "sku": f.code, "qty": f.positive},
-    {"due_date": f.day},
+    {"due_date": f.day, "warehouse": f.code},
     (Reference("customer", "EXISTS (SELECT 1 FROM customer x WHERE x.code = i.customer)", "Unknown customer: {value}"),
-     SKU_REF),
-    "INSERT INTO so_line (so_number, line_no, customer_id, item_id, qty, due_date)"
-    " SELECT i.so_number, CAST(i.line_no AS integer), c.id, it.id, CAST(i.qty AS numeric), CAST(i.due_date AS date)"
+     SKU_REF, WAREHOUSE_REF),
+    "INSERT INTO so_line (so_number, line_no, customer_id, item_id, qty, due_date, warehouse_id)"
+    " SELECT i.so_number, CAST(i.line_no AS integer), c.id, it.id, CAST(i.qty AS numeric), CAST(i.due_date AS date),"
+    " (SELECT id FROM warehouse w WHERE w.code = i.warehouse)"
     " FROM imp i JOIN customer c ON c.code = i.customer JOIN item it ON it.sku = i.sku"
     " ON CONFLICT (so_number, line_no) DO UPDATE SET qty = excluded.qty, customer_id = excluded.customer_id,"
     " item_id = excluded.item_id{updates}" + RETURN))
@@ -167,9 +173,10 @@ spec(Spec(
 UPDATES = {
     "locations": _set("zone", "capacity_lots", "pick_sequence", "line"),
     "items": {**_set("tracking", "shelf_life_days", "gtin", "safety_stock", "reorder_qty", "abc", "unit_cost",
-                     "qc_required"), "home_location": "home_location_id = excluded.home_location_id"},
+                     "qc_required"), "home_location": "home_location_id = excluded.home_location_id",
+              "warehouse": "warehouse_id = excluded.warehouse_id"},
     "boms": _set("scrap_pct", "backflush"),
-    "purchase-orders": _set("due_date"),
-    "sales-orders": _set("due_date"),
+    "purchase-orders": {**_set("due_date"), "warehouse": "warehouse_id = excluded.warehouse_id"},
+    "sales-orders": {**_set("due_date"), "warehouse": "warehouse_id = excluded.warehouse_id"},
     "work-orders": _set("priority"),
 }
