@@ -29,9 +29,9 @@ def kpi(
         db = database()
         doc = kpi_service.kpis(db, actor(db), _date(since, "--since"), _date(until, "--until"))
     if as_json:
-        emit_json(doc)
+        emit_json(doc.json())
         return
-    for key, value in plain(doc).items():
+    for key, value in plain(doc.json()).items():
         typer.echo(f"{key:26} {value if value is not None else '-'}")
 
 

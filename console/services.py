@@ -1,39 +1,21 @@
-"""The facade the console's screens call: login, scan lookups, ping — each a blocking call for a thread worker."""
+"""The facade the console's screens call: login, scan lookups, ping — each a blocking call for a thread worker.
+
+A lost connection needs no handling here: the flow framework's workers turn OperationalError / InterfaceError
+into the typed DatabaseUnavailable (console.flow.as_refusal).
+"""
 
 from __future__ import annotations
 
-import functools
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from sqlalchemy import text
-from sqlalchemy.exc import InterfaceError, OperationalError
 
 from core.db import Database
-from core.errors import DatabaseUnavailable, InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from core.permissions import Actor
 from core.scan import ScanResult, classify
 from core.services import auth
 from core.services.stock import StockRow, stock_rows
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-
-def _database_errors(fn: Callable[..., T]) -> Callable[..., T]:
-    """A lost connection becomes the typed DatabaseUnavailable the screens know how to show."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except (OperationalError, InterfaceError) as exc:
-            log.warning("database call failed: %s", exc)
-            raise DatabaseUnavailable() from exc
-
-    return wrapper
 
 
 @dataclass(frozen=True)
@@ -64,7 +46,6 @@ class ConsoleServices:
         """Services over `db`, writing `terminal` on everything the console does."""
         return cls(db=db, terminal=terminal)
 
-    @_database_errors
     def login(self, badge: str, pin: str) -> SignedIn:
         """Badge + PIN -> the signed-in operator (AuthFailed / BadgeLocked on refusal)."""
         actor = auth.login(self.db, badge, pin, self.terminal)
@@ -72,12 +53,10 @@ class ConsoleServices:
             codes = uow.execute(text("SELECT code FROM warehouse ORDER BY code LIMIT 2")).scalars().all()
         return SignedIn(actor, codes[0] if len(codes) == 1 else None)
 
-    @_database_errors
     def classify(self, raw: str) -> ScanResult:
         """What a scanned string is (core.scan)."""
         return classify(self.db, raw)
 
-    @_database_errors
     def stock_for(self, actor: Actor, scan: ScanResult) -> list[StockRow]:
         """Stock rows at a scanned location, of a scanned item, or of a scanned lot."""
         if scan.kind == "location":
@@ -96,9 +75,9 @@ class ConsoleServices:
             raise InvalidInput("Unknown scan: {scan}", scan=scan.raw)
         raise InvalidInput("Not a location, item or lot: {scan}", scan=scan.raw)
 
-    def lookup(self, actor: Actor, raw: str) -> Lookup:
-        """Classify a scan, then the stock it points at."""
-        scan = self.classify(raw)
+    def lookup(self, actor: Actor, raw: str | ScanResult) -> Lookup:
+        """Classify a scan (unless the home screen already did), then the stock it points at."""
+        scan = raw if isinstance(raw, ScanResult) else self.classify(raw)
         return Lookup(scan, self.stock_for(actor, scan))
 
     def ping(self) -> bool:

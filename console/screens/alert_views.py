@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 
 from rich.text import Text
 from textual.widgets import DataTable
 
-from core.i18n import _
+from console.words import qty_text
+from core.i18n import N_, _
+from core.permissions import Actor
+from core.services.alert_actions import CleanupRow
+from core.services.alerts import AlertView
+from core.services.kitting import ComponentKit
 
-SEVERITY = {"critical": ("Critical", "bold red"), "warning": ("Warning", "yellow"), "info": ("Info", "cyan")}
+SEVERITY = {"critical": (N_("Critical"), "bold red"), "warning": (N_("Warning"), "yellow"),
+            "info": (N_("Info"), "cyan")}
 
 # rule -> (action tag, menu label msgid, permission the action needs)
 ACTIONS = {
-    "reserved_not_issued": ("count", "Count the reserved stock", "count.approve"),
-    "expiring": ("block", "Block the lot", "recall.raise"),
-    "expired": ("block", "Block the lot", "recall.raise"),
-    "dead_stock": ("cleanup", "Clean-up list", "alerts.view"),
-    "shortage": ("kit", "Kitting view", "stock.view"),
+    "reserved_not_issued": ("count", N_("Count the reserved stock"), "count.approve"),
+    "expiring": ("block", N_("Block the lot"), "recall.raise"),
+    "expired": ("block", N_("Block the lot"), "recall.raise"),
+    "dead_stock": ("cleanup", N_("Clean-up list"), "alerts.view"),
+    "shortage": ("kit", N_("Kitting view"), "stock.view"),
 }
-
-
-def qty_text(value: Decimal) -> str:
-    """12, 0.5 — without trailing zeros."""
-    return format(Decimal(value).normalize(), "f")
 
 
 def now() -> datetime:
@@ -47,22 +47,22 @@ def severity_text(severity: str) -> Text:
     return Text(_(label), style=style)
 
 
-def options_for(actor, alert) -> list[tuple[str, str]]:
+def options_for(actor: Actor, alert: AlertView) -> list[tuple[str, str]]:
     """The numbered choices an alert offers this operator: (tag, label msgid)."""
     options = []
     if actor.may("alerts.ack") and alert.acknowledged_at is None:
-        options.append(("ack", "Acknowledge with a comment"))
+        options.append(("ack", N_("Acknowledge with a comment")))
     action = ACTIONS.get(alert.rule)
     if action and actor.may(action[2]) and (action[0] != "block" or alert.lot):
         options.append((action[0], action[1]))
     return options
 
 
-def fill_alerts(table: DataTable, alerts: list, width: int) -> None:
+def fill_alerts(table: DataTable, alerts: list[AlertView], width: int) -> None:
     """The list: number, severity, message, age, who acknowledged."""
     table.clear(columns=True)
     message_width = max(20, width - 5 - 9 - 5 - 5 - 4 * 2 - 4)
-    for label, w in (("#", 5), ("Severity", 9), ("Alert", message_width), ("Age", 5), ("Ack", 5)):
+    for label, w in (("#", 5), (N_("Severity"), 9), (N_("Alert"), message_width), (N_("Age"), 5), (N_("Ack"), 5)):
         table.add_column(Text(_(label), justify="right" if label in ("#", "Age") else "left"), width=w)
     for a in alerts:
         message = Text(a.message)
@@ -71,20 +71,20 @@ def fill_alerts(table: DataTable, alerts: list, width: int) -> None:
                       Text(age_text(a.raised_at), justify="right"), a.acknowledged_by or "", key=str(a.id))
 
 
-def fill_cleanup(table: DataTable, rows: list) -> None:
+def fill_cleanup(table: DataTable, rows: list[CleanupRow]) -> None:
     """Dead stock to clear: where it lies and what it is worth, dearest first."""
     table.clear(columns=True)
-    for label in ("SKU", "Lot", "Location", "Qty", "Value"):
+    for label in (N_("SKU"), N_("Lot"), N_("Location"), N_("Qty"), N_("Value")):
         table.add_column(Text(_(label), justify="right" if label in ("Qty", "Value") else "left"))
     for r in rows:
         table.add_row(r.sku, r.lot or "", r.location, Text(qty_text(r.qty), justify="right"),
                       Text(f"{r.value:,.2f}", justify="right"))
 
 
-def fill_kit(table: DataTable, components: list) -> None:
+def fill_kit(table: DataTable, components: list[ComponentKit]) -> None:
     """A work order's components: required, reserved, issued, available, short."""
     table.clear(columns=True)
-    numbers = ("Required", "Reserved", "Issued", "Available", "Short")
+    numbers = (N_("Required"), N_("Reserved"), N_("Issued"), N_("Available"), N_("Short"))
     table.add_column(Text(_("SKU")))
     for label in numbers:
         table.add_column(Text(_(label), justify="right"))
@@ -94,7 +94,7 @@ def fill_kit(table: DataTable, components: list) -> None:
                                                                              c.available)), short)
 
 
-def detail_text(alert, options: list[tuple[str, str]]) -> Text:
+def detail_text(alert: AlertView, options: list[tuple[str, str]]) -> Text:
     """The chosen alert in full, and its numbered choices."""
     line = Text()
     line.append(f"#{alert.id} ", style="bold")

@@ -1,56 +1,53 @@
 """Alerts (`a`): the live list; type an alert's number (or move with ↑↓) and Enter, then act on it.
 
 Steps: list -> detail (numbered choices) -> comment (acknowledge) or reason (block the lot) -> back to the list.
-The list reloads whenever the app's live feed reports a change (LISTEN lineside_alerts), never on a timer.
+The list reloads whenever the app's live feed reports a change (LISTEN lineside_alerts), never on a timer; a
+change noticed while an alert is open is read when the list comes back.
 """
 
 from __future__ import annotations
 
-import uuid
+from functools import partial
 
-from textual import work
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from console import menu
+from console.flow import FlowScreen, Step, handles
 from console.screens import alert_views as views
-from console.screens.base import BACK, LANGUAGE, LOG_OUT, FlowScreen
-from core.i18n import _
+from console.words import qty_text
+from core.errors import InvalidInput
+from core.i18n import N_, _
+from core.scan import ScanResult
 from core.services import alert_actions, alerts, recall
+from core.services.alert_actions import CleanupRow, ShortageKit
+from core.services.alerts import AlertView
+from core.services.recall import BlockedLot
 
-PROMPTS = {
-    "list": "Type an alert number (or ↑↓), then Enter",
-    "detail": "Type the number of a choice, then Enter",
-    "comment": "Type a comment for the acknowledgement, then Enter",
-    "reason": "Type the reason for blocking the lot, then Enter",
-    "result": "Enter or Esc: back to the list",
-}
-
-
-class AlertsLoaded(Message):
-    """The open alerts, freshly read."""
-
-    def __init__(self, rows: list) -> None:
-        super().__init__()
-        self.rows = rows
+SELECT = ("↑↓", N_("Select"))
 
 
 class AlertsScreen(FlowScreen):
-    """A state machine over `step`; the scan field keeps the focus, ↑↓ move the highlighted row."""
+    """The scan field keeps the focus; ↑↓ move the highlighted row of the list."""
 
-    TITLE_MSGID = "Alerts"
+    TITLE_MSGID = N_("Alerts")
     CSS_PATH = "alerts.tcss"
-    HINTS = [("↑↓", "Select"), BACK, LOG_OUT, LANGUAGE]
     BINDINGS = [Binding("up", "move(-1)", show=False), Binding("down", "move(1)", show=False)]
+    STEPS = (
+        Step("list", N_("Type an alert number (or ↑↓), then Enter"), keys=(SELECT,), blank=True),
+        Step("detail", N_("Type the number of a choice, then Enter"), back="list"),
+        # An empty comment or reason goes to the service, which refuses it with its own words.
+        Step("comment", N_("Type a comment for the acknowledgement, then Enter"), back="detail", blank=True),
+        Step("reason", N_("Type the reason for blocking the lot, then Enter"), back="detail", blank=True),
+        Step("result", N_("Enter or Esc: back to the list"), back="list", blank=True),
+    )
 
     def __init__(self, scan=None) -> None:
-        super().__init__()
-        self.rows: list = []
-        self.step = "list"
-        self.chosen = None
+        super().__init__(scan)
+        self.rows: list[AlertView] = []
+        self.chosen: AlertView | None = None
         self.options: list[tuple[str, str]] = []
-        self.block_key: str | None = None
+        self.result: list[CleanupRow] | ShortageKit | None = None  # what the `result` step shows
 
     def compose_body(self):
         yield Static(id="detail")
@@ -63,132 +60,131 @@ class AlertsScreen(FlowScreen):
         self.watch(self.app, "alerts_serial", lambda *_a: self.reload(), init=False)
         self.reload()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="alerts-list")
     def reload(self) -> None:
-        """Read the open alerts (a worker of its own, so a live refresh never cancels an acknowledgement)."""
-        self.post_message(AlertsLoaded(alerts.list_alerts(self.app.services.db, self.app.actor)))
+        """Read the open alerts while the list is shown (a reload must not replace an open alert's look-up)."""
+        if self.step == "list" and self.app.actor is not None:
+            self.read(self.loaded, alerts.list_alerts, self.app.services.db, self.app.actor)
 
-    def on_alerts_loaded(self, message: AlertsLoaded) -> None:
-        self.rows = message.rows
+    def loaded(self, rows: list[AlertView]) -> None:
+        self.rows = rows
         if self.step == "list":
-            self.show_list()
-
-    def translate(self) -> None:
-        self.set_prompt(PROMPTS[self.step])
-        if self.step == "list":
-            self.show_list()
-        elif self.chosen is not None:
-            self.query_one("#detail", Static).update(views.detail_text(self.chosen, self.options))
-
-    def show_list(self) -> None:
-        table = self.query_one("#alerts", DataTable)
-        keep = table.cursor_row
-        views.fill_alerts(table, self.rows, self.size.width or 80)
-        table.move_cursor(row=min(keep, max(len(self.rows) - 1, 0)))
-        detail = self.query_one("#detail", Static)
-        detail.update(_("{n} open alerts").format(n=len(self.rows)) if self.rows else _("No open alerts"))
+            self.show("list")
 
     def go(self, step: str) -> None:
-        self.step = step
-        self.set_prompt(PROMPTS[step])
+        super().go(step)
         if step == "list":
-            self.chosen = None
-            self.show_list()
+            self.reload()
 
-    # Keys and scans -------------------------------------------------------------------------------------------
+    # Drawing -------------------------------------------------------------------------------------------------
+
+    def draw(self, step: Step) -> None:
+        table = self.query_one("#alerts", DataTable)
+        detail = self.query_one("#detail", Static)
+        if step.name == "list":
+            keep = table.cursor_row
+            views.fill_alerts(table, self.rows, self.size.width or 80)
+            table.move_cursor(row=min(keep, max(len(self.rows) - 1, 0)))
+            detail.update(_("{n} open alerts").format(n=len(self.rows)) if self.rows else _("No open alerts"))
+            return
+        detail.update(views.detail_text(self.chosen, self.options))
+        if step.name != "result":
+            table.clear(columns=True)
+        elif isinstance(self.result, ShortageKit):
+            views.fill_kit(table, self.result.components)
+        else:
+            views.fill_cleanup(table, self.result or [])
+
+    def forget(self, step: str) -> None:
+        if step == "detail":
+            self.chosen, self.options = None, []
+        elif step == "result":
+            self.chosen, self.options, self.result = None, [], None
+
+    # Keys and scans ------------------------------------------------------------------------------------------
 
     def action_move(self, delta: int) -> None:
         table = self.query_one("#alerts", DataTable)
         if self.step == "list" and table.row_count:
             table.move_cursor(row=max(0, min(table.cursor_row + delta, table.row_count - 1)))
 
-    def scanned(self, value: str) -> None:
-        value = value.strip()
-        getattr(self, f"_on_{self.step}")(value)
-
-    def _on_list(self, value: str) -> None:
+    @handles("list")
+    def number_typed(self, value: str) -> None:
+        """An alert's number, or Enter alone for the highlighted one."""
         if not value:
-            table = self.query_one("#alerts", DataTable)
             if not self.rows:
                 return
+            table = self.query_one("#alerts", DataTable)
             value = str(self.rows[min(table.cursor_row, len(self.rows) - 1)].id)
         alert = next((a for a in self.rows if str(a.id) == value.lstrip("#")), None)
         if alert is None:
-            self.message.error(_("No open alert {number}").format(number=value))
-            return
-        self.choose(alert)
-
-    def choose(self, alert) -> None:
+            raise InvalidInput(N_("No open alert {number}"), number=value)
         self.chosen, self.options = alert, views.options_for(self.app.actor, alert)
-        self.query_one("#alerts", DataTable).clear(columns=True)
-        self.query_one("#detail", Static).update(views.detail_text(alert, self.options))
         self.go("detail")
 
-    def _on_detail(self, value: str) -> None:
+    @handles("detail")
+    def choice_typed(self, value: str) -> None:
         picked = int(value) if value.isdigit() else 0
         if not 1 <= picked <= len(self.options):
-            self.message.error(_("No choice {key}").format(key=value))
-            return
+            raise InvalidInput(N_("No choice {key}"), key=value)
         tag, a = self.options[picked - 1][0], self.chosen
         db, actor = self.app.services.db, self.app.actor
         if tag == "ack":
             self.go("comment")
         elif tag == "block":
-            self.block_key = str(uuid.uuid4())  # kept until the block posts, so a retried Enter reuses it
             self.go("reason")
         elif tag == "count":
-            self.call_service("count", alert_actions.count_reserved, db, actor, a.id)
+            self.post(self.counted, alert_actions.count_reserved, db, actor, a.id)
         elif tag == "cleanup":
-            self.call_service("cleanup", alert_actions.dead_stock_cleanup, db, actor, a.id)
+            self.read(self.show_result, alert_actions.dead_stock_cleanup, db, actor, a.id)
         elif tag == "kit":
             if menu.entry_for_key(actor, "w") is not None:  # the work-order screen exists: open it on this WO
-                self.call_service("open_wo", self.app.services.classify, a.work_order)
+                self.read(self.open_work_order, self.app.services.classify, a.work_order)
             else:
-                self.call_service("kit", alert_actions.shortage_kit, db, actor, a.id)
+                self.read(self.show_result, alert_actions.shortage_kit, db, actor, a.id)
 
-    def _on_comment(self, value: str) -> None:
-        self.call_service("ack", alerts.acknowledge, self.app.services.db, self.app.actor, self.chosen.id, value)
+    @handles("comment")
+    def comment_typed(self, comment: str) -> None:
+        number = self.chosen.id
+        self.post(partial(self.acknowledged, number), alerts.acknowledge, self.app.services.db, self.app.actor,
+                  number, comment)
 
-    def _on_reason(self, value: str) -> None:
-        self.call_service("block", lambda: recall.block_lot(
-            self.app.services.db, self.app.actor, key=self.block_key, lot=self.chosen.lot, reason=value,
-            sku=self.chosen.sku))
+    @handles("reason")
+    def reason_typed(self, reason: str) -> None:
+        a = self.chosen
+        key = self.key.for_payload((a.lot, a.sku, reason))  # a retried Enter of the same block reuses its key
+        self.post(self.blocked, recall.block_lot, self.app.services.db, self.app.actor, key=key, lot=a.lot,
+                  reason=reason, sku=a.sku)
 
-    def _on_result(self, value: str) -> None:
+    @handles("result")
+    def result_closed(self, _value: str) -> None:
+        self.forget("result")
         self.go("list")
 
-    # Answers ----------------------------------------------------------------------------------------------------
+    # Answers ------------------------------------------------------------------------------------------------
 
-    def service_done(self, tag: str, value: object) -> None:
-        table = self.query_one("#alerts", DataTable)
-        if tag == "ack":
-            number = self.chosen.id
-            self.go("list")
-            self.message.info(_("Alert {number} acknowledged").format(number=number))
-        elif tag == "block":
-            self.block_key = None
-            self.go("list")
-            self.message.info(_("Lot {lot} blocked: {qty}").format(lot=value["lot"], qty=views.qty_text(
-                value["blocked"])))
-        elif tag == "count":
-            self.message.info(_("Count tasks opened: {locations}").format(locations=", ".join(value)))
-        elif tag == "cleanup":
-            views.fill_cleanup(table, value)
-            self.go("result")
-            if not value:
-                self.message.info(_("Nothing left to clear"))
-        elif tag == "kit":
-            views.fill_kit(table, value[1])
-            self.go("result")
-        elif tag == "open_wo":
-            self.app.push_screen(menu.entry_for_key(self.app.actor, "w").screen(scan=value))
+    def acknowledged(self, number: int, _none: None) -> None:
+        self.back_to_list_from("comment")
+        self.message.info(_("Alert {number} acknowledged").format(number=number))
 
-    def action_back(self) -> None:
-        """Esc: comment/reason -> the alert; the alert or a result -> the list; the list -> home."""
-        if self.step in ("comment", "reason"):
-            self.block_key = None
-            self.go("detail")
-        elif self.step in ("detail", "result"):
+    def blocked(self, done: BlockedLot) -> None:
+        self.key.spent()
+        self.back_to_list_from("reason")
+        self.message.info(_("Lot {lot} blocked: {qty}").format(lot=done.lot, qty=qty_text(done.blocked)))
+
+    def back_to_list_from(self, step: str) -> None:
+        """A confirmation posted: back to the list, unless the operator has moved on while it ran."""
+        if self.step == step:
+            self.forget("detail")
             self.go("list")
-        else:
-            self.app.pop_screen()
+
+    def counted(self, locations: list[str]) -> None:
+        self.message.info(_("Count tasks opened: {locations}").format(locations=", ".join(locations)))
+
+    def show_result(self, result: list[CleanupRow] | ShortageKit) -> None:
+        self.result = result
+        self.go("result")
+        if isinstance(result, list) and not result:
+            self.message.info(_("Nothing left to clear"))
+
+    def open_work_order(self, scan: ScanResult) -> None:
+        self.app.push_screen(menu.entry_for_key(self.app.actor, "w").screen(scan=scan))

@@ -6,53 +6,50 @@ from rich.text import Text
 from textual.widgets import Static
 
 from console import menu
-from console.screens.base import LANGUAGE, LOG_OUT, FlowScreen
-from core.i18n import _
+from console.flow import LANGUAGE, LOG_OUT, FlowScreen, Step, handles
+from core.errors import InvalidInput
+from core.i18n import N_, _
+from core.scan import ScanResult
 
 
 class HomeScreen(FlowScreen):
     """Only the flows that exist and that the operator's roles may use are offered."""
 
-    TITLE_MSGID = "Main menu"
+    TITLE_MSGID = N_("Main menu")
     HINTS = [LOG_OUT, LANGUAGE]
+    STEPS = (Step("menu", N_("Type a menu key or scan a label, then Enter")),)
 
     def compose_body(self):
         yield Static(id="menu")
 
-    def translate(self) -> None:
-        self.set_prompt("Type a menu key or scan a label, then Enter")
+    def draw(self, step: Step) -> None:
         lines = Text()
         for entry in menu.entries_for(self.app.actor):
             lines.append(f"  {entry.key} ", style="bold reverse")
             lines.append(f"  {_(entry.label)}\n")
         self.query_one("#menu", Static).update(lines)
 
-    def scanned(self, value: str) -> None:
-        value = value.strip()
-        if not value:
+    @handles("menu")
+    def chosen(self, value: str) -> None:
+        """One character is a menu key; anything longer is a scan, classified in a worker."""
+        if len(value) > 1:
+            self.read(self.classified, self.app.services.classify, value)
             return
-        if len(value) == 1:
-            entry = menu.entry_for_key(self.app.actor, value)
-            if entry is None:
-                self.message.error(_("No menu entry {key}").format(key=value))
-            else:
-                self.app.push_screen(entry.screen())
-            return
-        self.call_service("scan", self.app.services.classify, value)
+        entry = menu.entry_for_key(self.app.actor, value)
+        if entry is None:
+            raise InvalidInput(N_("No menu entry {key}"), key=value)
+        self.app.push_screen(entry.screen())
 
-    def service_done(self, tag: str, value: object) -> None:
-        scan = value
+    def classified(self, scan: ScanResult) -> None:
+        """Open the flow the scan belongs to (a work order -> issue, a lot -> trace, a location -> lookup)."""
         if scan.kind == "unknown":
-            self.message.error(_("Unknown scan: {scan}").format(scan=scan.raw))
-            return
+            raise InvalidInput(N_("Unknown scan: {scan}"), scan=scan.raw)
         # A lot label (GS1 with a lot) is a lot: it opens trace, as a bare lot number does.
         kind = "lot" if scan.kind == "gs1" and scan.lot else scan.kind
         entry = menu.entry_for_scan(self.app.actor, kind)
         if entry is None:
-            self.message.error(_("Nothing to do with this scan here: {scan}").format(scan=scan.raw))
-            return
+            raise InvalidInput(N_("Nothing to do with this scan here: {scan}"), scan=scan.raw)
         self.app.push_screen(entry.screen(scan=scan))
 
-    def action_back(self) -> None:
+    def leave(self) -> None:
         """Esc on the home screen stays home (F10 logs out)."""
-        self.message.clear()

@@ -6,6 +6,7 @@ Type 1-7 (or ↑↓) to chart another figure; Enter alone reads everything again
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rich.text import Text
@@ -14,22 +15,24 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from console.screens.base import BACK, LANGUAGE, LOG_OUT, FlowScreen
-from core.i18n import _
+from console.flow import BACK, LANGUAGE, LOG_OUT, FlowScreen, Step, handles
+from core.errors import InvalidInput
+from core.i18n import N_, _
 from core.services import kpi
+from core.services.kpi import Kpis
 
 DAYS = 30
 today = date.today  # the screen's clock; tests pin it
 
 # (contract key, label msgid, how the value is shown)
 FIGURES = [
-    ("inventory_turnover", "Inventory turnover", "{:.2f}"),
-    ("kitting_rate", "Kitting rate", "pct"),
-    ("on_time_delivery", "On-time delivery", "pct"),
-    ("inventory_accuracy", "Inventory accuracy", "pct"),
-    ("dock_to_stock_hours_p50", "Dock-to-stock p50 (h)", "{:.1f}"),
-    ("pick_lines_per_hour", "Pick lines per hour", "{:.1f}"),
-    ("stockout_stoppages", "Stockout stoppages", "{:d}"),
+    ("inventory_turnover", N_("Inventory turnover"), "{:.2f}"),
+    ("kitting_rate", N_("Kitting rate"), "pct"),
+    ("on_time_delivery", N_("On-time delivery"), "pct"),
+    ("inventory_accuracy", N_("Inventory accuracy"), "pct"),
+    ("dock_to_stock_hours_p50", N_("Dock-to-stock p50 (h)"), "{:.1f}"),
+    ("pick_lines_per_hour", N_("Pick lines per hour"), "{:.1f}"),
+    ("stockout_stoppages", N_("Stockout stoppages"), "{:d}"),
 ]
 
 
@@ -42,25 +45,35 @@ def value_text(value, form: str) -> str:
     return form.format(int(value) if form == "{:d}" else float(value))
 
 
-def load(db, actor, since: date, until: date) -> tuple[dict, list[dict]]:
+@dataclass(frozen=True)
+class Loaded:
+    """The period's figures and the same figures day by day."""
+
+    figures: Kpis
+    trend: list[Kpis]
+
+
+def load(db, actor, since: date, until: date) -> Loaded:
     """The period's figures and the per-day trend (one worker call, both from core.services.kpi)."""
-    return kpi.kpis(db, actor, since, until), kpi.daily(db, actor, since, until)
+    return Loaded(kpi.kpis(db, actor, since, until), kpi.daily(db, actor, since, until))
 
 
 class KpiScreen(FlowScreen):
     """Figures on the left, the chosen figure's trend on the right; the chart takes whatever room there is."""
 
-    TITLE_MSGID = "KPIs"
+    TITLE_MSGID = N_("KPIs")
     CSS_PATH = "kpi.tcss"
-    HINTS = [("1-7", "Chart"), ("Enter", "Refresh"), BACK, LOG_OUT, LANGUAGE]
     BINDINGS = [Binding("up", "move(-1)", show=False), Binding("down", "move(1)", show=False)]
+    STEPS = (Step("figure", N_("Type 1-7 to chart a figure"), default=N_("Enter = refresh"),
+                  keys=(("1-7", N_("Chart")), ("Enter", N_("Refresh")))),)
+    HINTS = [BACK, LOG_OUT, LANGUAGE]
 
     def __init__(self, scan=None) -> None:
-        super().__init__()
+        super().__init__(scan)
         self.until = today()
         self.since = self.until - timedelta(days=DAYS - 1)
-        self.figures: dict | None = None
-        self.trend: list[dict] = []
+        self.figures: Kpis | None = None
+        self.trend: list[Kpis] = []
         self.selected = 0
 
     def compose_body(self):
@@ -74,40 +87,37 @@ class KpiScreen(FlowScreen):
         self.refresh_figures()
 
     def refresh_figures(self) -> None:
-        self.call_service("kpi", load, self.app.services.db, self.app.actor, self.since, self.until)
+        self.read(self.loaded, load, self.app.services.db, self.app.actor, self.since, self.until)
 
-    def translate(self) -> None:
-        self.set_prompt("Type 1-7 to chart a figure; Enter alone refreshes")
-        self.query_one("#period", Static).update(
-            _("Last {days} days: {since} – {until}").format(days=DAYS, since=self.since, until=self.until))
-        self.draw()
+    def loaded(self, loaded: Loaded) -> None:
+        self.figures, self.trend = loaded.figures, loaded.trend
+        self.show(self.step)
 
-    def service_done(self, tag: str, value: object) -> None:
-        self.figures, self.trend = value
-        self.draw()
-
-    def scanned(self, value: str) -> None:
-        value = value.strip()
+    @handles("figure")
+    def figure_typed(self, value: str) -> None:
+        """A figure's number charts it; Enter alone reads everything again."""
         if not value:
             self.refresh_figures()
         elif value.isdigit() and 1 <= int(value) <= len(FIGURES):
             self.selected = int(value) - 1
-            self.draw()
+            self.show(self.step)
         else:
-            self.message.error(_("No figure {key}").format(key=value))
+            raise InvalidInput(N_("No figure {key}"), key=value)
 
     def action_move(self, delta: int) -> None:
         self.selected = (self.selected + delta) % len(FIGURES)
-        self.draw()
+        self.show(self.step)
 
-    def draw(self) -> None:
-        """Figures list and chart, in the current language."""
+    def draw(self, step: Step) -> None:
+        """Period, figures list and chart, in the current language."""
+        self.query_one("#period", Static).update(
+            _("Last {days} days: {since} – {until}").format(days=DAYS, since=self.since, until=self.until))
         lines = Text()
         for n, (key, label, form) in enumerate(FIGURES):
             chosen = n == self.selected
             lines.append(f" {n + 1} ", style="bold reverse" if chosen else "bold")
             lines.append(f" {_(label)}\n", style="bold" if chosen else "")
-            value = self.figures.get(key) if self.figures else None
+            value = getattr(self.figures, key) if self.figures else None
             lines.append(f"     {value_text(value, form) if self.figures else '…'}\n", style="bold cyan")
         self.query_one("#figures", Static).update(lines)
         self.draw_chart()
@@ -119,8 +129,8 @@ class KpiScreen(FlowScreen):
         plt.clear_data()
         plt.clear_figure()
         plt.title(_(label))
-        points = [(n, float(d[key]) * (100 if form == "pct" else 1)) for n, d in enumerate(self.trend)
-                  if d.get(key) is not None]
+        points = [(n, float(getattr(d, key)) * (100 if form == "pct" else 1)) for n, d in enumerate(self.trend)
+                  if getattr(d, key) is not None]
         if points:
             xs, ys = zip(*points, strict=True)
             plt.plot(xs, ys, marker="braille")

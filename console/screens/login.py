@@ -4,78 +4,64 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from console.screens.base import BACK, LANGUAGE, FlowScreen
-from console.widgets import KeyHints
-from core.errors import AuthFailed, BadgeLocked, LinesideError
-from core.i18n import _
+from console.flow import BACK, LANGUAGE, FlowScreen, Step, handles
+from core.errors import BadgeLocked, LinesideError
+from core.i18n import N_, _
 
 
 class LoginScreen(FlowScreen):
     """Two steps: badge, then PIN. A wrong PIN stays on the PIN step; a locked badge goes back to the badge."""
 
-    TITLE_MSGID = "Sign in"
+    TITLE_MSGID = N_("Sign in")
     HINTS = [LANGUAGE]
+    STEPS = (
+        Step("badge", N_("Scan your badge")),
+        Step("pin", N_("PIN for badge {badge}"), back="badge", keys=(BACK,), password=True),
+    )
 
     def __init__(self) -> None:
         super().__init__()
-        self.step = "badge"
         self.badge = ""
 
     def compose_body(self):
         yield Static(id="welcome")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.show_step("badge")
-
     def translate(self) -> None:
         self.query_one("#welcome", Static).update(_("Lineside — warehouse and shop floor"))
-        self.show_step(self.step)
+        super().translate()
 
-    def show_step(self, step: str) -> None:
-        """Switch to the badge or the PIN step."""
-        self.step = step
-        self.scan_field.password = step == "pin"
-        self.query_one(KeyHints).set_hints([BACK, LANGUAGE] if step == "pin" else [LANGUAGE])
-        if step == "badge":
-            self.set_prompt("Scan your badge")
-        else:
-            self.query_one("#prompt", Static).update(_("PIN for badge {badge}").format(badge=self.badge))
+    def prompt_values(self) -> dict[str, object]:
+        return {"badge": self.badge}
 
     def reset(self, notice: str | None = None) -> None:
-        """Back to an empty badge step (after logout or the idle lock)."""
+        """Back to an empty badge step (after logout or the idle lock); `notice` says why, if anything."""
         self.badge = ""
         self.scan_field.value = ""
-        self.show_step("badge")
+        self.go("badge")
         if notice:
             self.message.info(notice)
         else:
             self.message.clear()
 
-    def scanned(self, value: str) -> None:
-        value = value.strip()
-        if not value:
-            return
-        if self.step == "badge":
-            self.badge = value
-            self.show_step("pin")
-            return
-        self.call_service("login", self.app.services.login, self.badge, value)
+    @handles("badge")
+    def badge_scanned(self, value: str) -> None:
+        self.badge = value
+        self.go("pin")
 
-    def service_done(self, tag: str, value: object) -> None:
-        self.app.sign_in(value)
+    @handles("pin")
+    def pin_typed(self, value: str) -> None:
+        self.read(self.app.sign_in, self.app.services.login, self.badge, value, refused=self.login_refused)
 
-    def service_refused(self, tag: str, error: LinesideError) -> None:
-        super().service_refused(tag, error)
+    def login_refused(self, error: LinesideError) -> None:
+        """A wrong PIN stays on the PIN step (the red line says so); a locked badge starts again at the badge."""
+        self.refuse(error)
         if isinstance(error, BadgeLocked):
             self.badge = ""
-            self.show_step("badge")
-        elif isinstance(error, AuthFailed):
-            self.show_step("pin")
+            self.go("badge")
 
-    def action_back(self) -> None:
-        """Esc on the PIN step returns to the badge; on the badge step it does nothing."""
-        self.message.clear()
-        if self.step == "pin":
+    def forget(self, step: str) -> None:
+        if step == "pin":
             self.badge = ""
-            self.show_step("badge")
+
+    def leave(self) -> None:
+        """Esc on the badge step: there is nothing before it."""

@@ -8,32 +8,28 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from console.screens.base import FlowScreen
+from console.flow import FlowScreen, Step, handles
 from console.services import Lookup
-from core.i18n import _
+from console.words import qty_text, status_text
+from core.i18n import N_, _
 
-COLUMNS = ("Location", "SKU", "Lot", "Status", "Qty", "Reserved", "Expiry")
+COLUMNS = (N_("Location"), N_("SKU"), N_("Lot"), N_("Status"), N_("Qty"), N_("Reserved"), N_("Expiry"))
 NUMERIC = {"Qty", "Reserved"}
-KIND_LABELS = {"location": "Location", "item": "Item", "lot": "Lot", "gs1": "Label"}
-
-
-def qty_text(value: Decimal) -> str:
-    """A quantity without trailing zeros (12, 0.5), as the base unit counts it."""
-    return format(value.normalize(), "f")
+KIND_LABELS = {"location": N_("Location"), "item": N_("Item"), "lot": N_("Lot"), "gs1": N_("Label")}
 
 
 class StockLookupScreen(FlowScreen):
     """One step: each scan replaces the table; Esc goes home."""
 
-    TITLE_MSGID = "Stock lookup"
+    TITLE_MSGID = N_("Stock lookup")
     BINDINGS = [
         Binding("pageup", "page(-1)", show=False),
         Binding("pagedown", "page(1)", show=False),
     ]
+    STEPS = (Step("scan", N_("Scan a location, an item or a lot")),)
 
     def __init__(self, scan=None) -> None:
-        super().__init__()
-        self.initial_scan = scan
+        super().__init__(scan)
         self.lookup: Lookup | None = None
 
     def compose_body(self):
@@ -44,28 +40,24 @@ class StockLookupScreen(FlowScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        if self.initial_scan is not None:
-            self.call_service("stock", self.app.services.stock_for, self.app.actor, self.initial_scan)
+        if self.initial_scan is not None:  # scanned on the home screen: already classified
+            self.read(self.looked_up, self.app.services.lookup, self.app.actor, self.initial_scan)
 
-    def translate(self) -> None:
-        self.set_prompt("Scan a location, an item or a lot")
-        self.show()
+    @handles("scan")
+    def scanned_code(self, value: str) -> None:
+        self.read(self.looked_up, self.app.services.lookup, self.app.actor, value)
 
-    def scanned(self, value: str) -> None:
-        if value.strip():
-            self.call_service("lookup", self.app.services.lookup, self.app.actor, value)
-
-    def service_done(self, tag: str, value: object) -> None:
-        self.lookup = value if tag == "lookup" else Lookup(self.initial_scan, value)
-        scan = self.lookup.scan
+    def looked_up(self, lookup: Lookup) -> None:
+        self.lookup = lookup
+        scan = lookup.scan
         if scan.kind == "location" and scan.warehouse:
             self.app.warehouse = scan.warehouse  # the operator is standing in that warehouse
-        self.show()
-        if not self.lookup.rows:
+        self.go("scan")
+        if not lookup.rows:
             self.message.info(_("Nothing on hand"))
 
-    def show(self) -> None:
-        """Draw the summary and the table from the last lookup, in the current language."""
+    def draw(self, step: Step) -> None:
+        """The summary and the table from the last lookup, in the current language."""
         table = self.query_one("#stock", DataTable)
         table.clear(columns=True)
         for column in COLUMNS:
@@ -77,7 +69,7 @@ class StockLookupScreen(FlowScreen):
         summary.update(self.summary_text())
         for row in self.lookup.rows:
             table.add_row(
-                row.location, row.sku, row.lot or "", _(row.status),
+                row.location, row.sku, row.lot or "", status_text(row.status),
                 Text(qty_text(row.qty), justify="right"), Text(qty_text(row.reserved), justify="right"),
                 row.expiry.isoformat() if row.expiry else "",
             )
@@ -86,7 +78,7 @@ class StockLookupScreen(FlowScreen):
         scan, rows = self.lookup.scan, self.lookup.rows
         what = scan.code or scan.lot or scan.sku or scan.gtin or scan.raw
         line = Text()
-        line.append(f"{_(KIND_LABELS.get(scan.kind, 'Scan'))} ", style="dim")
+        line.append(f"{_(KIND_LABELS.get(scan.kind, N_('Scan')))} ", style="dim")
         line.append(what, style="bold")
         if scan.kind == "location" and scan.warehouse:
             line.append(f" · {scan.warehouse}")

@@ -75,10 +75,18 @@ def dead_stock_cleanup(db: Database, actor: Actor, alert_id: int | None = None, 
     return [CleanupRow(r.sku, r.lot, r.location, r.qty, r.value) for r in rows]
 
 
-def shortage_kit(db: Database, actor: Actor, alert_id: int) -> tuple[str, list[ComponentKit]]:
+@dataclass(frozen=True)
+class ShortageKit:
+    """A shortage alert's work order and its kitting components (required, reserved, issued, short)."""
+
+    wo_number: str
+    components: list[ComponentKit]
+
+
+def shortage_kit(db: Database, actor: Actor, alert_id: int) -> ShortageKit:
     """`shortage`: the work order's number and its kitting components (required, reserved, issued, short)."""
     alert = _alert(db, alert_id)
     if alert.wo_number is None:
         raise InvalidInput("This alert has no work order")
     kit = next((k for k in kitting(db, actor) if k.wo_number == alert.wo_number), None)
-    return alert.wo_number, (kit.components if kit else [])
+    return ShortageKit(alert.wo_number, kit.components if kit else [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.db import Database
 from core.permissions import Actor, require
+from core.results import Result
 from core.services.kitting import kitting
 
 # Value consumed (issued to production, shipped) and the daily average on-hand value, from the ledger alone:
@@ -62,6 +64,21 @@ _DUE = text("SELECT wo_number, status FROM work_order WHERE due_date >= :since A
             " AND status <> 'cancelled'")
 
 
+@dataclass(frozen=True)
+class Kpis(Result):
+    """The contract's KPI document for one period; a figure is None when the period has nothing to measure."""
+
+    since: date
+    until: date
+    inventory_turnover: float | None
+    kitting_rate: float | None
+    on_time_delivery: float | None
+    inventory_accuracy: float | None
+    dock_to_stock_hours_p50: float | None
+    pick_lines_per_hour: float | None
+    stockout_stoppages: int
+
+
 def _ratio(num, den) -> float | None:
     return round(float(num) / float(den), 4) if den else None
 
@@ -75,7 +92,7 @@ def _kitting_rate(db: Database, actor: Actor, session: Session, p: dict) -> floa
     return _ratio(good, len(due))
 
 
-def kpis(db: Database, actor: Actor, since: date | None = None, until: date | None = None) -> dict:
+def kpis(db: Database, actor: Actor, since: date | None = None, until: date | None = None) -> Kpis:
     """The contract's KPI document for [since, until] (default: the last 30 days)."""
     require(actor, "kpi.view")
     until = until or date.today()
@@ -93,19 +110,19 @@ def kpis(db: Database, actor: Actor, since: date | None = None, until: date | No
         stoppages = s.execute(_STOPPAGES, p).scalar()
         kit_rate = _kitting_rate(db, actor, s, p)
     avg_value = Decimal(turnover.avg_value or 0)
-    return {
-        "since": since, "until": until,
-        "inventory_turnover": round(float(turnover.consumed / avg_value), 4) if avg_value > 0 else None,
-        "kitting_rate": kit_rate,
-        "on_time_delivery": _ratio(otd.on_time, otd.completed),
-        "inventory_accuracy": _ratio(acc.ok, acc.n),
-        "dock_to_stock_hours_p50": round(float(d2s), 2) if d2s is not None else None,
-        "pick_lines_per_hour": _ratio(picks.lines, picks.hours),
-        "stockout_stoppages": stoppages,
-    }
+    return Kpis(
+        since=since, until=until,
+        inventory_turnover=round(float(turnover.consumed / avg_value), 4) if avg_value > 0 else None,
+        kitting_rate=kit_rate,
+        on_time_delivery=_ratio(otd.on_time, otd.completed),
+        inventory_accuracy=_ratio(acc.ok, acc.n),
+        dock_to_stock_hours_p50=round(float(d2s), 2) if d2s is not None else None,
+        pick_lines_per_hour=_ratio(picks.lines, picks.hours),
+        stockout_stoppages=stoppages,
+    )
 
 
-def daily(db: Database, actor: Actor, since: date, until: date) -> list[dict]:
+def daily(db: Database, actor: Actor, since: date, until: date) -> list[Kpis]:
     """The same KPIs day by day (for the trend charts)."""
     days, d = [], since
     while d <= until:

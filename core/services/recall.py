@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.db import Database
 from core.errors import InvalidInput
 from core.permissions import Actor, require
+from core.results import Result
 from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
@@ -116,7 +120,16 @@ def release_block(db: Database, actor: Actor, *, key: str, lot: str, reason: str
                          audit_entity="lot", audit_key=lot, reason=reason).data
 
 
-def block_lot(db: Database, actor: Actor, *, key: str, lot: str, reason: str, sku: str | None = None) -> dict:
+@dataclass(frozen=True)
+class BlockedLot(Result):
+    """A lot blocked from an alert: which, and how much of it was blocked."""
+
+    lot: str
+    sku: str
+    blocked: Decimal
+
+
+def block_lot(db: Database, actor: Actor, *, key: str, lot: str, reason: str, sku: str | None = None) -> BlockedLot:
     """A supervisor blocks one lot's available and QC-hold stock (an expiring lot); its reservations go back."""
     if not (reason or "").strip():
         raise InvalidInput("Blocking a lot needs a reason")
@@ -133,5 +146,5 @@ def block_lot(db: Database, actor: Actor, *, key: str, lot: str, reason: str, sk
                     for r in rows], key=key, reason=reason, reference=f"block {lot}")
         return {"lot": found.lot_no, "sku": found.sku, "blocked": sum(r.qty for r in rows)}
 
-    return run_operation(db, actor, key=key, kind="block_lot", permission="recall.raise", body=body,
-                         audit_entity="lot", audit_key=lot, reason=reason).data
+    return BlockedLot.of(run_operation(db, actor, key=key, kind="block_lot", permission="recall.raise", body=body,
+                                       audit_entity="lot", audit_key=lot, reason=reason).data)

@@ -202,3 +202,37 @@ async def test_a_long_alert_is_cut_with_an_ellipsis_never_mid_figure():
         assert str(table.get_row_at(0)[2]) == fits
         cut = str(table.get_row_at(1)[2])
         assert cut.endswith("…") and too_long.startswith(cut[:-1]) and len(cut) == len(fits)
+
+
+async def test_a_block_still_confirms_when_the_operator_moves_on_while_it_posts(db, make_app, plant, system):
+    """Esc back to the list and a look-up on another alert meanwhile: the block's answer still arrives,
+    and it names the lot that was posted (the old screen's look-up cancelled the posting's answer)."""
+    from sqlalchemy import text
+
+    helpers.put_stock(db, system, "IC-1", "SOON", "A-02", 30, expiry=date.today() + timedelta(days=5))
+    helpers.exec_sql(db, "UPDATE alert_rule SET threshold = 0 WHERE rule = 'dead_stock'")
+    alerts.evaluate_all(db)
+    (expiring,) = open_alert_ids(db, "expiring")
+    dead = helpers.scalar(db, "SELECT a.id FROM alert a JOIN item i ON i.id = a.item_id WHERE a.rule ="
+                              " 'dead_stock' AND i.sku = 'SCR-1'")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alerts(pilot)
+        await scan(pilot, str(expiring))
+        await scan(pilot, "2")
+        with db.engine.connect() as other:  # hold the lot's balance, so the block waits for it
+            other.execute(text("SELECT 1 FROM stock_balance b JOIN lot l ON l.id = b.lot_id"
+                               " WHERE l.lot_no = 'SOON' FOR UPDATE"))
+            await scan(pilot, "expires before use")
+            await pilot.pause(0.3)
+            await pilot.press("escape", "escape")  # reason -> the alert -> the list
+            await wait_until(pilot, lambda: screen.step == "list" and screen.rows)
+            await scan(pilot, str(dead))
+            await scan(pilot, "2")  # the clean-up list: a look-up while the block still waits
+            await wait_until(pilot, lambda: screen.step == "result")
+            other.rollback()
+        await wait_until(pilot, lambda: text_of(app, "MessageLine") == "Lot SOON blocked: 30")
+        assert screen.step == "result"  # the answer does not take the operator away from what they look at
+    balances = helpers.rows(db, "SELECT b.status, b.qty FROM stock_balance b JOIN lot l ON l.id = b.lot_id"
+                                " WHERE l.lot_no = 'SOON'")
+    assert [(r.status, r.qty) for r in balances] == [("blocked", Decimal(30))]

@@ -97,6 +97,8 @@ async def test_f10_logs_out(db, make_app, operators):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
+        await pilot.press("escape")  # Esc on home stays home
+        assert isinstance(app.screen, HomeScreen)
         await pilot.press("f10")
         await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen))
         assert app.actor is None and "Not signed in" in text_of(app, "StatusBar")

@@ -47,7 +47,7 @@ async def test_figures_and_trend_come_from_the_kpi_queries(db, make_app, history
         screen = await open_kpi(pilot)
         since = UNTIL - timedelta(days=29)
         assert screen.figures == kpi.kpis(db, supervisor, since, UNTIL)  # what `lineside kpi --json` prints
-        assert screen.figures["on_time_delivery"] == 0.6667
+        assert screen.figures.on_time_delivery == 0.6667
         shown = text_of(app, "#figures")
         assert "On-time delivery" in shown and value_text(0.6667, "pct") == "67%" and "67%" in shown
         assert screen.trend == kpi.daily(db, supervisor, since, UNTIL)

@@ -76,3 +76,5 @@ async def test_escape_on_pin_step_returns_to_badge(db, make_app):
         await pilot.press("escape")
         assert app.screen.step == "badge" and text_of(app, "#prompt") == "Scan your badge"
         assert app.screen.scan_field.password is False
+        await pilot.press("escape")  # nothing before the badge step: the login stays
+        assert isinstance(app.screen, LoginScreen) and app.screen.step == "badge"

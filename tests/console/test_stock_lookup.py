@@ -91,3 +91,19 @@ async def test_escape_goes_home_and_f10_logs_out(db, make_app, site):
         await pilot.press("f10")
         await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen))
         assert app.actor is None
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("en", "QC hold"), ("zh_CN", "待检")])
+async def test_status_reads_in_the_operators_words(db, make_app, site, system, lang, shown):
+    """A lot on QC hold reads "QC hold" (待检), never the stored `qc_hold`."""
+    from decimal import Decimal
+
+    from core.services.ledger import Leg, post_moves
+
+    leg = Leg(site["IC"], site["LOT2"], Decimal(40), from_location_id=site["A-02"], from_status="available",
+              to_location_id=site["A-02"], to_status="qc_hold")
+    post_moves(db, system, "status", [leg], key="hold-L2")
+    app = make_app(lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lookup(pilot)
+        assert [row[3] for row in await lookup(pilot, "L2")] == [shown]

@@ -53,23 +53,23 @@ def _history(db, system):
 def test_kpis_on_a_hand_checked_history(db, system, supervisor):
     _history(db, system)
     doc = kpi.kpis(db, supervisor, TODAY, TODAY)
-    assert doc == {
-        "since": TODAY, "until": TODAY,
-        "inventory_turnover": 1.0,  # 50 x 2 issued / average on-hand value 50 x 2
-        "kitting_rate": 1.0,  # WO-1 is due in the period and completed (WO-2 was due before it)
-        "on_time_delivery": 0.5,
-        "inventory_accuracy": 0.5,
-        "dock_to_stock_hours_p50": 3.0,
-        "pick_lines_per_hour": 3.0,
-        "stockout_stoppages": 1,
-    }
+    assert doc == kpi.Kpis(
+        since=TODAY, until=TODAY,
+        inventory_turnover=1.0,  # 50 x 2 issued / average on-hand value 50 x 2
+        kitting_rate=1.0,  # WO-1 is due in the period and completed (WO-2 was due before it)
+        on_time_delivery=0.5,
+        inventory_accuracy=0.5,
+        dock_to_stock_hours_p50=3.0,
+        pick_lines_per_hour=3.0,
+        stockout_stoppages=1,
+    )
 
 
 def test_turnover_averages_on_hand_over_the_days(db, system, supervisor):
     _history(db, system)
     doc = kpi.kpis(db, supervisor, TODAY - timedelta(days=1), TODAY)
     # yesterday's end: 0 on hand; today's end: 100 -> average 50
-    assert doc["inventory_turnover"] == 2.0
+    assert doc.inventory_turnover == 2.0
 
 
 def test_cli_kpi_json(cli_env_for_kpi):
