@@ -21,7 +21,7 @@ def history(db, clerk, supervisor, system):
 def test_shipping_refusals_and_fefo_proposal(history, clerk):
     db = history
     helpers.add_so_line(db, "SO-2", 1, "PCBA-1", 10)
-    assert shipping.proposal(db, clerk, "SO-2")["lot"] == "WO-1-01"
+    assert shipping.proposal(db, clerk, "SO-2").lot == "WO-1-01"
     with pytest.raises(InvalidInput, match="Over-shipment"):
         shipping.ship(db, clerk, key="s2", so_number="SO-2", lot="WO-2-01", qty=D(11))
     with pytest.raises(InvalidInput, match="fully shipped"):
