@@ -149,7 +149,7 @@ def measure(db: Database, samples: int = 200, seed: int = 7) -> dict:
     listing = recall.affected(db, actor, RECALL_LOT)
     recall_s = time.perf_counter() - t0
     return {"lots": lots, "links": links, "trace_p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 2),
-            "recall_lots": len(listing["lots"]), "recall_s": round(recall_s, 3)}
+            "recall_lots": len(listing.lots), "recall_s": round(recall_s, 3)}
 
 
 def big_tree_ms(db: Database) -> tuple[int, float]:
@@ -160,8 +160,8 @@ def big_tree_ms(db: Database) -> tuple[int, float]:
     tree = trace.backward(db, actor, "T3-0000000")
     ms = (time.perf_counter() - t0) * 1000
 
-    def count(node: dict) -> int:
-        return 1 + sum(count(c) for c in node["inputs"])
+    def count(node: trace.Backward) -> int:
+        return 1 + sum(count(c) for c in node.inputs)
 
     return count(tree), ms
 

@@ -16,16 +16,16 @@ from core.services import trace as trace_service
 trace_app = typer.Typer(no_args_is_help=True, help="Lot genealogy: backward to suppliers, forward to customers.")
 
 
-def _show(tree: Tree, node: dict, key: str) -> None:
-    for child in node.get(key, []):
-        label = f"{child['lot']}  {child['sku']}  {plain(child['qty'])}"
-        if child.get("work_order"):
-            label += f"  {child['work_order']}"
-        if child.get("supplier"):
-            label += f"  {child['supplier']}"
+def _show(tree: Tree, node, key: str) -> None:
+    for child in getattr(node, key):
+        label = f"{child.lot}  {child.sku}  {plain(child.qty)}"
+        if child.work_order:
+            label += f"  {child.work_order}"
+        if getattr(child, "supplier", None):
+            label += f"  {child.supplier}"
         _show(tree.add(label), child, key)
-    for s in node.get("shipments", []):
-        tree.add(f"-> {s['so_number']} {s['customer']} {plain(s['qty'])}")
+    for s in getattr(node, "shipments", ()):
+        tree.add(f"-> {s.so_number} {s.customer} {plain(s.qty)}")
 
 
 @trace_app.command("backward")
@@ -35,9 +35,9 @@ def backward(lot: str, sku: str | None = typer.Option(None, "--sku"), as_json: b
         db = database()
         result = trace_service.backward(db, actor(db), lot, sku)
     if as_json:
-        emit_json(result)
+        emit_json(result.json())
         return
-    tree = Tree(f"{result['lot']}  {result['sku']}")
+    tree = Tree(f"{result.lot}  {result.sku}")
     _show(tree, result, "inputs")
     Console().print(tree)
 
@@ -49,9 +49,9 @@ def forward(lot: str, sku: str | None = typer.Option(None, "--sku"), as_json: bo
         db = database()
         result = trace_service.forward(db, actor(db), lot, sku)
     if as_json:
-        emit_json(result)
+        emit_json(result.json())
         return
-    tree = Tree(f"{result['lot']}  {result['sku']}")
+    tree = Tree(f"{result.lot}  {result.sku}")
     _show(tree, result, "used_in")
     Console().print(tree)
 
@@ -65,7 +65,7 @@ def recall(
     """Everything downstream of a lot: lots, work orders, customers, shipments, on-hand stock."""
     with refusals():
         db = database()
-        result = recall_service.affected(db, actor(db), lot, sku)
+        result = recall_service.affected(db, actor(db), lot, sku).json()
     if out is not None:
         with out.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)

@@ -11,12 +11,10 @@ from core.i18n import _
 
 MAX_PO_LINES = 5  # at 80x24 the panel has room for the PO head, five lines and the receipt being built
 
-# Reason codes of core.services.putaway / qc, as the operator reads them.
+# Reason codes of core.services.putaway, as the operator reads them.
 OVERRIDE_LABELS = {"location_full": "Location full", "location_blocked": "Location blocked",
                    "damaged_rack": "Damaged rack", "supervisor_instruction": "Supervisor's instruction",
                    "other": "Other"}
-FAIL_LABELS = {"damaged": "Damaged", "out_of_spec": "Out of specification", "wrong_item": "Wrong item",
-               "contaminated": "Contaminated", "missing_documents": "Missing documents", "expired": "Expired"}
 RULES = {"quarantine": "quarantine", "home": "home location", "consolidate": "with the same item",
          "empty": "empty location"}
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import InvalidInput
+from core.reasons import QcFailReason
 from core.scan import ScanResult, classify
 from core.services import putaway, qc
-from core.services.stock import stock_rows
+from core.services.stock import StockRow, stock_rows
 
 
 def lot_of(scan: ScanResult) -> tuple[str, str | None]:
@@ -50,15 +51,24 @@ def confirm(db, actor, raw: str, *, key: str, suggestion: putaway.Suggestion, re
                            override_reason=reason, at=at or suggestion.from_location)
 
 
-def held_lot(db, actor, raw: str) -> tuple[str, str, list]:
-    """A lot scan -> (lot, sku, its stock rows in QC hold); refused when nothing of it waits for inspection."""
+@dataclass(frozen=True)
+class HeldLot:
+    """A lot waiting for inspection: its number, item and the stock rows in QC hold."""
+
+    lot: str
+    sku: str
+    rows: tuple[StockRow, ...]
+
+
+def held_lot(db, actor, raw: str) -> HeldLot:
+    """A lot scan -> the lot and its stock rows in QC hold; refused when nothing of it waits for inspection."""
     lot, sku = lot_of(classify(db, raw))
-    rows = [r for r in stock_rows(db, actor, lot=lot, sku=sku) if r.status == "qc_hold"]
+    rows = tuple(r for r in stock_rows(db, actor, lot=lot, sku=sku) if r.status == "qc_hold")
     if not rows:
         raise InvalidInput("Lot {lot} is not in QC hold", lot=lot)
-    return lot, rows[0].sku, rows
+    return HeldLot(lot, rows[0].sku, rows)
 
 
-def inspect(db, actor, *, key: str, lot: str, sku: str, passed: bool, reason: str | None) -> dict:
+def inspect(db, actor, *, key: str, held: HeldLot, passed: bool, reason: QcFailReason | None) -> qc.Inspected:
     """Record the inspection (pass: available; fail: rejected, into quarantine)."""
-    return qc.inspect(db, actor, key=key, lot=lot, sku=sku, passed=passed, reason=reason)
+    return qc.inspect(db, actor, key=key, lot=held.lot, sku=held.sku, passed=passed, reason=reason)

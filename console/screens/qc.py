@@ -2,106 +2,88 @@
 
 from __future__ import annotations
 
-import uuid
-
 from rich.text import Text
 from textual.widgets import Static
 
+from console.flow import FlowScreen, Step, handles
 from console.screens import inbound_panels as panels
 from console.screens import inbound_steps as steps
-from console.screens.base import FlowScreen
-from core.errors import InvalidInput, LinesideError
-from core.i18n import _
-from core.services.qc import FAIL_REASONS
+from console.words import qty_text, status_text
+from core.errors import InvalidInput
+from core.i18n import N_, _
+from core.reasons import QcFailReason
+from core.services.qc import Inspected
 
-PROMPTS = {
-    "lot": "Scan the lot to inspect",
-    "decide": "1: pass · 2: fail, then Enter",
-    "reason": "Failed: type the reason number, then Enter",
-}
-RESULTS = {"pass": "Lot {lot} passed: available", "fail": "Lot {lot} failed: rejected, to quarantine"}
+RESULTS = {"pass": N_("Lot {lot} passed: available"), "fail": N_("Lot {lot} failed: rejected, to quarantine")}
 
 
 class QcScreen(FlowScreen):
     """Steps `lot` -> `decide` -> `reason` (fail only)."""
 
-    TITLE_MSGID = "QC inspection"
+    TITLE_MSGID = N_("QC inspection")
     CSS_PATH = "inbound.tcss"
+    STEPS = (
+        Step("lot", N_("Scan the lot to inspect")),
+        Step("decide", N_("1: pass · 2: fail, then Enter"), back="lot"),
+        Step("reason", N_("Failed: type the reason number, then Enter"), back="decide", reasons=QcFailReason),
+    )
 
     def __init__(self, scan=None) -> None:
-        super().__init__()
-        self.step = "lot"
-        self.held: tuple[str, str, list] | None = None
-        self.key: tuple[str, tuple] | None = None
+        super().__init__(scan)
+        self.held: steps.HeldLot | None = None
 
     def compose_body(self):
         yield Static(id="lotinfo", classes="inbound-panel")
 
-    def translate(self) -> None:
-        self.go(self.step)
-
-    def go(self, step: str) -> None:
-        """Draw a step: prompt and the lot's held stock (and the reasons when failing)."""
-        self.step = step
-        self.set_prompt(PROMPTS[step])
+    def draw(self, step: Step) -> None:
+        """The lot's held stock (and the reasons when failing)."""
         text = Text()
         if self.held is not None:
-            lot, sku, rows = self.held
-            panels.label(text, "Lot", lot).append("  ")
-            panels.label(text, "Item", sku)
-            for r in rows[:4]:
-                text.append(f"\n  {r.location:<12}", style="bold")
-                panels.label(text, "Qty", panels.qty_text(r.qty)).append("  ")
-                panels.label(text, "Status", panels.status_text(r.status), "yellow")
+            panels.label(text, "Lot", self.held.lot).append("  ")
+            panels.label(text, "Item", self.held.sku)
+            for r in self.held.rows[:4]:
+                text.append("\n  ").append(f"{r.location:<12}", style="bold")
+                panels.label(text, "Qty", qty_text(r.qty)).append("  ")
+                panels.label(text, "Status", status_text(r.status), "yellow")
                 if r.expiry:
                     panels.label(text.append("  "), "Expiry", r.expiry.isoformat(), "")
-            if step == "reason":
-                text.append("\n\n").append_text(panels.reason_lines(FAIL_REASONS, panels.FAIL_LABELS))
+            if step.reasons:
+                text.append("\n\n").append_text(self.reason_list(step.reasons))
         self.query_one("#lotinfo", Static).update(text)
 
-    def scanned(self, value: str) -> None:
-        value = value.strip()
-        if self.step == "lot":
-            if value:
-                self.call_service("lot", steps.held_lot, self.app.services.db, self.app.actor, value)
-            return
-        try:
-            if self.step == "decide":
-                if value not in ("1", "2"):
-                    raise InvalidInput("No choice {key}", key=value)
-                if value == "2":
-                    self.go("reason")
-                    return
-                self.post(True, None)
-            else:
-                self.post(False, panels.pick_reason(FAIL_REASONS, value))
-        except LinesideError as exc:
-            self.message.error(str(exc))
+    @handles("lot")
+    def lot_scanned(self, value: str) -> None:
+        self.read(self.held_found, steps.held_lot, self.app.services.db, self.app.actor, value)
 
-    def post(self, passed: bool, reason: str | None) -> None:
-        lot, sku, _rows = self.held
-        if self.key is None or self.key[1] != (lot, passed, reason):  # a retried Enter reuses its key
-            self.key = (str(uuid.uuid4()), (lot, passed, reason))
-        db, actor, key = self.app.services.db, self.app.actor, self.key[0]
-        self.call_service("inspect", lambda: steps.inspect(db, actor, key=key, lot=lot, sku=sku, passed=passed,
-                                                           reason=reason))
+    def held_found(self, held: steps.HeldLot) -> None:
+        self.held = held
+        self.go("decide")
 
-    def service_done(self, tag: str, value: object) -> None:
-        if tag == "lot":
-            self.held, self.key = value, None
-            self.go("decide")
+    @handles("decide")
+    def decided(self, value: str) -> None:
+        if value not in ("1", "2"):
+            raise InvalidInput(N_("No choice {key}"), key=value)
+        if value == "2":
+            self.go("reason")
         else:
-            self.held, self.key = None, None
-            self.go("lot")
-            self.message.info(_(RESULTS[value["result"]]).format(lot=value["lot"]))
+            self.inspect(True, None)
 
-    def action_back(self) -> None:
-        """Esc: reason -> decide -> lot -> home."""
-        self.message.clear()
-        if self.step == "reason":
-            self.go("decide")
-        elif self.step == "decide":
+    @handles("reason")
+    def reason_chosen(self, reason: QcFailReason) -> None:
+        self.inspect(False, reason)
+
+    def inspect(self, passed: bool, reason: QcFailReason | None) -> None:
+        held = self.held
+        key = self.key.for_payload((held.lot, passed, reason))  # a retried Enter of the same decision reuses it
+        self.post(self.inspected, steps.inspect, self.app.services.db, self.app.actor, key=key, held=held,
+                  passed=passed, reason=reason)
+
+    def inspected(self, done: Inspected) -> None:
+        self.key.spent()
+        self.held = None
+        self.go("lot")
+        self.message.info(_(RESULTS[done.result]).format(lot=done.lot))
+
+    def forget(self, step: str) -> None:
+        if step == "decide":
             self.held = None
-            self.go("lot")
-        else:
-            self.app.pop_screen()

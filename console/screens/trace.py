@@ -8,70 +8,49 @@ A lot made here opens on its backward tree (what went into it); a supplier lot o
 
 from __future__ import annotations
 
-import uuid
-
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.widgets import Static, Tree
 
+from console.flow import BACK, FlowScreen, Key, Step, handles
 from console.screens import trace_views as views
-from console.screens.base import BACK, FlowScreen
 from core.errors import InvalidInput
-from core.i18n import _
-from core.scan import classify
-from core.services import recall, trace
+from core.i18n import N_, _
+from core.services import recall
 
-PROMPTS = {
-    "lot": "Scan a lot",
-    "trees": "↑↓ Enter: open a line · Tab: other tree · or scan a lot",
-    "reason": "Type the reason for the recall, then Enter",
-    "confirm": "Enter again: block all affected stock · Esc: cancel",
-}
-HEADINGS = {"back": "Backward: made of", "fwd": "Forward: went into"}
+HEADINGS = {"back": N_("Backward: made of"), "fwd": N_("Forward: went into")}
 WIDE = 120  # columns from which the trees stand side by side
-
-
-def lot_of(scan) -> tuple[str, str | None]:
-    """(lot number, sku) of a classified scan; InvalidInput if it is not a lot."""
-    if scan.kind == "lot":
-        return scan.code, scan.sku if scan.candidates == 1 else None
-    if scan.kind == "gs1" and scan.lot:
-        return scan.lot, scan.sku
-    if scan.kind == "unknown":
-        raise InvalidInput("Unknown scan: {scan}", scan=scan.raw)
-    raise InvalidInput("Not a lot: {scan}", scan=scan.raw)
-
-
-def trace_lot(db, actor, scan_or_raw) -> tuple[dict, dict]:
-    """Classify (if raw) and trace both ways (worker side)."""
-    scan = classify(db, scan_or_raw) if isinstance(scan_or_raw, str) else scan_or_raw
-    lot, sku = lot_of(scan)
-    return trace.backward(db, actor, lot, sku), trace.forward(db, actor, lot, sku)
+TREE_KEYS: list[Key] = [("↑↓", N_("Move")), ("Enter", N_("Open/close")), ("Tab", N_("Other tree"))]
+RECALL: Key = ("F2", N_("Recall"))
+RECALLING = ("reason", "confirm")
 
 
 class TraceScreen(FlowScreen):
     """Steps `lot` -> `trees`; supervisors: F2 -> `reason` -> `confirm` -> recall raised -> `trees`."""
 
-    TITLE_MSGID = "Trace"
+    TITLE_MSGID = N_("Trace")
     CSS_PATH = "trace.tcss"
-    HINTS = [("↑↓", "Move"), ("Enter", "Open/close"), ("Tab", "Other tree"), BACK]
+    HINTS = [*TREE_KEYS, BACK]
     BINDINGS = [
         Binding("up", "move(-1)", show=False), Binding("down", "move(1)", show=False),
         Binding("pageup", "move(-8)", show=False), Binding("pagedown", "move(8)", show=False),
         Binding("tab", "switch", show=False, priority=True),
         Binding("f2", "recall", show=False),
     ]
+    STEPS = (
+        Step("lot", N_("Scan a lot")),
+        Step("trees", N_("↑↓ Enter: open a line · Tab: other tree · or scan a lot"), back="lot", blank=True),
+        Step("reason", N_("Type the reason for the recall, then Enter"), back="trees", blank=True),
+        Step("confirm", N_("Enter again: block all affected stock · Esc: cancel"), back="reason", blank=True),
+    )
 
     def __init__(self, scan=None) -> None:
-        super().__init__()
-        self.initial_scan = scan
-        self.step = "lot"
-        self.back: dict | None = None
-        self.fwd: dict | None = None
+        super().__init__(scan)
+        self.traced: views.Traced | None = None
         self.active = "back"
-        self.listing: dict | None = None
+        self.listing: recall.Affected | None = None
         self.reason = ""
-        self.recall_key: str | None = None
+        self._built: tuple[views.Traced | None, str] | None = None  # the trace and language the trees show
 
     def compose_body(self):
         yield Static(id="summary")
@@ -87,48 +66,52 @@ class TraceScreen(FlowScreen):
         yield Static(id="recall")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.app.actor is not None and self.app.actor.may("recall.raise"):
-            self.query_one("KeyHints").set_hints([*self.HINTS[:3], ("F2", "Recall"), BACK])
+            self.HINTS = [*TREE_KEYS, RECALL, BACK]
+        super().on_mount()
         if self.initial_scan is not None:
-            self.call_service("trace", trace_lot, self.app.services.db, self.app.actor, self.initial_scan)
+            self.read(self.shown, views.trace_lot, self.app.services.db, self.app.actor, self.initial_scan)
 
     def on_resize(self) -> None:
         self.query_one("#trees").set_class(self.size.width >= WIDE, "-wide")
 
-    def translate(self) -> None:
-        self.set_prompt(PROMPTS[self.step])
+    def draw(self, step: Step) -> None:
+        """Headings, the trees from the last trace (rebuilt only when they or the language changed), the recall."""
         for kind in ("back", "fwd"):
             self.query_one(f"#head-{kind}", Static).update(_(HEADINGS[kind]))
             self.query_one(f"#pane-{kind}").set_class(kind == self.active, "-active")
-        self.draw()
-
-    def draw(self) -> None:
-        """Trees from the last trace (details are words, so they are redrawn in the new language too)."""
-        views.show(self.query_one("#tree-back", Tree), "back", self.back)
-        views.show(self.query_one("#tree-fwd", Tree), "fwd", self.fwd)
-        summary = views.summary_text(views.summary(self.back, self.fwd)) if self.back else ""
-        self.query_one("#summary", Static).update(summary)
-        recalling = self.step in ("reason", "confirm")
+        t = self.traced
+        if self._built is None or self._built[0] is not t or self._built[1] != self.app.lang:
+            self._built = (t, self.app.lang)  # a redraw of the same trace keeps the lines opened; words follow lang
+            views.show(self.query_one("#tree-back", Tree), "back", t.back if t else None)
+            views.show(self.query_one("#tree-fwd", Tree), "fwd", t.fwd if t else None)
+            self.query_one("#summary", Static).update(views.summary_text(views.summary(t.back, t.fwd)) if t else "")
+        recalling = step.name in RECALLING
         self.query_one("#trees").display = not recalling
         self.query_one("#recall").display = recalling
-        if recalling and self.listing:
-            self.query_one("#recall", Static).update(views.recall_text(self.listing, self.reason or None))
-
-    def go(self, step: str) -> None:
-        self.step = step
-        self.set_prompt(PROMPTS[step])
-        recalling = step in ("reason", "confirm")
-        self.query_one("#trees").display = not recalling
-        self.query_one("#recall").display = recalling
-        if recalling:
+        if recalling and self.listing is not None:
             self.query_one("#recall", Static).update(views.recall_text(self.listing, self.reason or None))
 
     @property
     def tree(self) -> Tree:
         return self.query_one(f"#tree-{self.active}", Tree)
 
-    # Keys and scans -------------------------------------------------------------------------------------------
+    # Trees --------------------------------------------------------------------------------------------------
+
+    @handles("lot", "trees")
+    def lot_scanned(self, value: str) -> None:
+        if value:
+            self.read(self.shown, views.trace_lot, self.app.services.db, self.app.actor, value)
+            return
+        node = self.tree.cursor_node  # Enter alone on the trees: open or close the line
+        if node is not None and node.data is not None:
+            views.fill(node)
+            node.toggle()
+
+    def shown(self, traced: views.Traced) -> None:
+        self.traced = traced
+        self.active = "back" if traced.back.inputs else "fwd"
+        self.go("trees")
 
     def action_move(self, delta: int) -> None:
         if self.step == "trees":
@@ -142,6 +125,8 @@ class TraceScreen(FlowScreen):
             for kind in ("back", "fwd"):
                 self.query_one(f"#pane-{kind}").set_class(kind == self.active, "-active")
 
+    # Recall -------------------------------------------------------------------------------------------------
+
     def action_recall(self) -> None:
         """F2 (supervisors): list what a recall of this lot touches, then ask a reason."""
         if self.step != "trees":
@@ -149,55 +134,37 @@ class TraceScreen(FlowScreen):
         if not self.app.actor.may("recall.raise"):
             self.message.error(_("Only a supervisor can raise a recall"))
             return
-        self.call_service("affected", recall.affected, self.app.services.db, self.app.actor, self.back["lot"],
-                          self.back["sku"])
+        back = self.traced.back
+        self.read(self.listed, recall.affected, self.app.services.db, self.app.actor, back.lot, back.sku)
 
-    def scanned(self, value: str) -> None:
-        value = value.strip()
-        db, actor = self.app.services.db, self.app.actor
-        if self.step in ("lot", "trees") and value:
-            self.call_service("trace", trace_lot, db, actor, value)
-        elif self.step == "trees":
-            node = self.tree.cursor_node
-            if node is not None and node.data is not None:
-                views.fill(node)
-                node.toggle()
-        elif self.step == "reason":
-            if not value:
-                self.message.error(_("A recall needs a reason"))
-                return
-            self.reason, self.recall_key = value, str(uuid.uuid4())  # kept until the recall posts
-            self.go("confirm")
-        elif self.step == "confirm":
-            self.call_service("recall", lambda: recall.raise_recall(
-                db, actor, key=self.recall_key, lot=self.back["lot"], reason=self.reason, sku=self.back["sku"]))
+    def listed(self, listing: recall.Affected) -> None:
+        self.listing, self.reason = listing, ""
+        self.go("reason")
 
-    def service_done(self, tag: str, value: object) -> None:
-        if tag == "trace":
-            self.back, self.fwd = value
-            self.active = "back" if self.back["inputs"] else "fwd"
-            self.step = "trees"
-            self.translate()
-        elif tag == "affected":
-            self.listing, self.reason = value, ""
-            self.go("reason")
-        elif tag == "recall":
-            self.recall_key, self.listing = None, None
-            self.message.info(_("Recall raised: {lots} lots, {n} balances blocked").format(
-                lots=value["lots"], n=value["blocked_balances"]))
-            self.call_service("trace", trace_lot, self.app.services.db, self.app.actor, self.back["lot"])
+    @handles("reason")
+    def reason_typed(self, value: str) -> None:
+        if not value:
+            raise InvalidInput(N_("A recall needs a reason"))
+        self.reason = value
+        self.go("confirm")
 
-    def action_back(self) -> None:
-        """Esc: confirm -> reason -> trees; trees -> lot; lot -> home."""
-        if self.step == "confirm":
-            self.recall_key = None
-            self.go("reason")
-        elif self.step == "reason":
-            self.listing = None
-            self.go("trees")
-        elif self.step == "trees":
-            self.back = self.fwd = None
-            self.step = "lot"
-            self.translate()
-        else:
-            self.app.pop_screen()
+    @handles("confirm")
+    def confirmed(self, _value: str) -> None:
+        listing, reason = self.listing, self.reason
+        key = self.key.for_payload((listing.lot, listing.sku, reason))  # a retried Enter reuses its key
+        self.post(self.recalled, recall.raise_recall, self.app.services.db, self.app.actor, key=key,
+                  lot=listing.lot, reason=reason, sku=listing.sku)
+
+    def recalled(self, done: recall.Recalled) -> None:
+        self.key.spent()
+        self.listing, self.reason = None, ""
+        self.go("trees")
+        self.message.info(_("Recall raised: {lots} lots, {n} balances blocked").format(
+            lots=done.lots, n=done.blocked_balances))
+        self.read(self.shown, views.trace_both, self.app.services.db, self.app.actor, done.lot, done.sku)
+
+    def forget(self, step: str) -> None:
+        if step == "reason":
+            self.listing, self.reason = None, ""
+        elif step == "trees":
+            self.traced = None

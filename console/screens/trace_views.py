@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -9,10 +10,45 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from console.words import qty_text
-from core.i18n import _
+from console.words import qty_text, status_text
+from core.errors import InvalidInput
+from core.i18n import N_, _
+from core.scan import classify
+from core.services import trace
+from core.services.recall import Affected
+from core.services.trace import Backward, Forward, ForwardUse
 
 BLOCKABLE = ("available", "qc_hold")  # what raise_recall blocks
+
+
+@dataclass(frozen=True)
+class Traced:
+    """Both trees of one lot."""
+
+    back: Backward
+    fwd: Forward
+
+
+def lot_of(scan) -> tuple[str, str | None]:
+    """(lot number, sku) of a classified scan; InvalidInput if it is not a lot."""
+    if scan.kind == "lot":
+        return scan.code, scan.sku if scan.candidates == 1 else None
+    if scan.kind == "gs1" and scan.lot:
+        return scan.lot, scan.sku
+    if scan.kind == "unknown":
+        raise InvalidInput(N_("Unknown scan: {scan}"), scan=scan.raw)
+    raise InvalidInput(N_("Not a lot: {scan}"), scan=scan.raw)
+
+
+def trace_lot(db, actor, scan_or_raw) -> Traced:
+    """Classify (if raw) and trace both ways (worker side)."""
+    scan = classify(db, scan_or_raw) if isinstance(scan_or_raw, str) else scan_or_raw
+    return trace_both(db, actor, *lot_of(scan))
+
+
+def trace_both(db, actor, lot: str, sku: str | None) -> Traced:
+    """Both trees of a lot known by number and item (after a recall, the same lot again)."""
+    return Traced(trace.backward(db, actor, lot, sku), trace.forward(db, actor, lot, sku))
 
 
 def when(value: datetime | None) -> str:
@@ -20,44 +56,44 @@ def when(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
-def back_label(node: dict) -> Text:
+def back_label(node: Backward) -> Text:
     """lot · sku · qty · where it came from (work order, else supplier)."""
-    text = Text(node["lot"], style="bold").append(f" · {node['sku']} · {qty_text(node['qty'] or 0)}")
-    origin = node["work_order"] or node["supplier"]
+    text = Text(node.lot, style="bold").append(f" · {node.sku} · {qty_text(node.qty or 0)}")
+    origin = node.work_order or node.supplier
     return text.append(f" · {origin}", style="cyan") if origin else text
 
 
-def back_details(node: dict) -> list[str]:
+def back_details(node: Backward) -> list[str]:
     """The facts a quality engineer asks about one lot, one short line each."""
     lines = []
-    if node["supplier"]:
-        lines.append(f"{_('Supplier')} {node['supplier']} · {_('received')} {when(node['received_at'])}")
-    if node["inspected_by"]:
-        lines.append(f"{_('Inspected by')} {node['inspected_by']}")
-    if node["work_order"]:
-        lines.append(f"{node['work_order']} · {_('line')} {node['line'] or '-'} · {_('produced')} "
-                     f"{when(node['produced_at'])}")
-    if node["operators"]:
-        lines.append(f"{_('Operators')} {', '.join(node['operators'])}")
+    if node.supplier:
+        lines.append(f"{_('Supplier')} {node.supplier} · {_('received')} {when(node.received_at)}")
+    if node.inspected_by:
+        lines.append(f"{_('Inspected by')} {node.inspected_by}")
+    if node.work_order:
+        lines.append(f"{node.work_order} · {_('line')} {node.line or '-'} · {_('produced')} "
+                     f"{when(node.produced_at)}")
+    if node.operators:
+        lines.append(f"{_('Operators')} {', '.join(node.operators)}")
     return lines
 
 
-def fwd_label(node: dict) -> Text:
-    """lot · sku · qty consumed · work order."""
-    text = Text(node["lot"], style="bold").append(f" · {node['sku']}")
-    if "qty" in node:
-        text.append(f" · {qty_text(node['qty'])}")
-    if node.get("work_order"):
-        text.append(f" · {node['work_order']}", style="cyan")
+def fwd_label(node: Forward | ForwardUse) -> Text:
+    """lot · sku · qty consumed · work order (the traced lot itself: lot · sku)."""
+    text = Text(node.lot, style="bold").append(f" · {node.sku}")
+    if isinstance(node, ForwardUse):
+        text.append(f" · {qty_text(node.qty)}")
+        if node.work_order:
+            text.append(f" · {node.work_order}", style="cyan")
     return text
 
 
-def fwd_details(node: dict) -> list[Text]:
+def fwd_details(node: Forward | ForwardUse) -> list[Text]:
     """Shipments (to whom) and what is still on hand where."""
-    lines = [Text("→ ", style="bold yellow").append(f"{s['customer']} · {s['so_number']} · {qty_text(s['qty'])} · "
-                                                   f"{when(s['shipped_at'])}") for s in node["shipments"]]
-    lines += [Text("■ ", style="green").append(f"{h['location']} · {_(h['status'])} · {qty_text(h['qty'])}")
-              for h in node["on_hand"]]
+    lines = [Text("→ ", style="bold yellow").append(f"{s.customer} · {s.so_number} · {qty_text(s.qty)} · "
+                                                   f"{when(s.shipped_at)}") for s in node.shipments]
+    lines += [Text("■ ", style="green").append(f"{h.location} · {status_text(h.status)} · {qty_text(h.qty)}")
+              for h in node.on_hand]
     return lines
 
 
@@ -70,16 +106,16 @@ def fill(tree_node: TreeNode) -> None:
     if kind == "back":
         for line in back_details(data):
             tree_node.add_leaf(Text(line, style="dim"))
-        for child in data["inputs"]:
+        for child in data.inputs:
             tree_node.add(back_label(child), data={"kind": kind, "node": child}, allow_expand=True)
     else:
         for line in fwd_details(data):
             tree_node.add_leaf(line)
-        for child in data["used_in"]:
+        for child in data.used_in:
             tree_node.add(fwd_label(child), data={"kind": kind, "node": child}, allow_expand=True)
 
 
-def show(tree: Tree, kind: str, data: dict | None) -> None:
+def show(tree: Tree, kind: str, data: Backward | Forward | None) -> None:
     """Replace the tree's content: the root opened one level."""
     tree.clear()
     if data is None:
@@ -92,19 +128,19 @@ def show(tree: Tree, kind: str, data: dict | None) -> None:
     tree.move_cursor(tree.root)
 
 
-def _walk(node: dict, children: str):
+def _walk(node, children: str):
     yield node
-    for child in node[children]:
+    for child in getattr(node, children):
         yield from _walk(child, children)
 
 
-def summary(back: dict, fwd: dict) -> dict:
+def summary(back: Backward, fwd: Forward) -> dict[str, object]:
     """Lots and work orders in both trees; customers reached and on-hand quantity downstream (with the lot)."""
     backward, forward = list(_walk(back, "inputs")), list(_walk(fwd, "used_in"))
-    lots = {n["lot"] for n in backward} | {n["lot"] for n in forward}
-    orders = {n["work_order"] for n in backward + forward if n.get("work_order")}
-    customers = {s["customer"] for n in forward for s in n["shipments"]}
-    on_hand = sum((h["qty"] for n in forward for h in n["on_hand"]), Decimal(0))
+    lots = {n.lot for n in backward} | {n.lot for n in forward}
+    orders = {n.work_order for n in backward + forward if getattr(n, "work_order", None)}
+    customers = {s.customer for n in forward for s in n.shipments}
+    on_hand = sum((h.qty for n in forward for h in n.on_hand), Decimal(0))
     return {"lots": len(lots), "orders": len(orders), "customers": len(customers), "qty": qty_text(on_hand)}
 
 
@@ -113,18 +149,18 @@ def summary_text(figures: dict) -> str:
     return _("{lots} lots · {orders} work orders · {customers} customers · on hand {qty}").format(**figures)
 
 
-def recall_text(listing: dict, reason: str | None) -> Text:
+def recall_text(listing: Affected, reason: str | None) -> Text:
     """What a recall of this lot would touch, and the reason once typed."""
-    held = [h for h in listing["on_hand"] if h["status"] in BLOCKABLE]
-    qty = sum((h["qty"] for h in held), Decimal(0))
-    text = Text(_("Recall {lot} ({sku})").format(lot=listing["lot"], sku=listing["sku"]), style="bold red")
+    held = [h for h in listing.on_hand if h.status in BLOCKABLE]
+    qty = sum((h.qty for h in held), Decimal(0))
+    text = Text(_("Recall {lot} ({sku})").format(lot=listing.lot, sku=listing.sku), style="bold red")
     text.append("\n" + _("{lots} lots · {orders} work orders · {customers} customers · {shipments} shipments").format(
-        lots=len(listing["lots"]), orders=len(listing["work_orders"]), customers=len(listing["customers"]),
-        shipments=len(listing["shipments"])))
+        lots=len(listing.lots), orders=len(listing.work_orders), customers=len(listing.customers),
+        shipments=len(listing.shipments)))
     text.append("\n" + _("On hand to block: {qty} in {n} balances").format(
         qty=qty_text(qty), n=len(held)))
-    if listing["customers"]:
-        text.append("\n" + _("Customers: {codes}").format(codes=", ".join(listing["customers"][:8])))
+    if listing.customers:
+        text.append("\n" + _("Customers: {codes}").format(codes=", ".join(listing.customers[:8])))
     if reason:
         text.append("\n" + _("Reason: {reason}").format(reason=reason), style="bold")
     return text

@@ -5,12 +5,23 @@ Never returns an expected quantity: the counter's side of a blind count.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import text
 
 from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.permissions import Actor, require
+from core.results import Result
 from core.services import counting
+
+
+@dataclass(frozen=True)
+class CountStart(Result):
+    """The location a count goes on in, and whether this scan opened its count (a supervisor on demand)."""
+
+    location: str
+    opened: bool
 
 
 def open_locations(db: Database, actor: Actor, limit: int = 12) -> list[str]:
@@ -22,7 +33,7 @@ def open_locations(db: Database, actor: Actor, limit: int = 12) -> list[str]:
             " ORDER BY t.created_at, l.code LIMIT :n"), {"n": limit}).scalars())
 
 
-def start(db: Database, actor: Actor, location: str) -> dict:
+def start(db: Database, actor: Actor, location: str) -> CountStart:
     """The location's open count; a supervisor opens one on demand, a clerk is refused without one."""
     require(actor, "count.post")
     with db.uow() as uow:
@@ -37,7 +48,7 @@ def start(db: Database, actor: Actor, location: str) -> dict:
             raise InvalidInput("No open count for {location}", location=row.code)
         counting.create_task(db, actor, row.code)
         opened = True
-    return {"location": row.code, "opened": opened}
+    return CountStart(location=row.code, opened=opened)
 
 
 def untracked(db: Database, sku: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -11,12 +12,54 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.permissions import Actor, require
+from core.results import Result
 from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
 
 TOLERANCE_PCT = {"A": Decimal(0), "B": Decimal(2), "C": Decimal(5), None: Decimal(2)}
 ABC_DAYS = {"A": 30, "B": 91, "C": 365}
+
+
+@dataclass(frozen=True)
+class Counted(Result):
+    """A recorded count: `status` posted (within tolerance, adjusted) or pending (waits for a supervisor)."""
+
+    location: str
+    sku: str
+    lot: str | None
+    counted: Decimal
+    status: str
+
+
+@dataclass(frozen=True)
+class Closed(Result):
+    """A closed location count: how many lines not counted were set to 0, how many wait for approval."""
+
+    location: str
+    uncounted_as_zero: int
+    pending_approval: int
+
+
+@dataclass(frozen=True)
+class PendingLine(Result):
+    """A variance outside tolerance waiting for a supervisor, with the expected quantity."""
+
+    id: int
+    location: str
+    sku: str
+    lot: str | None
+    expected_qty: Decimal
+    counted_qty: Decimal
+    badge: str
+
+
+@dataclass(frozen=True)
+class Decided(Result):
+    """A supervisor's decision on a count line: `status` approved or recount."""
+
+    line: int
+    status: str
 
 
 def _location(session: Session, code: str):
@@ -99,7 +142,7 @@ def _count_line(session: Session, actor: Actor, key: str, task_id: int, location
 
 
 def record_count(db: Database, actor: Actor, *, key: str, location: str, qty: Decimal, lot: str | None = None,
-                 sku: str | None = None) -> dict:
+                 sku: str | None = None) -> Counted:
     """Count one lot (or untracked SKU) at a location being counted; the answer never shows the expected qty."""
     if qty is None or qty < 0:
         raise InvalidInput("A counted quantity cannot be negative")
@@ -120,11 +163,11 @@ def record_count(db: Database, actor: Actor, *, key: str, location: str, qty: De
         status = _count_line(session, actor, key, task.id, loc.id, item_id, lot_id, abc, qty)
         return {"location": loc.code, "sku": sku_, "lot": lot, "counted": qty, "status": status}
 
-    return run_operation(db, actor, key=key, kind="count", permission="count.post", body=body,
-                         audit_entity="location", audit_key=location).data
+    return Counted.of(run_operation(db, actor, key=key, kind="count", permission="count.post", body=body,
+                                    audit_entity="location", audit_key=location).data)
 
 
-def close_location(db: Database, actor: Actor, *, key: str, location: str) -> dict:
+def close_location(db: Database, actor: Actor, *, key: str, location: str) -> Closed:
     """F5: what was on record but not counted is counted as zero; the location's picks are free again."""
 
     def body(session: Session) -> dict:
@@ -145,22 +188,22 @@ def close_location(db: Database, actor: Actor, *, key: str, location: str) -> di
                                   {"t": task.id}).scalar()
         return {"location": loc.code, "uncounted_as_zero": len(missing), "pending_approval": pending}
 
-    return run_operation(db, actor, key=key, kind="count.close", permission="count.post", body=body,
-                         audit_entity="location", audit_key=location).data
+    return Closed.of(run_operation(db, actor, key=key, kind="count.close", permission="count.post", body=body,
+                                   audit_entity="location", audit_key=location).data)
 
 
-def pending_lines(db: Database, actor: Actor) -> list[dict]:
+def pending_lines(db: Database, actor: Actor) -> list[PendingLine]:
     """Variances waiting for a supervisor, with the expected quantity (supervisors only)."""
     require(actor, "count.approve")
     with db.uow() as uow:
-        return [dict(r._mapping) for r in uow.execute(text(
+        return [PendingLine(**r._mapping) for r in uow.execute(text(
             "SELECT c.id, l.code AS location, i.sku, lt.lot_no AS lot, c.expected_qty, c.counted_qty, o.badge"
             " FROM count_line c JOIN count_task t ON t.id = c.task_id JOIN location l ON l.id = t.location_id"
             " JOIN item i ON i.id = c.item_id LEFT JOIN lot lt ON lt.id = c.lot_id JOIN operator o"
             " ON o.id = c.counted_by WHERE c.status = 'pending' ORDER BY c.counted_at"))]
 
 
-def decide(db: Database, actor: Actor, *, key: str, line_id: int, approve: bool, reason: str) -> dict:
+def decide(db: Database, actor: Actor, *, key: str, line_id: int, approve: bool, reason: str) -> Decided:
     """Approve a large variance (adjust to the count) or ask for a recount; a reason is required."""
     if not (reason or "").strip():
         raise InvalidInput("A decision on a count needs a reason")
@@ -183,5 +226,5 @@ def decide(db: Database, actor: Actor, *, key: str, line_id: int, approve: bool,
                          "id": line_id})
         return {"line": line_id, "status": "approved" if approve else "recount"}
 
-    return run_operation(db, actor, key=key, kind="count.decide", permission="count.approve", body=body,
-                         audit_entity="count_line", audit_key=str(line_id), reason=reason).data
+    return Decided.of(run_operation(db, actor, key=key, kind="count.decide", permission="count.approve", body=body,
+                                    audit_entity="count_line", audit_key=str(line_id), reason=reason).data)

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.db import Database
 from core.errors import InvalidInput, NotFound
+from core.i18n import N_
 from core.permissions import Actor
 from core.reasons import QcFailReason
+from core.results import Result
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
 
-# Reason codes a failing inspector chooses from (the screen shows them translated).
-FAIL_REASONS = tuple(QcFailReason)
+
+@dataclass(frozen=True)
+class Inspected(Result):
+    """A recorded inspection: the lot's held quantity passed (available) or failed (rejected, in quarantine)."""
+
+    lot: str
+    sku: str
+    result: str  # "pass" or "fail"
+    reason: str | None = None  # a QcFailReason code
+    qty: Decimal = Decimal(0)
+    status: str = "available"
+
+    @property
+    def passed(self) -> bool:
+        return self.result == "pass"
 
 
 def _quarantine(session: Session, location_id: int) -> int:
@@ -30,10 +47,10 @@ def _quarantine(session: Session, location_id: int) -> int:
 
 
 def inspect(db: Database, actor: Actor, *, key: str, lot: str, passed: bool, reason: str | None = None,
-            sku: str | None = None) -> dict:
+            sku: str | None = None) -> Inspected:
     """Record the inspection of a lot in qc_hold; only inspectors may."""
-    if not passed and reason not in FAIL_REASONS:
-        raise InvalidInput("Choose a reason for the failed inspection")
+    if not passed:
+        reason = str(QcFailReason.require(reason, N_("Choose a reason for the failed inspection")))
 
     def body(session: Session) -> dict:
         found = find_lot(session, lot, sku)
@@ -58,5 +75,5 @@ def inspect(db: Database, actor: Actor, *, key: str, lot: str, passed: bool, rea
         return {"lot": found.lot_no, "sku": found.sku, "result": "pass" if passed else "fail", "reason": reason,
                 "qty": sum(b.qty for b in held), "status": "available" if passed else "rejected"}
 
-    return run_operation(db, actor, key=key, kind="qc.inspect", permission="qc.inspect", body=body,
-                         audit_entity="lot", audit_key=lot, reason=reason).data
+    return Inspected.of(run_operation(db, actor, key=key, kind="qc.inspect", permission="qc.inspect", body=body,
+                                      audit_entity="lot", audit_key=lot, reason=reason).data)

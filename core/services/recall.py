@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -29,6 +30,67 @@ _ON_HAND = text("SELECT lt.lot_no AS lot, i.sku, l.code AS location, b.status, b
                 " ON l.id = b.location_id WHERE b.lot_id = ANY(:ids) AND b.qty > 0 ORDER BY l.code, lt.lot_no")
 
 
+@dataclass(frozen=True)
+class RecallLot(Result):
+    lot: str
+    sku: str
+    work_order: str | None
+
+
+@dataclass(frozen=True)
+class RecallShipment(Result):
+    so_number: str
+    customer: str
+    customer_name: str
+    lot: str
+    sku: str
+    qty: Decimal
+    shipped_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RecallStock(Result):
+    lot: str
+    sku: str
+    location: str
+    status: str
+    qty: Decimal
+
+
+@dataclass(frozen=True)
+class Affected(Result):
+    """Everything downstream of a lot: lots, work orders, customers, shipments and on-hand stock."""
+
+    lot: str
+    sku: str
+    lots: tuple[RecallLot, ...]
+    work_orders: tuple[str, ...]
+    customers: tuple[str, ...]
+    shipments: tuple[RecallShipment, ...]
+    on_hand: tuple[RecallStock, ...]
+
+    @classmethod
+    def of_listing(cls, listing: dict) -> Affected:
+        """Built directly from the listing's rows: Result.of's type look-ups per row cost seconds on a large recall."""
+        return cls(lot=listing["lot"], sku=listing["sku"], lots=tuple(RecallLot(**x) for x in listing["lots"]),
+                   work_orders=tuple(listing["work_orders"]), customers=tuple(listing["customers"]),
+                   shipments=tuple(RecallShipment(**x) for x in listing["shipments"]),
+                   on_hand=tuple(RecallStock(**x) for x in listing["on_hand"]))
+
+
+@dataclass(frozen=True)
+class Recalled(Result):
+    """A raised recall: how many lots it reached and how many balances it blocked."""
+
+    lot: str
+    sku: str
+    reason: str
+    lots: int
+    customers: tuple[str, ...]
+    blocked_balances: int
+    work_orders: tuple[str, ...]
+
+
 def _listing(session: Session, lot: str, sku: str | None) -> tuple[dict, list[int]]:
     root = find_lot(session, lot, sku)
     ids = downstream_lot_ids(session, root.id)
@@ -46,11 +108,11 @@ def _listing(session: Session, lot: str, sku: str | None) -> tuple[dict, list[in
     return listing, ids
 
 
-def affected(db: Database, actor: Actor, lot: str, sku: str | None = None) -> dict:
+def affected(db: Database, actor: Actor, lot: str, sku: str | None = None) -> Affected:
     """Lots, work orders, customers, shipments and on-hand stock downstream of a lot."""
     require(actor, "trace.view")
     with db.uow() as uow:
-        return _listing(uow.session, lot, sku)[0]
+        return Affected.of_listing(_listing(uow.session, lot, sku)[0])
 
 
 _BLOCK = text(
@@ -79,7 +141,8 @@ _BLOCK = text(
 )
 
 
-def raise_recall(db: Database, actor: Actor, *, key: str, lot: str, reason: str, sku: str | None = None) -> dict:
+def raise_recall(db: Database, actor: Actor, *, key: str, lot: str, reason: str,
+                 sku: str | None = None) -> Recalled:
     """Block every affected on-hand balance in one transaction (reservations on it are released first)."""
     if not (reason or "").strip():
         raise InvalidInput("A recall needs a reason")
@@ -96,8 +159,8 @@ def raise_recall(db: Database, actor: Actor, *, key: str, lot: str, reason: str,
                     {**summary, "affected_lots": [x["lot"] for x in listing["lots"]]})
         return summary
 
-    return run_operation(db, actor, key=key, kind="recall", permission="recall.raise", body=body,
-                         audit_entity="lot", audit_key=lot, reason=reason).data
+    return Recalled.of(run_operation(db, actor, key=key, kind="recall", permission="recall.raise", body=body,
+                                     audit_entity="lot", audit_key=lot, reason=reason).data)
 
 
 def release_block(db: Database, actor: Actor, *, key: str, lot: str, reason: str, sku: str | None = None) -> dict:

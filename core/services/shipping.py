@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.errors import InsufficientStock, InvalidInput, LotOnHold, NotFound
 from core.permissions import Actor, require
+from core.results import Result
 from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
@@ -38,6 +40,32 @@ SHIPPABLE = text(
 )
 
 
+@dataclass(frozen=True)
+class Proposal(Result):
+    """A sales order's next open line and the lot FEFO proposes for it (None: nothing shippable in stock)."""
+
+    so_number: str
+    line_no: int
+    sku: str
+    customer: str
+    open: Decimal
+    lot: str | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class Shipped(Result):
+    """A posted shipment: what left against which order line."""
+
+    so_number: str
+    line_no: int
+    customer: str
+    sku: str
+    lot: str | None
+    qty: Decimal
+    shipped_at: datetime | None = None
+
+
 def open_line(session: Session, so_number: str, item_id: int | None = None):
     """The sales order's first open line (of `item_id`), or why there is none: unknown, not on it, shipped."""
     line = session.execute(_LINE, {"so": (so_number or "").strip(), "item": item_id}).first()
@@ -51,15 +79,26 @@ def open_line(session: Session, so_number: str, item_id: int | None = None):
     return line
 
 
-def proposal(db: Database, actor: Actor, so_number: str) -> dict:
-    """The next open line and the lot FEFO proposes for it."""
+def _propose(session: Session, line) -> Proposal:
+    best = session.execute(SHIPPABLE, {"item": line.item_id, "lot": None, "wh": line.warehouse_id}).first()
+    return Proposal(so_number=line.so_number, line_no=line.line_no, sku=line.sku, customer=line.customer,
+                    open=line.qty - line.shipped_qty, lot=best.lot_no if best else None,
+                    location=best.location if best else None)
+
+
+def proposal(db: Database, actor: Actor, so_number: str) -> Proposal:
+    """The next open line and the lot FEFO proposes for it; refused for an unknown or fully shipped order."""
     require(actor, "shipping.post")
     with db.uow() as uow:
-        line = open_line(uow.session, so_number)
-        best = uow.execute(SHIPPABLE, {"item": line.item_id, "lot": None, "wh": line.warehouse_id}).first()
-        return {"so_number": line.so_number, "line_no": line.line_no, "sku": line.sku, "customer": line.customer,
-                "open": line.qty - line.shipped_qty, "lot": best.lot_no if best else None,
-                "location": best.location if best else None}
+        return _propose(uow.session, open_line(uow.session, so_number))
+
+
+def next_proposal(db: Database, actor: Actor, so_number: str) -> Proposal | None:
+    """After a shipment: the order's next open line and its FEFO lot, or None once the order is fully shipped."""
+    require(actor, "shipping.post")
+    with db.uow() as uow:
+        line = uow.execute(_LINE, {"so": (so_number or "").strip(), "item": None}).first()
+        return _propose(uow.session, line) if line is not None else None
 
 
 def refuse_unshippable(session: Session, lot_id: int, lot_no: str) -> None:
@@ -85,7 +124,7 @@ def refuse_unshippable(session: Session, lot_id: int, lot_no: str) -> None:
 
 
 def ship(db: Database, actor: Actor, *, key: str, so_number: str, qty: Decimal, lot: str | None = None,
-         sku: str | None = None) -> dict:
+         sku: str | None = None) -> Shipped:
     """Ship `qty` of a lot (or an untracked SKU) against the sales order; over-shipping is refused."""
     if qty is None or qty <= 0:
         raise InvalidInput("Quantity must be greater than zero")
@@ -136,5 +175,5 @@ def ship(db: Database, actor: Actor, *, key: str, so_number: str, qty: Decimal, 
         outbox.emit(session, "shipment.posted", f"so:{so_number}", result)
         return result
 
-    return run_operation(db, actor, key=key, kind="ship", permission="shipping.post", body=body,
-                         audit_entity="sales_order", audit_key=so_number).data
+    return Shipped.of(run_operation(db, actor, key=key, kind="ship", permission="shipping.post", body=body,
+                                    audit_entity="sales_order", audit_key=so_number).data)

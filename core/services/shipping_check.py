@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -9,11 +10,25 @@ from sqlalchemy import text
 from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.permissions import Actor, require
+from core.results import Result
 from core.services.lots import find_lot
 from core.services.shipping import SHIPPABLE, open_line, refuse_unshippable
 
 
-def check_lot(db: Database, actor: Actor, so_number: str, lot: str | None = None, sku: str | None = None) -> dict:
+@dataclass(frozen=True)
+class Shippable(Result):
+    """A lot (or an untracked SKU, `lot` None) that may ship on the order line, and how much of it is free."""
+
+    so_number: str
+    line_no: int
+    sku: str
+    lot: str | None
+    open: Decimal
+    free: Decimal
+
+
+def check_lot(db: Database, actor: Actor, so_number: str, lot: str | None = None,
+              sku: str | None = None) -> Shippable:
     """The order line the scan ships against and how much of it is free; refuses held, expired or foreign stock."""
     require(actor, "shipping.post")
     with db.uow() as uow:
@@ -34,5 +49,5 @@ def check_lot(db: Database, actor: Actor, so_number: str, lot: str | None = None
             refuse_unshippable(session, lot_id, lot_no)
         if not sources:
             raise InvalidInput("No shippable stock of {sku}", sku=line.sku)
-        return {"so_number": line.so_number, "line_no": line.line_no, "sku": line.sku, "lot": lot_no,
-                "open": line.qty - line.shipped_qty, "free": sum((s.free for s in sources), Decimal(0))}
+        return Shippable(so_number=line.so_number, line_no=line.line_no, sku=line.sku, lot=lot_no,
+                         open=line.qty - line.shipped_qty, free=sum((s.free for s in sources), Decimal(0)))

@@ -9,15 +9,79 @@ without it each lot cost a scan of the whole index (8 ms a lot on a 1M-lot histo
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.db import Database
 from core.permissions import Actor, require
+from core.results import Result
 from core.services.lots import find_lot
 
 MAX_EDGES = 20_000
+
+
+@dataclass(frozen=True)
+class Backward(Result):
+    """A lot and what it was made of (`qty`: for an input, the quantity consumed), down to supplier lots."""
+
+    lot: str
+    sku: str
+    qty: Decimal | None
+    supplier: str | None
+    received_at: datetime | None
+    inspected_by: str | None
+    work_order: str | None
+    line: str | None
+    produced_at: datetime | None
+    operators: tuple[str, ...]
+    inputs: tuple[Backward, ...]
+
+
+@dataclass(frozen=True)
+class TraceShipment(Result):
+    """A shipment of a lot: to which customer, on which sales order."""
+
+    so_number: str
+    customer: str
+    qty: Decimal
+    shipped_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TraceStock(Result):
+    """What of a lot is still on hand where, in which status."""
+
+    location: str
+    status: str
+    qty: Decimal
+
+
+@dataclass(frozen=True)
+class ForwardUse(Result):
+    """A lot this lot went into (`qty` consumed), and onwards."""
+
+    lot: str
+    sku: str
+    qty: Decimal
+    work_order: str | None
+    used_in: tuple[ForwardUse, ...]
+    shipments: tuple[TraceShipment, ...]
+    on_hand: tuple[TraceStock, ...]
+
+
+@dataclass(frozen=True)
+class Forward(Result):
+    """A lot, every lot it went into, its shipments and what is still on hand (contract shape)."""
+
+    lot: str
+    sku: str
+    used_in: tuple[ForwardUse, ...]
+    shipments: tuple[TraceShipment, ...]
+    on_hand: tuple[TraceStock, ...]
 
 _BACK_EDGES = text(
     """
@@ -69,7 +133,7 @@ def _facts(session: Session, ids: set[int]) -> dict[int, dict]:
     return {r.id: dict(r._mapping) for r in session.execute(_FACTS, {"ids": list(ids)})}
 
 
-def backward(db: Database, actor: Actor, lot: str, sku: str | None = None) -> dict:
+def backward(db: Database, actor: Actor, lot: str, sku: str | None = None) -> Backward:
     """What the lot was made of, recursively, down to supplier lots (contract shape)."""
     require(actor, "trace.view")
     with db.uow() as uow:
@@ -80,15 +144,15 @@ def backward(db: Database, actor: Actor, lot: str, sku: str | None = None) -> di
             children[e.output_lot_id].append(e)
         facts = _facts(uow.session, {root.id} | {e.input_lot_id for e in edges})
 
-    def node(lot_id: int, qty, seen: frozenset) -> dict:
+    def node(lot_id: int, qty, seen: frozenset) -> Backward:
         f = facts[lot_id]
-        return {"lot": f["lot_no"], "sku": f["sku"], "qty": qty if qty is not None else f["qty"],
-                "supplier": f["supplier"], "received_at": f["received_at"], "inspected_by": f["inspected_by"],
-                "work_order": f["work_order"], "line": f["line"], "produced_at": f["produced_at"],
-                "operators": list(f["operators"]),
-                "inputs": [node(c.input_lot_id, c.qty, seen | {lot_id})
-                           for c in sorted(children[lot_id], key=lambda c: facts[c.input_lot_id]["lot_no"])
-                           if c.input_lot_id not in seen]}
+        return Backward(lot=f["lot_no"], sku=f["sku"], qty=qty if qty is not None else f["qty"],
+                        supplier=f["supplier"], received_at=f["received_at"], inspected_by=f["inspected_by"],
+                        work_order=f["work_order"], line=f["line"], produced_at=f["produced_at"],
+                        operators=tuple(f["operators"] or ()),
+                        inputs=tuple(node(c.input_lot_id, c.qty, seen | {lot_id})
+                                     for c in sorted(children[lot_id], key=lambda c: facts[c.input_lot_id]["lot_no"])
+                                     if c.input_lot_id not in seen))
 
     return node(root.id, None, frozenset())
 
@@ -99,8 +163,7 @@ def _shipments(session: Session, ids: set[int]) -> dict[int, list]:
         text("SELECT sh.lot_id, so.so_number, c.code AS customer, sh.qty, sh.shipped_at FROM shipment sh"
              " JOIN so_line so ON so.id = sh.so_line_id JOIN customer c ON c.id = sh.customer_id"
              " WHERE sh.lot_id = ANY(:ids) ORDER BY sh.shipped_at"), {"ids": list(ids)}):
-        out[r.lot_id].append({"so_number": r.so_number, "customer": r.customer, "qty": r.qty,
-                              "shipped_at": r.shipped_at})
+        out[r.lot_id].append(TraceShipment(r.so_number, r.customer, r.qty, r.shipped_at))
     return out
 
 
@@ -111,11 +174,11 @@ def _on_hand(session: Session, ids: set[int]) -> dict[int, list]:
              " ON l.id = b.location_id WHERE b.lot_id = ANY(:ids) AND b.qty > 0 ORDER BY l.code, b.status"),
         {"ids": list(ids)},
     ):
-        out[r.lot_id].append({"location": r.location, "status": r.status, "qty": r.qty})
+        out[r.lot_id].append(TraceStock(r.location, r.status, r.qty))
     return out
 
 
-def forward(db: Database, actor: Actor, lot: str, sku: str | None = None) -> dict:
+def forward(db: Database, actor: Actor, lot: str, sku: str | None = None) -> Forward:
     """Every lot this lot went into, recursively, with shipments and what is still on hand where."""
     require(actor, "trace.view")
     with db.uow() as uow:
@@ -128,17 +191,17 @@ def forward(db: Database, actor: Actor, lot: str, sku: str | None = None) -> dic
         facts = _facts(uow.session, ids)
         ships, stock = _shipments(uow.session, ids), _on_hand(uow.session, ids)
 
-    def used_in(lot_id: int, seen: frozenset) -> list[dict]:
-        return [{"lot": facts[e.output_lot_id]["lot_no"], "sku": facts[e.output_lot_id]["sku"], "qty": e.qty,
-                 "work_order": facts[e.output_lot_id]["work_order"],
-                 "used_in": used_in(e.output_lot_id, seen | {lot_id}),
-                 "shipments": ships[e.output_lot_id], "on_hand": stock[e.output_lot_id]}
-                for e in sorted(parents[lot_id], key=lambda e: facts[e.output_lot_id]["lot_no"])
-                if e.output_lot_id not in seen]
+    def used_in(lot_id: int, seen: frozenset) -> tuple[ForwardUse, ...]:
+        return tuple(ForwardUse(lot=facts[e.output_lot_id]["lot_no"], sku=facts[e.output_lot_id]["sku"], qty=e.qty,
+                                work_order=facts[e.output_lot_id]["work_order"],
+                                used_in=used_in(e.output_lot_id, seen | {lot_id}),
+                                shipments=tuple(ships[e.output_lot_id]), on_hand=tuple(stock[e.output_lot_id]))
+                     for e in sorted(parents[lot_id], key=lambda e: facts[e.output_lot_id]["lot_no"])
+                     if e.output_lot_id not in seen)
 
     f = facts[root.id]
-    return {"lot": f["lot_no"], "sku": f["sku"], "used_in": used_in(root.id, frozenset()),
-            "shipments": ships[root.id], "on_hand": stock[root.id]}
+    return Forward(lot=f["lot_no"], sku=f["sku"], used_in=used_in(root.id, frozenset()),
+                   shipments=tuple(ships[root.id]), on_hand=tuple(stock[root.id]))
 
 
 def downstream_lot_ids(session: Session, lot_id: int) -> list[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from console.screens.shipping import ShippingScreen
 from tests import helpers
@@ -85,3 +86,26 @@ async def test_refused_lot_shows_red_line_and_writes_nothing(db, make_app, histo
         await answer(pilot, screen, raw, "never")
         assert text_of(app, "MessageLine") == message and screen.step == "lot"
         assert shipments(db) == []
+
+
+async def test_esc_while_the_posting_runs_still_confirms_what_was_posted(db, db_url, make_app, history):
+    engine = create_engine(db_url)
+    app = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_order(pilot)
+            await answer(pilot, screen, "WO-1-01", "qty")
+            with engine.connect() as blocker:  # the posting waits for this lock on the order line
+                blocker.execute(text("SELECT 1 FROM so_line WHERE so_number = 'SO-1' FOR UPDATE"))
+                await scan(pilot, "7")
+                await wait_until(pilot, lambda: busy(pilot))
+                await pilot.press("escape", "escape")  # the operator leaves the lot and the order meanwhile …
+                assert screen.step == "order"
+                await scan(pilot, "SO-1")  # … and looks the order up again: a read never cancels a posting
+                await wait_until(pilot, lambda: screen.step == "lot" and "Open qty 30" in text_of(app, "#order"))
+                blocker.rollback()
+            await wait_until(pilot, lambda: text_of(app, "MessageLine") == "Shipped 7 of WO-1-01 on SO-1")
+            assert shipments(db) == [("WO-1-01", 7)] and not screen.message.is_error
+            assert screen.step == "lot" and "Open qty 23" in text_of(app, "#order")  # the posted order, next line
+    finally:
+        engine.dispose()

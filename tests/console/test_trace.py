@@ -31,7 +31,7 @@ async def open_trace(pilot, lot: str, badge: str = "C900") -> TraceScreen:
     """Sign in and scan the lot on the home screen: the trace opens on it."""
     await sign_in(pilot, badge)
     await scan(pilot, lot)
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, TraceScreen) and pilot.app.screen.back)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, TraceScreen) and pilot.app.screen.traced)
     return pilot.app.screen
 
 
@@ -59,7 +59,7 @@ async def test_lot_scanned_on_home_opens_both_trees_and_keys_expand_them(db, mak
         assert app.focused is screen.scan_field  # the scan field never loses the focus
 
         await scan(pilot, "IC-A")  # a new scan traces the next lot
-        await wait_until(pilot, lambda: screen.back["lot"] == "IC-A")
+        await wait_until(pilot, lambda: screen.traced.back.lot == "IC-A")
         assert screen.active == "fwd"  # a supplier lot: where it went first
         assert text_of(app, "#summary") == "3 lots · 2 work orders · 1 customers · on hand 70"
         assert lines(app, "fwd")[1:] == ["WO-1-01 · PCBA-1 · 100 · WO-1", "WO-2-01 · PCBA-1 · 50 · WO-2"]
@@ -78,7 +78,7 @@ async def test_not_a_lot_is_refused_on_the_same_step(db, make_app, history):
         screen = await open_trace(pilot, "IC-B")
         await scan(pilot, "FG-1")
         await wait_until(pilot, lambda: screen.message.is_error)
-        assert text_of(app, "MessageLine") == "Not a lot: FG-1" and screen.back["lot"] == "IC-B"
+        assert text_of(app, "MessageLine") == "Not a lot: FG-1" and screen.traced.back.lot == "IC-B"
 
 
 async def test_f2_recall_blocks_exactly_the_affected_stock(db, make_app, history):

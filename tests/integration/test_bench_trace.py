@@ -13,12 +13,12 @@ def test_small_history_has_the_promised_shape(db, system):
         assert count == n and hi - lo + 1 == n  # contiguous ids: the links' arithmetic relies on it
     assert bench_trace.built(db)
     big = trace.backward(db, system, "T3-0000000")  # every 100th finished lot is made of 38 boards
-    boards = [i for i in big["inputs"] if i["sku"] == "T-BRD"]
-    assert len(boards) == 38 and all(len(b["inputs"]) == 5 for b in boards)
-    assert [i["lot"] for i in big["inputs"] if i["sku"] == "T-SUB"] == ["T1R-000"]  # the recalled branch
-    assert boards[0]["inputs"][0]["inputs"][0]["supplier"].startswith("TS-")
+    boards = [i for i in big.inputs if i.sku == "T-BRD"]
+    assert len(boards) == 38 and all(len(b.inputs) == 5 for b in boards)
+    assert [i.lot for i in big.inputs if i.sku == "T-SUB"] == ["T1R-000"]  # the recalled branch
+    assert boards[0].inputs[0].inputs[0].supplier.startswith("TS-")
     listing = recall.affected(db, system, bench_trace.RECALL_LOT)
-    assert len(listing["lots"]) == 1 + 100 + 400  # the recall lot, its subassemblies, 4 finished lots each
+    assert len(listing.lots) == 1 + 100 + 400  # the recall lot, its subassemblies, 4 finished lots each
     doc = bench_trace.measure(db, samples=20)
     assert set(doc) == {"lots", "links", "trace_p95_ms", "recall_lots", "recall_s"}
     assert doc["recall_lots"] == 501 and doc["links"] == helpers.scalar(db, "SELECT count(*) FROM genealogy")

@@ -30,17 +30,17 @@ def test_small_variance_posts_large_waits_for_approval(db, clerk, supervisor, si
         counting.create_task(db, clerk, "A-01")
     counting.create_task(db, supervisor, "A-01")
     r = counting.record_count(db, clerk, key="c1", location="A-01", lot="IC-A", qty=D(97))  # C: 5% tolerance
-    assert r == {"location": "A-01", "sku": "IC-1", "lot": "IC-A", "counted": "97", "status": "posted"}
+    assert r == counting.Counted(location="A-01", sku="IC-1", lot="IC-A", counted=D(97), status="posted")
     assert "expected" not in str(r)  # blind
     assert _qty(db, "IC-A") == 97
     assert helpers.scalar(db, "SELECT count(*) FROM outbox WHERE type = 'stock.adjusted'") == 1
     r = counting.record_count(db, clerk, key="c2", location="A-01", lot="IC-B", qty=D(30))
-    assert r["status"] == "pending" and _qty(db, "IC-B") == 50
+    assert r.status == "pending" and _qty(db, "IC-B") == 50
     (line,) = counting.pending_lines(db, supervisor)
-    assert (line["lot"], line["expected_qty"], line["counted_qty"]) == ("IC-B", 50, 30)
+    assert (line.lot, line.expected_qty, line.counted_qty) == ("IC-B", 50, 30)
     with pytest.raises(InvalidInput):
-        counting.decide(db, supervisor, key="d", line_id=line["id"], approve=True, reason="")
-    counting.decide(db, supervisor, key="d", line_id=line["id"], approve=True, reason="damaged reel found")
+        counting.decide(db, supervisor, key="d", line_id=line.id, approve=True, reason="")
+    counting.decide(db, supervisor, key="d", line_id=line.id, approve=True, reason="damaged reel found")
     assert _qty(db, "IC-B") == 30
 
 
@@ -48,9 +48,9 @@ def test_close_counts_the_uncounted_as_zero_and_recount(db, clerk, supervisor, s
     counting.create_task(db, supervisor, "A-01")
     counting.record_count(db, clerk, key="c1", location="A-01", lot="IC-A", qty=D(100))
     r = counting.close_location(db, clerk, key="f5", location="A-01")
-    assert r == {"location": "A-01", "uncounted_as_zero": 1, "pending_approval": 1}
+    assert r == counting.Closed(location="A-01", uncounted_as_zero=1, pending_approval=1)
     (line,) = counting.pending_lines(db, supervisor)
-    counting.decide(db, supervisor, key="d", line_id=line["id"], approve=False, reason="count again")
+    counting.decide(db, supervisor, key="d", line_id=line.id, approve=False, reason="count again")
     assert helpers.scalar(db, "SELECT source FROM count_task WHERE status = 'open'") == "recount"
     assert _qty(db, "IC-B") == 50
     with pytest.raises(InvalidInput, match="No open count"):

@@ -40,7 +40,7 @@ def test_held_lot_goes_to_quarantine_then_passes_and_goes_to_storage(db, clerk, 
     putaway.confirm(db, clerk, key="p1", lot="H1", location="QA")
     assert _where(db, "H1") == [("QA", "qc_hold", 10)]
     r = qc.inspect(db, inspector, key="q1", lot="H1", passed=True)
-    assert r["status"] == "available"
+    assert r.status == "available" and r.passed and r.qty == 10
     assert helpers.rows(db, "SELECT qc_status, inspected_by FROM lot WHERE lot_no = 'H1'")[0] == (
         "passed", inspector.operator_id)
     s = putaway.suggest(db, clerk, "H1")

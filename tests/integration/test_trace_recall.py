@@ -21,7 +21,7 @@ def history(db, clerk, supervisor, system):
 def test_shipping_refusals_and_fefo_proposal(history, clerk):
     db = history
     helpers.add_so_line(db, "SO-2", 1, "PCBA-1", 10)
-    assert shipping.proposal(db, clerk, "SO-2")["lot"] == "WO-1-01"
+    assert shipping.proposal(db, clerk, "SO-2").lot == "WO-1-01"
     with pytest.raises(InvalidInput, match="Over-shipment"):
         shipping.ship(db, clerk, key="s2", so_number="SO-2", lot="WO-2-01", qty=D(11))
     with pytest.raises(InvalidInput, match="fully shipped"):
@@ -36,34 +36,33 @@ def test_shipping_refusals_and_fefo_proposal(history, clerk):
 
 def test_backward_trace_reaches_supplier_lots_with_every_branch(history, clerk):
     tree = trace.backward(history, clerk, "WO-2-01")
-    assert (tree["lot"], tree["work_order"], tree["line"], tree["qty"]) == ("WO-2-01", "WO-2", "L1", D(50))
-    assert [(i["lot"], i["qty"], i["supplier"]) for i in tree["inputs"]] == [("IC-A", D(50), "SUP-1"),
-                                                                           ("IC-B", D(50), "SUP-1")]
-    assert tree["operators"] == ["C900"]
+    assert (tree.lot, tree.work_order, tree.line, tree.qty) == ("WO-2-01", "WO-2", "L1", D(50))
+    assert [(i.lot, i.qty, i.supplier) for i in tree.inputs] == [("IC-A", D(50), "SUP-1"), ("IC-B", D(50), "SUP-1")]
+    assert tree.operators == ("C900",)
 
 
 def test_forward_trace_shows_every_work_order_customer_and_stock(history, clerk):
     tree = trace.forward(history, clerk, "IC-A")
-    assert [(u["lot"], u["work_order"], u["qty"]) for u in tree["used_in"]] == [("WO-1-01", "WO-1", D(100)),
-                                                                                ("WO-2-01", "WO-2", D(50))]
-    shipped = tree["used_in"][0]["shipments"]
-    assert [(s["so_number"], s["customer"], s["qty"]) for s in shipped] == [("SO-1", "CUST-1", D(30))]
-    assert tree["used_in"][0]["on_hand"] == [{"location": "FG-1", "status": "available", "qty": D(20)}]
-    assert tree["used_in"][1]["on_hand"] == [{"location": "FG-1", "status": "available", "qty": D(50)}]
+    assert [(u.lot, u.work_order, u.qty) for u in tree.used_in] == [("WO-1-01", "WO-1", D(100)),
+                                                                    ("WO-2-01", "WO-2", D(50))]
+    shipped = tree.used_in[0].shipments
+    assert [(s.so_number, s.customer, s.qty) for s in shipped] == [("SO-1", "CUST-1", D(30))]
+    assert tree.used_in[0].on_hand == (trace.TraceStock(location="FG-1", status="available", qty=D(20)),)
+    assert tree.used_in[1].on_hand == (trace.TraceStock(location="FG-1", status="available", qty=D(50)),)
 
 
 def test_recall_blocks_exactly_the_affected_stock(history, clerk, supervisor, system):
     db = history
     helpers.put_stock(db, system, "IC-1", "IC-C", "A-01", 70, expiry="2030-09-01")  # not affected
     listing = recall.affected(db, clerk, "IC-B")
-    assert [x["lot"] for x in listing["lots"]] == ["IC-B", "WO-2-01"]
-    assert listing["customers"] == [] and listing["work_orders"] == ["WO-2"]
+    assert [x.lot for x in listing.lots] == ["IC-B", "WO-2-01"]
+    assert listing.customers == () and listing.work_orders == ("WO-2",)
     with pytest.raises(PermissionDenied):
         recall.raise_recall(db, clerk, key="r", lot="IC-B", reason="supplier notice")
     with pytest.raises(InvalidInput):
         recall.raise_recall(db, supervisor, key="r", lot="IC-B", reason="")
     r = recall.raise_recall(db, supervisor, key="r", lot="IC-B", reason="supplier notice")
-    assert r["lots"] == 2
+    assert r.lots == 2 and r.blocked_balances == 2
     blocked = helpers.rows(db, "SELECT lt.lot_no, b.qty FROM stock_balance b JOIN lot lt ON lt.id = b.lot_id"
                                " WHERE b.status = 'blocked' ORDER BY 1")
     assert blocked == [("IC-B", 250), ("WO-2-01", 50)]
