@@ -8,6 +8,7 @@ dates), so callers read `done.qty`, never `result["qty"]`. `json()` is the docum
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from datetime import date, datetime
@@ -46,19 +47,26 @@ class Result:
     @classmethod
     def of(cls, data: dict[str, Any]) -> Self:
         """The typed answer from a stored (or fresh) result document; keys it does not declare are ignored."""
-        hints = typing.get_type_hints(cls)
         values = {}
-        for f in dataclasses.fields(cls):
-            key = f.metadata.get("key", f.name)
+        for name, key, kind, required in _fields(cls):
             if key in data:
-                values[f.name] = _coerce(hints[f.name], data[key])
-            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                values[f.name] = None
+                values[name] = _coerce(kind, data[key])
+            elif required:
+                values[name] = None
         return cls(**values)
 
     def json(self) -> dict[str, Any]:
         """The answer as the JSON document the CLI prints: quantities as numbers, times as ISO 8601."""
         return {f.metadata.get("key", f.name): _json(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+@functools.cache
+def _fields(cls: type) -> tuple[tuple[str, str, Any, bool], ...]:
+    """(name, stored key, type, required) per field: resolving the type hints once per class, not per row."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, f.metadata.get("key", f.name), hints[f.name],
+                  f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+                 for f in dataclasses.fields(cls))
 
 
 def stored_as(key: str) -> Any:
