@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from core.dates import parse_date
 from core.errors import Conflict, InvalidInput, LinesideError, NotFound
-from core.scan import ScanResult, classify, parse_gs1
+from core.scan import ScanResult, classify
 from core.services import receiving, receiving_views
 from core.services.receiving_views import ItemView, PoView
 
@@ -65,26 +65,14 @@ def resolve_lot(db, raw: str, item: ItemView) -> Carried:
 
 
 def parse_expiry(value: str, proposed: date | None, today: date) -> date:
-    """A typed expiry: YYYY-MM-DD, YYYYMMDD, YYMMDD or a (17) scan; Enter alone accepts the proposed date."""
+    """A typed expiry (core.dates: ISO or GS1 YYMMDD, nothing ambiguous); Enter alone accepts the proposed date."""
     value = value.strip()
     if not value:
         if proposed is None:
             raise InvalidInput("Type the expiry date (YYYY-MM-DD)")
         expiry = proposed
     else:
-        gs1 = parse_gs1(value) if value.startswith("(") else None
-        digits = re.sub(r"[-./]", "", value)
-        try:
-            if gs1 is not None and gs1.expiry is not None:
-                expiry = gs1.expiry
-            elif len(digits) == 8 and digits.isdigit():
-                expiry = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-            elif len(digits) == 6 and digits.isdigit():
-                expiry = date(2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:]))
-            else:
-                raise ValueError(value)
-        except ValueError:
-            raise InvalidInput("Not a date: {value}", value=value) from None
+        expiry = parse_date(value)
     if expiry < today:
         raise InvalidInput("Expiry {expiry} is already past", expiry=expiry.isoformat())
     return expiry

@@ -126,7 +126,8 @@ async def test_over_receipt_refused_then_approved_with_f2(db, make_app, inbound,
     (None, "A-01", "Not an item: A-01", "item"),
     ("RES-1", "L1", "Lot L1 already belongs to IC-1", "lot"),
     ("RES-1", f"(01){GTIN}(10)X-1", "This label is for IC-1, not RES-1", "lot"),
-    ("IC-1", "X-2", "Not a date: 31.13.2030", "expiry"),
+    ("IC-1", "X-2", "Not a date: 31.13.2030 (type YYYY-MM-DD)", "expiry"),
+    ("IC-1", "X-5", "Not a date: 31/12/28 (type YYYY-MM-DD)", "expiry"),
     ("IC-1", "X-3", "Expiry 2001-01-01 is already past", "expiry"),
     ("RES-1", "X-4", "Not a quantity: -3", "qty"),
 ])
@@ -138,7 +139,7 @@ async def test_refused_scan_red_line_bell_nothing_written(db, make_app, inbound,
             await answer(pilot, screen, first, "lot")
         if step in ("expiry", "qty"):
             await answer(pilot, screen, raw, step)
-            raw = {"expiry": "31.13.2030" if raw == "X-2" else "2001-01-01", "qty": "-3"}[step]
+            raw = {"X-2": "31.13.2030", "X-5": "31/12/28", "X-3": "2001-01-01"}.get(raw, "-3")
         before, rung = written(db), bells(app)
         await refused(pilot, screen, raw)
         assert screen.message.text == message and screen.step == step and rung
