@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static
 from console import menu
 from console.screens import alert_views as views
 from console.screens.base import BACK, LANGUAGE, LOG_OUT, FlowScreen
-from core.i18n import _
+from core.i18n import _, ngettext
 from core.services import alert_actions, alerts, recall
 
 PROMPTS = {
@@ -86,7 +86,8 @@ class AlertsScreen(FlowScreen):
         views.fill_alerts(table, self.rows, self.size.width or 80)
         table.move_cursor(row=min(keep, max(len(self.rows) - 1, 0)))
         detail = self.query_one("#detail", Static)
-        detail.update(_("{n} open alerts").format(n=len(self.rows)) if self.rows else _("No open alerts"))
+        n = len(self.rows)
+        detail.update(ngettext("{n} open alert", "{n} open alerts", n).format(n=n) if n else _("No open alerts"))
 
     def go(self, step: str) -> None:
         self.step = step

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 from console.screens.base import BACK, FlowScreen
 from console.screens.quantity import parse_qty, qty_text
 from core.errors import InvalidInput
-from core.i18n import _
+from core.i18n import _, ngettext
 from core.scan import classify
 from core.services import count_session, counting
 
@@ -121,7 +121,8 @@ class CountingScreen(FlowScreen):
 
     def review_text(self) -> Text:
         if self.chosen is None:
-            return Text(_("{n} variances wait for approval").format(n=len(self.pending)))
+            return Text(ngettext("{n} variance waits for approval", "{n} variances wait for approval",
+                                 len(self.pending)).format(n=len(self.pending)))
         c = self.chosen
         return Text(f"{c['location']} · {c['lot'] or c['sku']} · {_('Expected')} {qty_text(c['expected_qty'])}"
                     f" · {_('Counted')} {qty_text(c['counted_qty'])}", style="bold")

@@ -17,7 +17,7 @@ from textual.widgets import Static, Tree
 from console.screens import trace_views as views
 from console.screens.base import BACK, FlowScreen
 from core.errors import InvalidInput
-from core.i18n import _
+from core.i18n import _, ngettext
 from core.scan import classify
 from core.services import recall, trace
 
@@ -183,8 +183,10 @@ class TraceScreen(FlowScreen):
             self.go("reason")
         elif tag == "recall":
             self.recall_key, self.listing = None, None
-            self.message.info(_("Recall raised: {lots} lots, {n} balances blocked").format(
-                lots=value["lots"], n=value["blocked_balances"]))
+            blocked = ngettext("{n} balance blocked", "{n} balances blocked", value["blocked_balances"]).format(
+                n=value["blocked_balances"])
+            self.message.info(ngettext("Recall raised: {lots} lot, {blocked}", "Recall raised: {lots} lots, {blocked}",
+                                       value["lots"]).format(lots=value["lots"], blocked=blocked))
             self.call_service("trace", trace_lot, self.app.services.db, self.app.actor, self.back["lot"])
 
     def action_back(self) -> None:

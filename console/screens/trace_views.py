@@ -10,7 +10,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from console.screens.quantity import qty_text
-from core.i18n import _
+from core.i18n import _, ngettext
 
 BLOCKABLE = ("available", "qc_hold")  # what raise_recall blocks
 
@@ -108,9 +108,19 @@ def summary(back: dict, fwd: dict) -> dict:
     return {"lots": len(lots), "orders": len(orders), "customers": len(customers), "qty": qty_text(on_hand)}
 
 
+def _counted(figures: dict) -> dict[str, str]:
+    """Each count with its noun in the right plural form ("1 lot", "3 lots"), for a line of several counts."""
+    forms = {"lots": ngettext("{n} lot", "{n} lots", figures["lots"]),
+             "orders": ngettext("{n} work order", "{n} work orders", figures["orders"]),
+             "customers": ngettext("{n} customer", "{n} customers", figures["customers"])}
+    if "shipments" in figures:
+        forms["shipments"] = ngettext("{n} shipment", "{n} shipments", figures["shipments"])
+    return {key: form.format(n=figures[key]) for key, form in forms.items()}
+
+
 def summary_text(figures: dict) -> str:
     """One line, both languages."""
-    return _("{lots} lots · {orders} work orders · {customers} customers · on hand {qty}").format(**figures)
+    return _("{lots} · {orders} · {customers} · on hand {qty}").format(**_counted(figures), qty=figures["qty"])
 
 
 def recall_text(listing: dict, reason: str | None) -> Text:
@@ -118,10 +128,11 @@ def recall_text(listing: dict, reason: str | None) -> Text:
     held = [h for h in listing["on_hand"] if h["status"] in BLOCKABLE]
     qty = sum((h["qty"] for h in held), Decimal(0))
     text = Text(_("Recall {lot} ({sku})").format(lot=listing["lot"], sku=listing["sku"]), style="bold red")
-    text.append("\n" + _("{lots} lots · {orders} work orders · {customers} customers · {shipments} shipments").format(
-        lots=len(listing["lots"]), orders=len(listing["work_orders"]), customers=len(listing["customers"]),
-        shipments=len(listing["shipments"])))
-    text.append("\n" + _("On hand to block: {qty} in {n} balances").format(
+    text.append("\n" + _("{lots} · {orders} · {customers} · {shipments}").format(**_counted({
+        "lots": len(listing["lots"]), "orders": len(listing["work_orders"]), "customers": len(listing["customers"]),
+        "shipments": len(listing["shipments"])})))
+    text.append("\n" + ngettext("On hand to block: {qty} in {n} balance", "On hand to block: {qty} in {n} balances",
+                                 len(held)).format(
         qty=qty_text(qty), n=len(held)))
     if listing["customers"]:
         text.append("\n" + _("Customers: {codes}").format(codes=", ".join(listing["customers"][:8])))
