@@ -46,10 +46,12 @@ def set_language(lang: str) -> None:
     _default = lang if lang in LANGUAGES else SOURCE_LANGUAGE
 
 
-def set_language_resolver(resolver: Callable[[], str | None] | None) -> None:
-    """Register the hook that names the current session's language (None when it has no session)."""
+def set_language_resolver(resolver: Callable[[], str | None] | None) -> Callable[[], str | None] | None:
+    """Register the hook that names the current session's language (None when it has no session); returns
+    the hook it replaces, so a caller can put it back."""
     global _resolver
-    _resolver = resolver
+    previous, _resolver = _resolver, resolver
+    return previous
 
 
 @contextmanager

@@ -37,7 +37,7 @@ def test_the_context_language_wins_over_the_process_default_and_does_not_leak():
 def test_a_resolver_names_the_session_language():
     sessions = {"a": "zh_CN", "b": "en"}
     current: dict[str, str | None] = {"id": None}
-    i18n.set_language_resolver(lambda: sessions.get(current["id"]))
+    previous = i18n.set_language_resolver(lambda: sessions.get(current["id"]))  # the console's, if imported
     try:
         assert language() == "en"  # no session: the process default
         current["id"] = "a"
@@ -45,7 +45,7 @@ def test_a_resolver_names_the_session_language():
         current["id"] = "b"
         assert _("Sign in") == "Sign in"
     finally:
-        i18n.set_language_resolver(None)
+        i18n.set_language_resolver(previous)
 
 
 def test_concurrent_tasks_keep_their_own_language():
