@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.common import actor, database, emit_json, plain, refusals
+from core.i18n import ngettext
 from core.services import alerts as alerts_service
 
 alerts_app = typer.Typer(help="Live alerts: list them, or run a full evaluation.", invoke_without_command=True)
@@ -39,7 +40,8 @@ def evaluate() -> None:
     """Evaluate every rule now (the schedule runs this too)."""
     with refusals():
         changes = alerts_service.evaluate_all(database())
-    typer.echo(f"{changes} alerts raised or resolved", err=True)
+    typer.echo(ngettext("{n} alert raised or resolved", "{n} alerts raised or resolved", changes).format(n=changes),
+               err=True)
 
 
 def register(app: typer.Typer) -> None:

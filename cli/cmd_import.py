@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from cli.common import actor, database, emit_json, fail
 from core.errors import LinesideError
-from core.i18n import _
+from core.i18n import _, ngettext
 from core.services.imports import KINDS, ImportSummary, run_import
 
 LARGE = 256 * 1024  # bytes: smaller files finish before a progress bar would be worth drawing
@@ -38,9 +38,12 @@ def _run(kind: str, file: Path, dry_run: bool, rejects: Path | None, as_json: bo
     with Progress(*columns, console=Console(stderr=True), transient=True,
                   disable=file.stat().st_size < LARGE) as bar:
         task = bar.add_task(kind, total=None)
-        rows = _("{kind}: {rows} rows")
-        return run_import(db, actor(db), kind, file, dry_run=dry_run, rejects=rejects,
-                          progress=lambda n: bar.update(task, description=rows.format(kind=kind, rows=n)))
+
+        def shown(n: int) -> None:
+            bar.update(task, description=ngettext("{kind}: {rows} row", "{kind}: {rows} rows", n).format(
+                kind=kind, rows=n))
+
+        return run_import(db, actor(db), kind, file, dry_run=dry_run, rejects=rejects, progress=shown)
 
 
 def import_file(
@@ -69,15 +72,23 @@ def import_file(
             err.print(_("row {row} {column}: {message}").format(row=e.row, column=e.column, message=e.message),
                       markup=False)
         if len(summary.errors) > 50:
-            err.print(_("… and {more} more errors").format(more=len(summary.errors) - 50), markup=False)
+            more = len(summary.errors) - 50
+            err.print(ngettext("… and {more} more error", "… and {more} more errors", more).format(more=more),
+                      markup=False)
+        rows = summary.rows
         if failed:
-            line = _("{kind}: {rows} rows, nothing written ({rejected} rows refused)")
+            refused = ngettext("{n} row refused", "{n} rows refused", summary.rejected).format(n=summary.rejected)
+            line = ngettext("{kind}: {rows} row, nothing written ({refused})",
+                            "{kind}: {rows} rows, nothing written ({refused})", rows)
         elif dry_run:
-            line = _("{kind}: {rows} rows checked, {inserted} new, {updated} updated, {rejected} rejected")
+            line = ngettext("{kind}: {rows} row checked, {inserted} new, {updated} updated, {rejected} rejected",
+                            "{kind}: {rows} rows checked, {inserted} new, {updated} updated, {rejected} rejected", rows)
         else:
-            line = _("{kind}: {rows} rows imported, {inserted} new, {updated} updated, {rejected} rejected")
-        err.print(line.format(kind=kind, rows=summary.rows, inserted=summary.inserted, updated=summary.updated,
-                              rejected=summary.rejected), markup=False)
+            line = ngettext("{kind}: {rows} row imported, {inserted} new, {updated} updated, {rejected} rejected",
+                            "{kind}: {rows} rows imported, {inserted} new, {updated} updated, {rejected} rejected",
+                            rows)
+        err.print(line.format(kind=kind, rows=rows, inserted=summary.inserted, updated=summary.updated,
+                              rejected=summary.rejected, refused=refused if failed else ""), markup=False)
     if failed:
         raise typer.Exit(1)
 

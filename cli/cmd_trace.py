@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.tree import Tree
 
 from cli.common import actor, database, emit_json, plain, refusals
+from core.i18n import _, ngettext
 from core.services import recall as recall_service
 from core.services import trace as trace_service
 
@@ -78,8 +79,12 @@ def recall(
     if as_json:
         emit_json(result)
         return
-    typer.echo(f"{len(result['lots'])} lots, {len(result['work_orders'])} work orders, "
-               f"{len(result['customers'])} customers, {len(result['on_hand'])} on-hand balances")
+    lots, orders, customers, held = (len(result[k]) for k in ("lots", "work_orders", "customers", "on_hand"))
+    typer.echo(_("{lots}, {orders}, {customers}, {balances}").format(
+        lots=ngettext("{n} lot", "{n} lots", lots).format(n=lots),
+        orders=ngettext("{n} work order", "{n} work orders", orders).format(n=orders),
+        customers=ngettext("{n} customer", "{n} customers", customers).format(n=customers),
+        balances=ngettext("{n} on-hand balance", "{n} on-hand balances", held).format(n=held)))
 
 
 def register(app: typer.Typer) -> None:

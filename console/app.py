@@ -5,9 +5,11 @@ from __future__ import annotations
 from time import monotonic
 
 from textual import events, work
+from textual._context import NoActiveAppError, active_app
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
+from textual.worker import NoActiveWorker, get_current_worker
 
 from console import alert_feed
 from console.messages import DatabaseState
@@ -15,7 +17,7 @@ from console.screens.home import HomeScreen
 from console.screens.login import LoginScreen
 from console.services import ConsoleServices, SignedIn
 from core.config import settings
-from core.i18n import LANGUAGES, _, set_language
+from core.i18n import LANGUAGES, _, set_language_resolver
 from core.permissions import Actor
 
 
@@ -49,7 +51,6 @@ class LinesideApp(App):
         self.last_key = monotonic()
         self._pinging = False
         self.set_reactive(LinesideApp.lang, lang if lang in LANGUAGES else settings().lang)
-        set_language(self.lang)
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
@@ -62,11 +63,8 @@ class LinesideApp(App):
             self.last_key = monotonic()
         await super().on_event(event)
 
-    def watch_lang(self, lang: str) -> None:
-        set_language(lang)
-
     def action_switch_language(self) -> None:
-        """F9: English <-> 中文; every screen and the status bar redraw themselves."""
+        """F9: English <-> 中文 for this session only; every screen and the status bar redraw themselves."""
         self.lang = "en" if self.lang == "zh_CN" else "zh_CN"
 
     # Signing in and out -------------------------------------------------------------------------------------
@@ -129,3 +127,22 @@ class LinesideApp(App):
     def database_answered(self) -> None:
         """A service call succeeded, so the database is there."""
         self.db_state = "connected"
+
+
+def _session_language() -> str | None:
+    """The language of the Lineside session this code runs for, so `_()` translates per app, not per process.
+
+    On the event loop Textual sets `active_app` per app. A thread worker runs in an executor thread that
+    does not inherit the loop's context, so there the app is found through the worker Textual sets for it.
+    """
+    try:
+        app = active_app.get()
+    except LookupError:
+        try:
+            app = get_current_worker().node.app
+        except (NoActiveWorker, NoActiveAppError):
+            return None
+    return app.lang if isinstance(app, LinesideApp) else None
+
+
+set_language_resolver(_session_language)

@@ -17,7 +17,7 @@ from console.flow import FlowScreen, Step, handles
 from console.screens import alert_views as views
 from console.words import qty_text
 from core.errors import InvalidInput
-from core.i18n import N_, _
+from core.i18n import N_, _, ngettext
 from core.scan import ScanResult
 from core.services import alert_actions, alerts, recall
 from core.services.alert_actions import CleanupRow, ShortageKit
@@ -84,7 +84,8 @@ class AlertsScreen(FlowScreen):
             keep = table.cursor_row
             views.fill_alerts(table, self.rows, self.size.width or 80)
             table.move_cursor(row=min(keep, max(len(self.rows) - 1, 0)))
-            detail.update(_("{n} open alerts").format(n=len(self.rows)) if self.rows else _("No open alerts"))
+            n = len(self.rows)
+            detail.update(ngettext("{n} open alert", "{n} open alerts", n).format(n=n) if n else _("No open alerts"))
             return
         detail.update(views.detail_text(self.chosen, self.options))
         if step.name != "result":

@@ -16,7 +16,7 @@ from console.flow import BACK, CLOSE, FlowScreen, Key, Step, handles
 from console.screens import counting_steps as steps
 from console.words import parse_qty, qty_text
 from core.errors import InvalidInput
-from core.i18n import N_, _
+from core.i18n import N_, _, ngettext
 from core.services import count_session, counting
 from core.services.count_session import CountStart
 
@@ -108,7 +108,8 @@ class CountingScreen(FlowScreen):
 
     def review_text(self) -> Text:
         if self.chosen is None:
-            return Text(_("{n} variances wait for approval").format(n=len(self.pending)))
+            return Text(ngettext("{n} variance waits for approval", "{n} variances wait for approval",
+                                 len(self.pending)).format(n=len(self.pending)))
         c = self.chosen
         return Text(f"{c.location} · {c.lot or c.sku} · {_('Expected')} {qty_text(c.expected_qty)}"
                     f" · {_('Counted')} {qty_text(c.counted_qty)}", style="bold")

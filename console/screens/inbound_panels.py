@@ -7,7 +7,7 @@ from decimal import Decimal
 from rich.text import Text
 
 from core.errors import InvalidInput
-from core.i18n import _
+from core.i18n import _, ngettext
 
 MAX_PO_LINES = 5  # at 80x24 the panel has room for the PO head, five lines and the receipt being built
 
@@ -67,7 +67,8 @@ def po_panel(po, supplier: str | None) -> Text:
         text.append("  ")
         label(text, "Open", f"{qty_text(ln.open):>7}", "bold green" if ln.open else "dim")
     if len(po.lines) > MAX_PO_LINES:
-        text.append("\n  " + _("… {n} more lines").format(n=len(po.lines) - MAX_PO_LINES), style="dim")
+        more = len(po.lines) - MAX_PO_LINES
+        text.append("\n  " + ngettext("… {n} more line", "… {n} more lines", more).format(n=more), style="dim")
     return text
 
 

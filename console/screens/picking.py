@@ -16,7 +16,7 @@ from console.screens import production_views as views
 from console.screens.base import BACK, LANGUAGE, LOG_OUT
 from console.screens.order_flow import OrderFlowScreen
 from core.errors import InvalidInput, LinesideError, WrongLocation
-from core.i18n import _
+from core.i18n import _, ngettext
 from core.services import picking
 from core.services.picking import PickLine
 from core.services.work_order_views import work_order_view
@@ -182,7 +182,8 @@ class PickingScreen(OrderFlowScreen):
     def done_post(self, result) -> None:
         data = result.data
         self.key, self.lines = None, {}
-        note = _("Posted: {n} lines of {wo} to {drop}").format(n=data["lines"], wo=data["wo_number"], drop=data["drop"])
+        note = ngettext("Posted: {n} line of {wo} to {drop}", "Posted: {n} lines of {wo} to {drop}", data["lines"]
+                        ).format(n=data["lines"], wo=data["wo_number"], drop=data["drop"])
         for s in data.get("shortages", []):
             note += "  " + _("short {sku}: {qty}").format(sku=s["sku"], qty=pc.qty_text(s["qty"]))
         self.posted_note = note

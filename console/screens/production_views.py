@@ -8,7 +8,7 @@ from decimal import Decimal
 from rich.text import Text
 
 from console.screens.production_common import KIT_STYLES, qty_text, state_text
-from core.i18n import _
+from core.i18n import _, ngettext
 
 
 def labelled(text: Text, pairs: list[tuple[str, str]], sep: str = "   ") -> Text:
@@ -46,8 +46,8 @@ def pick_panel(wo: str, tasks: list, i: int, lines: dict, lot: str | None) -> Te
     text.append("   " + _("Task {n}/{total}").format(n=min(i + 1, len(tasks)), total=len(tasks)))
     if i >= len(tasks):
         picked = sum((ln.qty for ln in lines.values()), Decimal(0))
-        return text.append("\n" + _("All tasks done: {n} lines, {qty} picked").format(n=len(lines),
-                                                                                       qty=qty_text(picked)))
+        done = ngettext("All tasks done: {n} line, {qty} picked", "All tasks done: {n} lines, {qty} picked", len(lines))
+        return text.append("\n" + done.format(n=len(lines), qty=qty_text(picked)))
     task = tasks[i]
     text.append("\n")
     labelled(text, [("Location", task.location), ("SKU", task.sku), ("Lot", lot or task.lot or "—"),

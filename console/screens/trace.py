@@ -15,7 +15,7 @@ from textual.widgets import Static, Tree
 from console.flow import BACK, FlowScreen, Key, Step, handles
 from console.screens import trace_views as views
 from core.errors import InvalidInput
-from core.i18n import N_, _
+from core.i18n import N_, _, ngettext
 from core.services import recall
 
 HEADINGS = {"back": N_("Backward: made of"), "fwd": N_("Forward: went into")}
@@ -159,8 +159,10 @@ class TraceScreen(FlowScreen):
         self.key.spent()
         self.listing, self.reason = None, ""
         self.go("trees")
-        self.message.info(_("Recall raised: {lots} lots, {n} balances blocked").format(
-            lots=done.lots, n=done.blocked_balances))
+        blocked = ngettext("{n} balance blocked", "{n} balances blocked", done.blocked_balances).format(
+            n=done.blocked_balances)
+        self.message.info(ngettext("Recall raised: {lots} lot, {blocked}", "Recall raised: {lots} lots, {blocked}",
+                                   done.lots).format(lots=done.lots, blocked=blocked))
         self.read(self.shown, views.trace_both, self.app.services.db, self.app.actor, done.lot, done.sku)
 
     def forget(self, step: str) -> None:

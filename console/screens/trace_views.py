@@ -12,7 +12,7 @@ from textual.widgets.tree import TreeNode
 
 from console.words import qty_text, status_text
 from core.errors import InvalidInput
-from core.i18n import N_, _
+from core.i18n import N_, _, ngettext
 from core.scan import classify
 from core.services import trace
 from core.services.recall import Affected
@@ -144,9 +144,19 @@ def summary(back: Backward, fwd: Forward) -> dict[str, object]:
     return {"lots": len(lots), "orders": len(orders), "customers": len(customers), "qty": qty_text(on_hand)}
 
 
+def _counted(figures: dict) -> dict[str, str]:
+    """Each count with its noun in the right plural form ("1 lot", "3 lots"), for a line of several counts."""
+    forms = {"lots": ngettext("{n} lot", "{n} lots", figures["lots"]),
+             "orders": ngettext("{n} work order", "{n} work orders", figures["orders"]),
+             "customers": ngettext("{n} customer", "{n} customers", figures["customers"])}
+    if "shipments" in figures:
+        forms["shipments"] = ngettext("{n} shipment", "{n} shipments", figures["shipments"])
+    return {key: form.format(n=figures[key]) for key, form in forms.items()}
+
+
 def summary_text(figures: dict) -> str:
     """One line, both languages."""
-    return _("{lots} lots · {orders} work orders · {customers} customers · on hand {qty}").format(**figures)
+    return _("{lots} · {orders} · {customers} · on hand {qty}").format(**_counted(figures), qty=figures["qty"])
 
 
 def recall_text(listing: Affected, reason: str | None) -> Text:
@@ -154,11 +164,11 @@ def recall_text(listing: Affected, reason: str | None) -> Text:
     held = [h for h in listing.on_hand if h.status in BLOCKABLE]
     qty = sum((h.qty for h in held), Decimal(0))
     text = Text(_("Recall {lot} ({sku})").format(lot=listing.lot, sku=listing.sku), style="bold red")
-    text.append("\n" + _("{lots} lots · {orders} work orders · {customers} customers · {shipments} shipments").format(
-        lots=len(listing.lots), orders=len(listing.work_orders), customers=len(listing.customers),
-        shipments=len(listing.shipments)))
-    text.append("\n" + _("On hand to block: {qty} in {n} balances").format(
-        qty=qty_text(qty), n=len(held)))
+    text.append("\n" + _("{lots} · {orders} · {customers} · {shipments}").format(**_counted({
+        "lots": len(listing.lots), "orders": len(listing.work_orders), "customers": len(listing.customers),
+        "shipments": len(listing.shipments)})))
+    text.append("\n" + ngettext("On hand to block: {qty} in {n} balance", "On hand to block: {qty} in {n} balances",
+                                 len(held)).format(qty=qty_text(qty), n=len(held)))
     if listing.customers:
         text.append("\n" + _("Customers: {codes}").format(codes=", ".join(listing.customers[:8])))
     if reason:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.db import Database
 from core.errors import InvalidInput, NotFound
-from core.i18n import _
+from core.i18n import _, ngettext
 from core.permissions import Actor, require
 from core.services import audit
 from core.services.alert_rules import RULES
@@ -22,7 +22,8 @@ def message(rule: str, params: dict) -> str:
         "below_safety_stock": lambda: _("{sku}: {on_hand} on hand, below safety stock {safety}"),
         "expiring": lambda: _("Lot {lot} ({sku}) expires on {expiry}"),
         "expired": lambda: _("Lot {lot} ({sku}) expired on {expiry}"),
-        "dead_stock": lambda: _("{sku}: no movement for {days} days"),
+        "dead_stock": lambda: ngettext("{sku}: no movement for {days} day", "{sku}: no movement for {days} days",
+                                       int(params.get("days") or 0)),
         "reserved_not_issued": lambda: _("{wo}: {sku} reserved but not issued for {hours} h"),
         "qc_hold_aging": lambda: _("Lot {lot} ({sku}) in QC hold for more than {hours} h"),
         "shortage": lambda: _("{wo} is short of {sku}: {short}"),

@@ -76,4 +76,4 @@ def test_plain_output_and_opening_stock_as_system(cli_env, db, tmp_path):
     result = cli_env.invoke(app, ["import", "stock", str(bad)])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == ["row 1 sku: IC-555 is lot-tracked: a lot is required",
-                                          "stock: 1 rows, nothing written (1 rows refused)"]
+                                          "stock: 1 row, nothing written (1 row refused)"]

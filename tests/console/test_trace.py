@@ -48,7 +48,7 @@ async def test_lot_scanned_on_home_opens_both_trees_and_keys_expand_them(db, mak
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_trace(pilot, "WO-2-01")
         assert screen.active == "back"  # made here: what went into it first
-        assert text_of(app, "#summary") == "3 lots · 1 work orders · 0 customers · on hand 50"
+        assert text_of(app, "#summary") == "3 lots · 1 work order · 0 customers · on hand 50"
         back = lines(app, "back")
         assert back[0] == "WO-2-01 · PCBA-1 · 50 · WO-2"
         assert "Operators C900" in back and back[-2:] == ["IC-A · IC-1 · 50 · SUP-1", "IC-B · IC-1 · 50 · SUP-1"]
@@ -61,7 +61,7 @@ async def test_lot_scanned_on_home_opens_both_trees_and_keys_expand_them(db, mak
         await scan(pilot, "IC-A")  # a new scan traces the next lot
         await wait_until(pilot, lambda: screen.traced.back.lot == "IC-A")
         assert screen.active == "fwd"  # a supplier lot: where it went first
-        assert text_of(app, "#summary") == "3 lots · 2 work orders · 1 customers · on hand 70"
+        assert text_of(app, "#summary") == "3 lots · 2 work orders · 1 customer · on hand 70"
         assert lines(app, "fwd")[1:] == ["WO-1-01 · PCBA-1 · 100 · WO-1", "WO-2-01 · PCBA-1 · 50 · WO-2"]
         await open_line(pilot, "fwd", "WO-1-01")
         fwd = lines(app, "fwd")
@@ -88,7 +88,7 @@ async def test_f2_recall_blocks_exactly_the_affected_stock(db, make_app, history
         await pilot.press("f2")
         await wait_until(pilot, lambda: screen.step == "reason")
         panel = text_of(app, "#recall")
-        assert "Recall IC-B (IC-1)" in panel and "2 lots · 1 work orders · 0 customers · 0 shipments" in panel
+        assert "Recall IC-B (IC-1)" in panel and "2 lots · 1 work order · 0 customers · 0 shipments" in panel
         assert "On hand to block: 300 in 2 balances" in panel
         await scan(pilot, "")
         assert text_of(app, "MessageLine") == "A recall needs a reason" and screen.step == "reason"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.db import Database
 from core.errors import InvalidInput
-from core.i18n import _
+from core.i18n import _, pgettext
 from core.permissions import Actor, require
 from core.services import audit
 from core.services.auth import hash_pin
@@ -70,7 +70,7 @@ def _clean(spec: Spec, header: list[str], raw: list[str], n: int) -> tuple[dict,
         cell = (cells.get(col) or "").strip()
         if not cell:
             if col in spec.required:
-                errors.append(RowError(n, col, _("Required")))
+                errors.append(RowError(n, col, pgettext("import error", "Required")))
             values[col] = None
             continue
         parser = spec.required.get(col) or spec.optional[col]
