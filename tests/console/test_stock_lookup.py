@@ -50,7 +50,7 @@ async def test_lookup_by_scan(db, make_app, site, raw, expected):
             assert text_of(app, "MessageLine") == "Nothing on hand"
 
 
-async def test_location_scan_sets_the_warehouse_and_summary(db, make_app, site):
+async def test_a_lookup_never_changes_the_terminals_warehouse(db, make_app, site):
     helpers.exec_sql(db, "INSERT INTO warehouse (code, name) VALUES ('FG', 'Finished')")  # two warehouses now
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -59,7 +59,8 @@ async def test_location_scan_sets_the_warehouse_and_summary(db, make_app, site):
         await lookup(pilot, "L1")
         assert "Lot L1 · IC-1" in text_of(app, "#summary") and "On hand 120" in text_of(app, "#summary")
         await lookup(pilot, "A-01")
-        assert app.warehouse == "RM" and "Warehouse RM" in text_of(app, "StatusBar")
+        assert "A-01 · RM" in text_of(app, "#summary")  # the warehouse it is in is shown …
+        assert app.warehouse is None and "Warehouse RM" not in text_of(app, "StatusBar")  # … not taken as ours
 
 
 @pytest.mark.parametrize(("raw", "message"), [
