@@ -254,8 +254,8 @@ class FlowScreen(Screen):
         handler = getattr(self, self._handlers[spec.name])
         try:
             handler(spec.reasons.by_number(value) if spec.reasons else value)
-        except LinesideError as exc:
-            self.refuse(exc)
+        except Exception as exc:  # whatever was typed, the terminal stays up: a red line (and the log for a bug)
+            self.refuse(as_refusal(exc, f"{type(self).__name__}.{spec.name}"))
 
     def action_back(self) -> None:
         """Esc: the step this one declares as its way back (what a step filled is forgotten); from the first, home."""
@@ -343,8 +343,8 @@ class FlowScreen(Screen):
         self.app.database_answered()
         try:
             message.handler(message.result)
-        except LinesideError as exc:
-            self.refuse(exc)
+        except Exception as exc:
+            self.refuse(as_refusal(exc, getattr(message.handler, "__name__", "answer")))
 
     def on_refused(self, message: Refused) -> None:
         message.stop()
