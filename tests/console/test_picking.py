@@ -50,8 +50,8 @@ async def test_short_pick_with_a_reason_then_the_drop(db, make_app, plant):
         assert await ps.refused(pilot, "9") == "No choice 9"
         await ps.step(pilot, "3", lambda: screen.step == "location")
         assert table_rows(app)[0][5] == "100 !"
-        for location, material in (("A-02", "IC-B"), ("A-02", "SCR-1")):
-            await ps.step(pilot, location, lambda: screen.step == "lot")
+        for location, material, step in (("A-02", "IC-B", "lot"), ("A-02", "SCR-1", "item")):
+            await ps.step(pilot, location, lambda step=step: screen.step == step)
             await ps.step(pilot, material, lambda: screen.step == "qty")
             await scan(pilot, "")
         assert await ps.refused(pilot, "A-01") == "Drop at the line side of L1, not A-01"
@@ -87,7 +87,7 @@ async def test_substitute_lot_and_a_label_that_carries_the_quantity(db, make_app
         await ps.step(pilot, "A-02", lambda: screen.step == "lot")
         await ps.step(pilot, "IC-B", lambda: screen.step == "qty")
         await ps.step(pilot, "", lambda: screen.step == "location")
-        await ps.step(pilot, "A-02", lambda: screen.step == "lot")
+        await ps.step(pilot, "A-02", lambda: screen.step == "item")
         await ps.step(pilot, "SCR-1", lambda: screen.step == "qty")
         await ps.step(pilot, "", lambda: screen.step == "drop")
         await ps.step(pilot, "LS-L1", lambda: screen.message.text.startswith("Posted"))
