@@ -126,11 +126,17 @@ def board_view(db, actor, *, wo: str | None = None, raw: str | None = None) -> B
 
 
 def fill_table(table: DataTable, columns: list[tuple[str, bool]], rows: list[list]) -> None:
-    """Replace a table: (column msgid, numeric) headers in the current language, numbers right-aligned."""
+    """Replace a table: (column msgid, numeric) headers in the current language, numbers right-aligned.
+
+    Each column's width is measured here, from its header and cells: the table's own measuring waits for its
+    idle moment, and a screen drawn before that shows the columns cut to their headers.
+    """
+    cells = [[Text(qty_text(v), justify="right") if numeric and v is not None and not isinstance(v, Text)
+              else (v if isinstance(v, Text) else Text("" if v is None else str(v)))
+              for v, (_label, numeric) in zip(row, columns, strict=True)] for row in rows]
     table.clear(columns=True)
-    for label, numeric in columns:
-        table.add_column(Text(_(label), justify="right" if numeric else "left"))
-    for row in rows:
-        table.add_row(*[Text(qty_text(v), justify="right") if numeric and v is not None and not isinstance(v, Text)
-                        else (v if isinstance(v, Text) else Text("" if v is None else str(v)))
-                        for v, (_label, numeric) in zip(row, columns, strict=True)])
+    for n, (label, numeric) in enumerate(columns):
+        header = Text(_(label), justify="right" if numeric else "left")
+        table.add_column(header, width=max([header.cell_len, *(row[n].cell_len for row in cells)]))
+    for row in cells:
+        table.add_row(*row)
