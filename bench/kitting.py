@@ -90,7 +90,7 @@ def release_once(db: Database, lines: int) -> dict:
         result = workorders.release(db, actor, f"WO-BENCH-{lines}")
         seconds = time.perf_counter() - t0
     return {"lines": lines, "seconds": round(seconds, 4), "statements": count[0],
-            "pick_tasks": result["pick_tasks"], "shortages": len(result["shortages"])}
+            "pick_tasks": result.pick_tasks, "shortages": len(result.shortages)}
 
 
 def run(db: Database, sizes: list[int]) -> list[dict]:

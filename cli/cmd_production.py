@@ -9,6 +9,7 @@ from rich.table import Table
 from cli.common import actor, database, emit_json, plain, refusals
 from core.services import kitting as kitting_service
 from core.services import workorders
+from core.services.workorders import Released
 
 wo_app = typer.Typer(no_args_is_help=True, help="Supervisor's work-order actions (also for ERP scripts).")
 
@@ -18,11 +19,11 @@ def _action(fn, wo: str, as_json: bool) -> None:
         db = database()
         result = fn(db, actor(db), wo)
     if as_json:
-        emit_json(result)
+        emit_json(result.json())
     else:
-        typer.echo(f"{result['wo_number']}: {result['status']}")
-        for s in result.get("shortages", []):
-            typer.echo(f"  short {s['sku']}: {s['qty']}")
+        typer.echo(f"{result.wo_number}: {result.status}")
+        for s in result.shortages if isinstance(result, Released) else ():
+            typer.echo(f"  short {s.sku}: {s.qty}")
 
 
 @wo_app.command("release")

@@ -76,9 +76,9 @@ def _production_cycle(db: Database, me, journal: Journal, rng: random.Random, pr
                  qty=t.qty - t.picked_qty, lot=t.lot, sku=None if t.lot else t.sku)
     out = _confirm(journal, f"{prefix}-out", production.report_output, db, me, key=f"{prefix}-out", wo_number=wo,
                    good=D(1))
-    if out and out.get("lots") and rng.random() < 0.5:
+    if out and out.lots and rng.random() < 0.5:
         _confirm(journal, f"{prefix}-ship", shipping.ship, db, me, key=f"{prefix}-ship", so_number="SO-SOAK",
-                 qty=D(1), lot=out["lots"][0])
+                 qty=D(1), lot=out.lots[0])
 
 
 def run(url: str, index: int, journal_path: str, stop_at: float, seed: int) -> None:

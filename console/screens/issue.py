@@ -1,74 +1,73 @@
 """Issue to work order (`4`): work order -> lot at the line side (or SKU/GTIN) -> quantity -> posted.
 
 Enter on the quantity accepts the proposal (the smaller of the lot's quantity at the line side and what the work
-order still needs). More than required + scrap is refused; F2 asks a supervisor's badge, PIN and a reason.
+order still needs). More than required + scrap is refused; F2 then asks a supervisor's badge, PIN and a reason,
+and the same quantity is issued again with that approval.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from console.flow import APPROVAL_STEPS, Approval, ApprovalFlow, Step, approval_steps, handles
 from console.screens import production_common as pc
 from console.screens import production_views as views
-from console.screens.base import BACK, LANGUAGE, LOG_OUT
-from console.screens.order_flow import OrderFlowScreen
+from console.words import parse_qty, qty_text
 from core.errors import InvalidInput, LinesideError
-from core.i18n import _
-from core.services import auth, issuing
-from core.services.work_order_views import running_order
+from core.i18n import N_, _
+from core.reasons import OverIssueReason
+from core.services import issuing
+from core.services.issuing import Issued
+from core.services.work_order_views import WorkOrderView, running_order
 
-PROMPTS = {
-    "wo": "Scan the work order",
-    "lot": "Scan a lot at the line side (untracked: SKU or GTIN)",
-    "qty": "Quantity to issue (Enter = {qty})",
-    "badge": "Supervisor: scan your badge",
-    "pin": "Supervisor: type your PIN",
-    "reason": "Over-issue: type the reason number, then Enter",
-}
 COLUMNS = [("SKU", False), ("Required", True), ("Issued", True), ("To issue", True), ("Reserved", True)]
 
 
-class IssueScreen(OrderFlowScreen):
-    """A state machine over `step`; the order stays chosen after each issue until Esc."""
+class IssueScreen(ApprovalFlow):
+    """The order stays chosen after each issue until Esc."""
 
-    TITLE_MSGID = "Issue to work order"
-    TABLE_ID = "components"
-    BINDINGS = [Binding("f2", "approval", show=False)]
+    TITLE_MSGID = N_("Issue to work order")
+    CSS_PATH = "production.tcss"
+    STEPS = (
+        Step("wo", N_("Scan the work order")),
+        Step("lot", N_("Scan a lot at the line side (untracked: SKU or GTIN)"), back="wo"),
+        Step("qty", N_("Quantity to issue"), back="lot", default=N_("Enter = {qty}")),
+        *approval_steps(OverIssueReason, N_("Over-issue: type the reason number, then Enter")),
+    )
 
     def __init__(self, scan=None) -> None:
         super().__init__(scan)
-        self.order, self.proposal = None, None
-        self.lot: str | None = None
-        self.sku: str | None = None
-        self.qty = Decimal(0)
-        self.badge = ""
-        self.pin: str | None = None
-        self.carried: Decimal | None = None
+        self.order: WorkOrderView | None = None
+        self.material: pc.Material | None = None
+        self.qty = Decimal(0)  # the quantity last posted: the one an approval lifts
         self.posted_note = ""
 
-    def open_order(self, wo: str, tag: str = "order") -> None:
-        self.call_service(tag, running_order, self.app.services.db, self.app.actor, wo)
+    def compose_body(self):
+        yield Static(id="detail")
+        table = DataTable(id="components", cursor_type="row", zebra_stripes=True)
+        table.can_focus = False  # the scan field keeps the focus
+        yield table
 
-    def go(self, step: str) -> None:
-        self.step = step
-        proposed = pc.qty_text(self.proposal["proposed"]) if self.proposal else "0"
-        self.query_one("#prompt", Static).update(_(PROMPTS[step]).format(qty=proposed))
-        self.scan_field.password = step == "pin"
-        keys = [pc.APPROVAL, BACK, LOG_OUT, LANGUAGE] if step == "qty" else [BACK, LOG_OUT, LANGUAGE]
-        self.query_one("KeyHints").set_hints(keys)
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.initial_scan is not None and self.initial_scan.kind == "work_order":
+            self.read(self.opened, running_order, self.app.services.db, self.app.actor, self.initial_scan.code)
+
+    def prompt_values(self) -> dict[str, object]:
+        proposed = self.material.proposal.proposed if self.material else 0
+        return {**super().prompt_values(), "qty": qty_text(proposed)}
+
+    def draw(self, step: Step) -> None:
         detail = self.query_one("#detail", Static)
-        if step == "reason":
-            detail.update(pc.reason_lines(pc.OVER_ISSUE_REASONS))
+        if step.reasons:
+            detail.update(self.reason_list(step.reasons))
         elif self.order is not None:
-            detail.update(views.issue_panel(self.order, self.proposal, self.lot, self.sku, step, self.qty))
+            detail.update(views.issue_panel(self.order, self.material, step.name, self.qty,
+                                            approving=step.name in APPROVAL_STEPS))
         else:
             detail.update("")
-        self.show_components()
-
-    def show_components(self) -> None:
         rows = [] if self.order is None else [
             [c.sku, c.required, c.issued, max(c.required - c.issued, Decimal(0)), c.reserved]
             for c in self.order.components]
@@ -76,115 +75,75 @@ class IssueScreen(OrderFlowScreen):
 
     # Steps -----------------------------------------------------------------------------------------------------
 
-    def scanned(self, value: str) -> None:
-        value = value.strip()
-        try:
-            if self.step == "qty":
-                self.issue(pc.parse_qty(value) if value else self.proposal["proposed"])
-            elif self.step == "pin" and value:
-                self.pin = value
-                self.go("reason")
-            elif self.step == "reason":
-                self.post_approved(pc.pick_reason(pc.OVER_ISSUE_REASONS, value))
-            elif self.step == "badge" and value:
-                self.badge = value
-                self.go("pin")
-            elif value:
-                self.call_service(self.step, self.app.services.classify, value)
-        except LinesideError as exc:
-            self.message.error(str(exc))
+    @handles("wo")
+    def wo_scanned(self, value: str) -> None:
+        self.read(self.opened, pc.scanned_order, self.app.services.db, self.app.actor, value)
 
-    def done_wo(self, scan) -> None:
-        self.open_order(pc.require_work_order(scan))
-
-    def done_order(self, order) -> None:
-        self.order, self.proposal, self.key = order, None, None
+    def opened(self, order: WorkOrderView) -> None:
+        self.order, self.material = order, None
         self.go("lot")
 
-    def done_lot(self, scan) -> None:
-        comp = next((c for c in self.order.components if scan.sku and c.sku == scan.sku), None)
-        if comp is None and (scan.kind in ("lot", "item") or scan.sku):
-            raise InvalidInput("{sku} is not a component of {wo}", sku=scan.sku or scan.raw,
-                               wo=self.order.wo_number)
-        self.lot, self.sku = pc.material_of(scan, comp.tracking if comp else "lot")
-        self.carried = scan.qty  # a label with a quantity fills the quantity step
-        db, actor = self.app.services.db, self.app.actor
-        self.call_service("proposal", lambda: issuing.proposal(db, actor, self.order.wo_number, lot=self.lot,
-                                                               sku=self.sku))
+    @handles("lot")
+    def lot_scanned(self, value: str) -> None:
+        self.read(self.proposed, pc.material_for, self.app.services.db, self.app.actor, value, self.order)
 
-    def done_proposal(self, proposal) -> None:
-        self.proposal, self.key = proposal, None
-        if self.carried is not None:
-            self.go("qty")
-            self.issue(self.carried)
-        else:
-            self.go("qty")
+    def proposed(self, material: pc.Material) -> None:
+        self.material = material
+        self.go("qty")
+        if material.carried is not None:
+            self.issue(material.carried)
 
-    def issue(self, qty: Decimal) -> None:
+    @handles("qty")
+    def qty_typed(self, value: str) -> None:
+        self.issue(parse_qty(value, zero=True) if value else self.material.proposal.proposed)
+
+    def issue(self, qty: Decimal, approval: Approval | None = None) -> None:
+        """Post the issue (with a supervisor's approval once an over-issue was refused)."""
         if qty <= 0:
-            raise InvalidInput("Nothing of {sku} to issue at the line side", sku=self.proposal["sku"])
+            raise InvalidInput("Nothing of {sku} to issue at the line side", sku=self.material.proposal.sku)
+        m, wo = self.material, self.order.wo_number
+        approver = approval.approver if approval else None
+        reason = approval.reason if approval else None
         self.qty = qty
-        db, actor, key = self.app.services.db, self.app.actor, self.confirmation_key()
-        self.call_service("issued", lambda: issuing.issue(db, actor, key=key, wo_number=self.order.wo_number,
-                                                          qty=qty, lot=self.lot, sku=self.sku))
+        key = self.key.for_payload((wo, m.lot, m.sku, qty, getattr(approver, "badge", None), reason))
+        self.post(self.issued, issuing.issue, self.app.services.db, self.app.actor, key=key, wo_number=wo, qty=qty,
+                  lot=m.lot, sku=m.sku, approver=approver, reason=reason,
+                  refused=self.issue_refused if approval else None)
 
-    def action_approval(self) -> None:
-        """F2 on the quantity step: the typed quantity (or the proposal) goes out with a supervisor's approval."""
-        if self.step != "qty":
-            return
-        typed, self.scan_field.value = self.scan_field.value.strip(), ""
+    def approved(self, approval: Approval) -> None:
+        """F2, badge, PIN and reason given: the refused quantity again, with the approver."""
         try:
-            self.qty = pc.parse_qty(typed) if typed else self.proposal["proposed"]
+            self.issue(self.qty, approval)
         except LinesideError as exc:
-            self.message.error(str(exc))
-            return
-        self.message.clear()
-        self.go("badge")
+            self.approval_done()
+            self.refuse(exc)
 
-    def post_approved(self, reason: str) -> None:
-        db, actor, terminal = self.app.services.db, self.app.actor, self.app.terminal
-        badge, pin, qty, wo, lot, sku = self.badge, self.pin, self.qty, self.order.wo_number, self.lot, self.sku
-        key = self.confirmation_key()
+    def issue_refused(self, error: LinesideError) -> None:
+        self.approval_done()
+        self.refuse(error)
 
-        def approved_issue():
-            approver = auth.login(db, badge, pin, terminal)
-            return issuing.issue(db, actor, key=key, wo_number=wo, qty=qty, lot=lot, sku=sku, approver=approver,
-                                 reason=reason)
-
-        self.call_service("issued", approved_issue)
-
-    def done_issued(self, result) -> None:
-        self.key, self.pin = None, None
+    def issued(self, done: Issued) -> None:
+        self.key.spent()
+        self.approval_done()
         self.posted_note = _("Issued {qty} {sku} to {wo}: {issued} of {required}").format(
-            qty=pc.qty_text(result["qty"]), sku=result["sku"], wo=result["wo_number"],
-            issued=pc.qty_text(result["issued"]), required=pc.qty_text(result["required"]))
-        self.open_order(self.order.wo_number, "reloaded")
+            qty=qty_text(done.qty), sku=done.sku, wo=done.wo_number, issued=qty_text(done.issued),
+            required=qty_text(done.required))
+        self.read(self.reloaded, running_order, self.app.services.db, self.app.actor, done.wo_number,
+                  refused=self.reload_refused)
 
-    def done_reloaded(self, order) -> None:
+    def reloaded(self, order: WorkOrderView) -> None:
         """After a posting: the lot step of the same work order."""
-        self.order, self.proposal = order, None
+        self.order, self.material = order, None
         self.go("lot")
         self.message.info(self.posted_note)
 
-    def service_refused(self, tag: str, error: LinesideError) -> None:
-        if tag == "issued" and self.step in ("reason", "badge", "pin"):
-            self.pin = None
-            self.go("badge")  # a wrong PIN or a badge that may not approve: ask for the badge again
-        elif tag == "reloaded":
-            self.go("wo")
-        super().service_refused(tag, error)
+    def reload_refused(self, error: LinesideError) -> None:
+        self.order, self.material = None, None
+        self.go("wo")
+        self.refuse(error)
 
-    def action_back(self) -> None:
-        """One step back; from the order step, home."""
-        self.message.clear()
-        if self.step == "wo":
-            self.app.pop_screen()
-            return
-        previous = {"lot": "wo", "qty": "lot", "badge": "qty", "pin": "badge", "reason": "pin"}[self.step]
-        if previous == "wo":
+    def forget(self, step: str) -> None:
+        if step == "lot":
             self.order = None
-        if previous == "lot":
-            self.proposal = None
-        if previous in ("badge", "pin"):
-            self.pin = None
-        self.go(previous)
+        elif step == "qty":
+            self.material = None

@@ -11,130 +11,129 @@ from decimal import Decimal
 from textual.binding import Binding
 from textual.widgets import Static
 
+from console.flow import REPRINT, FlowScreen, Key, Step, handles
 from console.screens import production_common as pc
 from console.screens import production_views as views
-from console.screens.base import BACK, LANGUAGE, LOG_OUT
-from console.screens.order_flow import OrderFlowScreen
+from console.words import parse_qty, qty_text
 from core.errors import InvalidInput, LinesideError
-from core.i18n import _
+from core.i18n import N_, _
 from core.services import production
-from core.services.work_order_views import print_output_labels, running_order
+from core.services.production import Output
+from core.services.work_order_views import WorkOrderView, print_output_labels, running_order, work_order_view
 
-PROMPTS = {
-    "wo": "Scan the work order",
-    "good": "Good quantity made, then Enter",
-    "scrap": "Scrap quantity (Enter = 0)",
-}
+OPEN_STATES = ("released", "in_progress")
 
 
-class OutputScreen(OrderFlowScreen):
-    """A state machine over `step`; after a posting the same work order takes the next output until Esc."""
+class OutputScreen(FlowScreen):
+    """After a posting the same work order takes the next output until Esc (or until it is complete)."""
 
-    TITLE_MSGID = "Production output"
+    TITLE_MSGID = N_("Production output")
+    CSS_PATH = "production.tcss"
     BINDINGS = [Binding("f4", "reprint", show=False)]
+    STEPS = (
+        Step("wo", N_("Scan the work order")),
+        Step("good", N_("Good quantity made, then Enter"), back="wo", blank=True),
+        Step("scrap", N_("Scrap quantity"), back="good", default=N_("Enter = 0")),
+    )
 
     def __init__(self, scan=None) -> None:
         super().__init__(scan)
-        self.order = None
+        self.order: WorkOrderView | None = None
         self.good = Decimal(0)
-        self.last: dict | None = None  # the last posting: its lots get the labels (F4 again)
+        self.last: Output | None = None  # the last posting: its lots get the labels (F4 again)
         self.posted_note = ""
 
-    def open_order(self, wo: str, tag: str = "order") -> None:
-        self.call_service(tag, running_order, self.app.services.db, self.app.actor, wo)
+    def compose_body(self):
+        yield Static(id="detail")
 
-    def go(self, step: str) -> None:
-        self.step = step
-        self.set_prompt(PROMPTS[step])
-        hints = [BACK, LOG_OUT, LANGUAGE]
-        if self.last and self.last.get("lots"):
-            hints.insert(0, pc.REPRINT)
-        self.query_one("KeyHints").set_hints(hints)
-        self.query_one("#detail", Static).update(views.output_panel(self.order, step, self.good, self.last))
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.initial_scan is not None and self.initial_scan.kind == "work_order":
+            self.read(self.opened, running_order, self.app.services.db, self.app.actor, self.initial_scan.code)
 
-    def scanned(self, value: str) -> None:
-        value = value.strip()
-        try:
-            if self.step == "good":
-                if not value:
-                    raise InvalidInput("Type the good quantity (0 when only scrap)")
-                self.good = pc.parse_qty(value)
-                self.go("scrap")
-            elif self.step == "scrap":
-                self.post(pc.parse_qty(value) if value else Decimal(0))
-            elif value:
-                self.call_service("wo", self.app.services.classify, value)
-        except LinesideError as exc:
-            self.message.error(str(exc))
+    def keys_for(self, step: Step) -> list[Key]:
+        keys = super().keys_for(step)
+        return [REPRINT, *keys] if self.last is not None and self.last.lots else keys
 
-    def done_wo(self, scan) -> None:
-        self.open_order(pc.require_work_order(scan))
+    def draw(self, step: Step) -> None:
+        self.query_one("#detail", Static).update(views.output_panel(self.order, step.name, self.good, self.last))
 
-    def done_order(self, order) -> None:
-        self.order, self.key = order, None
+    @handles("wo")
+    def wo_scanned(self, value: str) -> None:
+        self.read(self.opened, pc.scanned_order, self.app.services.db, self.app.actor, value)
+
+    def opened(self, order: WorkOrderView) -> None:
+        self.order = order
         self.go("good")
 
-    def post(self, scrap: Decimal) -> None:
+    @handles("good")
+    def good_typed(self, value: str) -> None:
+        if not value:
+            raise InvalidInput("Type the good quantity (0 when only scrap)")
+        self.good = parse_qty(value, zero=True)
+        self.go("scrap")
+
+    @handles("scrap")
+    def scrap_typed(self, value: str) -> None:
+        scrap = parse_qty(value, zero=True) if value else Decimal(0)
         if self.good + scrap <= 0:
             raise InvalidInput("Quantity must be greater than zero")
-        db, actor, key, wo, good = (self.app.services.db, self.app.actor, self.confirmation_key(),
-                                    self.order.wo_number, self.good)
-        self.call_service("posted", lambda: production.report_output(db, actor, key=key, wo_number=wo, good=good,
-                                                                     scrap=scrap))
+        wo, good = self.order.wo_number, self.good
+        key = self.key.for_payload((wo, good, scrap))
+        self.post(self.posted, production.report_output, self.app.services.db, self.app.actor, key=key,
+                  wo_number=wo, good=good, scrap=scrap)
 
-    def done_posted(self, result) -> None:
-        self.key, self.last = None, result
+    def posted(self, done: Output) -> None:
+        self.key.spent()
+        self.last = done
         self.posted_note = _("Posted: {good} good, {scrap} scrap; lot {lots}").format(
-            good=pc.qty_text(result["good"]), scrap=pc.qty_text(result["scrap"]), lots=", ".join(result["lots"]) or "—")
-        self.print_labels()
-
-    def print_labels(self, tag: str = "printed") -> None:
-        db, actor, last = self.app.services.db, self.app.actor, self.last
-        if last["lots"]:
-            self.call_service(tag, print_output_labels, db, actor, last["lots"], last["sku"])
+            good=qty_text(done.good), scrap=qty_text(done.scrap), lots=", ".join(done.lots) or "—")
+        if done.lots:
+            self.post(self.printed, print_output_labels, self.app.services.db, self.app.actor, done.lots, done.sku,
+                      refused=self.print_refused)
         else:
-            self.open_order(self.order.wo_number, "reloaded")
+            self.reload()
 
-    def done_printed(self, _where) -> None:
+    def reload(self) -> None:
+        """The order of the last posting again: its progress, and whether it still takes output."""
+        self.read(self.reloaded, work_order_view, self.app.services.db, self.app.actor, self.last.wo_number,
+                  refused=self.reload_refused)
+
+    def printed(self, _where: list[str]) -> None:
         self.posted_note += "   " + _("Label printed")
-        self.open_order(self.order.wo_number, "reloaded")
+        self.reload()
 
-    def done_reprinted(self, _where) -> None:
-        self.message.info(_("Label printed again: {lots}").format(lots=", ".join(self.last["lots"])))
+    def print_refused(self, error: LinesideError) -> None:
+        """The output is posted; only the label is missing."""
+        self.posted_note = ""
+        self.message.error(_("Posted {lots}; label not printed: {error} (F4 reprint)").format(
+            lots=", ".join(self.last.lots), error=str(error)))
+        self.reload()
 
-    def done_reloaded(self, order) -> None:
+    def reloaded(self, order: WorkOrderView) -> None:
         """After a posting: the same work order, or the order step once it is complete."""
-        self.order = order
-        self.go("good" if order.state in ("released", "in_progress") else "wo")
+        self.order = order if order.state in OPEN_STATES else None
+        self.go("good" if self.order is not None else "wo")
         if self.posted_note:
             self.message.info(self.posted_note)
 
-    def service_refused(self, tag: str, error: LinesideError) -> None:
-        if tag in ("printed", "reprinted"):  # the output is posted; only the label is missing
-            if tag == "reprinted":
-                self.message.error(_("Label not printed: {error} (F4 reprint)").format(error=str(error)))
-            else:
-                self.posted_note = ""
-                self.message.error(_("Posted {lots}; label not printed: {error} (F4 reprint)").format(
-                    lots=", ".join(self.last["lots"]), error=str(error)))
-                self.open_order(self.order.wo_number, "reloaded")
-            return
-        if tag == "reloaded":
-            self.order = None
-            self.go("wo")
-        super().service_refused(tag, error)
+    def reload_refused(self, error: LinesideError) -> None:
+        self.order = None
+        self.go("wo")
+        self.refuse(error)
 
     def action_reprint(self) -> None:
         """F4: the labels of the last output again."""
-        if self.last and self.last["lots"]:
-            self.print_labels("reprinted")
+        if self.last is not None and self.last.lots:
+            self.post(self.reprinted, print_output_labels, self.app.services.db, self.app.actor, self.last.lots,
+                      self.last.sku, refused=self.reprint_refused)
 
-    def action_back(self) -> None:
-        self.message.clear()
-        if self.step == "wo":
-            self.app.pop_screen()
-        elif self.step == "good":
+    def reprinted(self, _where: list[str]) -> None:
+        self.message.info(_("Label printed again: {lots}").format(lots=", ".join(self.last.lots)))
+
+    def reprint_refused(self, error: LinesideError) -> None:
+        self.message.error(_("Label not printed: {error} (F4 reprint)").format(error=str(error)))
+
+    def forget(self, step: str) -> None:
+        if step == "good":
             self.order = None
-            self.go("wo")
-        else:
-            self.go("good")

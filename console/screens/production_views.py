@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from rich.text import Text
 
-from console.screens.production_common import KIT_STYLES, qty_text, state_text
+from console.screens.production_common import KIT_STYLES
+from console.words import qty_text, state_text
 from core.i18n import _, ngettext
 
 
@@ -45,9 +46,9 @@ def pick_panel(wo: str, tasks: list, i: int, lines: dict, lot: str | None) -> Te
     text.append(wo, style="bold")
     text.append("   " + _("Task {n}/{total}").format(n=min(i + 1, len(tasks)), total=len(tasks)))
     if i >= len(tasks):
-        picked = sum((ln.qty for ln in lines.values()), Decimal(0))
-        done = ngettext("All tasks done: {n} line, {qty} picked", "All tasks done: {n} lines, {qty} picked", len(lines))
-        return text.append("\n" + done.format(n=len(lines), qty=qty_text(picked)))
+        # Lines only: a sum over the lines would add pieces to kilograms.
+        done = ngettext("All tasks done: {n} line picked", "All tasks done: {n} lines picked", len(lines))
+        return text.append("\n" + done.format(n=len(lines)))
     task = tasks[i]
     text.append("\n")
     labelled(text, [("Location", task.location), ("SKU", task.sku), ("Lot", lot or task.lot or "—"),
@@ -68,20 +69,20 @@ def pick_rows(tasks: list, lines: dict) -> list[list]:
     return rows
 
 
-def issue_panel(order, proposal: dict | None, lot: str | None, sku: str | None, step: str, qty: Decimal) -> Text:
+def issue_panel(order, material, step: str, qty: Decimal, approving: bool) -> Text:
     """The order, then the scanned lot or SKU with what is at the line and still to issue."""
     text = order_header(order)
-    if proposal and step != "lot":
+    if material is not None and step != "lot":
         text.append("\n")
-        labelled(text, [("Lot" if lot else "SKU", lot or sku or "")])
+        labelled(text, [("Lot" if material.lot else "SKU", material.lot or material.sku or "")])
         text.append("   " + _("At the line: {at}   Still to issue: {left}").format(
-            at=qty_text(proposal["at_line"]), left=qty_text(proposal["remaining"])))
-    if step in ("badge", "pin"):
+            at=qty_text(material.proposal.at_line), left=qty_text(material.proposal.remaining)))
+    if approving:
         text.append("\n" + _("Over-issue of {qty}: a supervisor approves").format(qty=qty_text(qty)), style="yellow")
     return text
 
 
-def output_panel(order, step: str, good: Decimal, last: dict | None) -> Text:
+def output_panel(order, step: str, good: Decimal, last) -> Text:
     """The order and its progress, the good quantity while scrap is asked, then the lots of the last output."""
     text = Text()
     if order is not None:
@@ -91,12 +92,12 @@ def output_panel(order, step: str, good: Decimal, last: dict | None) -> Text:
             left=qty_text(max(order.qty - order.completed, Decimal(0)))))
         if step == "scrap":
             labelled(text.append("\n"), [("Good", qty_text(good))])
-    if last:
-        text.append("\n\n" + _("Last output of {wo}").format(wo=last["wo_number"]) + "\n", style="dim")
-        for lot in last["lots"][:8]:
+    if last is not None:
+        text.append("\n\n" + _("Last output of {wo}").format(wo=last.wo_number) + "\n", style="dim")
+        for lot in last.lots[:8]:
             text.append(f"  {lot}\n", style="bold")
-        if len(last["lots"]) > 8:
-            text.append(f"  … +{len(last['lots']) - 8}\n")
+        if len(last.lots) > 8:
+            text.append(f"  … +{len(last.lots) - 8}\n")
     return text
 
 

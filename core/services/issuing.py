@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -11,6 +12,7 @@ from core.db import Database
 from core.errors import InsufficientStock, InvalidInput, NotFound, OverIssue, PermissionDenied
 from core.permissions import Actor
 from core.reasons import OverIssueReason, ReturnReason
+from core.results import Result
 from core.services import reservations
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
@@ -57,14 +59,39 @@ def _issued(session: Session, wo_id: int, item_id: int) -> Decimal:
                                         " AND item_id = :i"), {"w": wo_id, "i": item_id}).scalar())
 
 
-def proposal(db: Database, actor: Actor, wo_number: str, *, lot: str | None = None, sku: str | None = None) -> dict:
+@dataclass(frozen=True)
+class Proposal(Result):
+    """What Enter accepts on the issue step, and the numbers it comes from."""
+
+    sku: str
+    lot: str | None
+    at_line: Decimal
+    remaining: Decimal
+    proposed: Decimal
+
+
+@dataclass(frozen=True)
+class Issued(Result):
+    """An issue to a work order: what went in, and the component's issued total against its requirement."""
+
+    wo_number: str
+    sku: str
+    lot: str | None
+    qty: Decimal
+    issued: Decimal
+    required: Decimal
+    approved_by: str | None = None
+
+
+def proposal(db: Database, actor: Actor, wo_number: str, *, lot: str | None = None,
+             sku: str | None = None) -> Proposal:
     """What Enter accepts: the smaller of the lot's usable quantity at the line side and what is still required."""
     with db.uow() as uow:
         wo = open_work_order(uow.session, wo_number)
         item_id, lot_id, sku, required = _component(uow.session, wo, lot, sku)
         usable = sum((b.qty - b.reserved + b.mine for b in _line_side(uow.session, wo, item_id, lot_id)), Decimal(0))
         remaining = max(required - _issued(uow.session, wo.id, item_id), Decimal(0))
-        return {"sku": sku, "lot": lot, "at_line": usable, "remaining": remaining, "proposed": min(usable, remaining)}
+        return Proposal(sku, lot, usable, remaining, min(usable, remaining))
 
 
 def consume(session: Session, actor: Actor, wo, item_id: int, lot_id: int | None, qty: Decimal, *,
@@ -97,7 +124,7 @@ def consume(session: Session, actor: Actor, wo, item_id: int, lot_id: int | None
 
 
 def issue(db: Database, actor: Actor, *, key: str, wo_number: str, qty: Decimal, lot: str | None = None,
-          sku: str | None = None, approver: Actor | None = None, reason: str | None = None) -> dict:
+          sku: str | None = None, approver: Actor | None = None, reason: str | None = None) -> Issued:
     """Consume material at the line side into the work order; more than required + scrap needs a supervisor."""
     if qty is None or qty <= 0:
         raise InvalidInput("Quantity must be greater than zero")
@@ -118,8 +145,8 @@ def issue(db: Database, actor: Actor, *, key: str, wo_number: str, qty: Decimal,
         return {"wo_number": wo.wo_number, "sku": sku_, "lot": lot, "qty": qty, "issued": issued + qty,
                 "required": required, **({"approved_by": approver.badge} if over else {})}
 
-    return run_operation(db, actor, key=key, kind="issue", permission="issue.post", body=body,
-                         audit_entity="work_order", audit_key=wo_number, reason=reason).data
+    return Issued.of(run_operation(db, actor, key=key, kind="issue", permission="issue.post", body=body,
+                                   audit_entity="work_order", audit_key=wo_number, reason=reason).data)
 
 
 def return_to_stock(db: Database, actor: Actor, *, key: str, wo_number: str, qty: Decimal, location: str,

@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 
 from core.db import Database
 from core.errors import InvalidInput, NotFound, WrongLocation
+from core.i18n import N_
 from core.permissions import Actor, require
 from core.reasons import ShortPickReason
+from core.results import Result
 from core.services import reservations
 from core.services.ledger import Leg, apply_legs, run_operation
-from core.services.workorders import reserve_for
+from core.services.workorders import Shortage, reserve_for
 
 CLAIM_MINUTES = 15
 
@@ -38,10 +40,27 @@ class PickLine:
     qty: Decimal
     lot: str | None = None  # the lot scanned; another than the task's is a substitution
     short: bool = False  # F2: the rest of the task is not there
-    reason: str | None = None  # why it is short: one of SHORT_REASONS
+    reason: str | None = None  # why it is short: a ShortPickReason
 
 
-SHORT_REASONS = tuple(ShortPickReason)
+@dataclass(frozen=True)
+class ShortPick(Result):
+    """A task closed short: how much was missing, and why."""
+
+    task: int
+    missing: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
+class Picked(Result):
+    """A posted pick: the lines moved to the drop, the short picks, and the shortages they raised."""
+
+    wo_number: str
+    drop: str
+    lines: int
+    short_picks: tuple[ShortPick, ...] = ()
+    shortages: tuple[Shortage, ...] = ()
 
 
 _TASKS = """
@@ -108,7 +127,7 @@ def _drop(session: Session, wo, code: str) -> int:
 
 
 def post_picks(db: Database, actor: Actor, *, key: str, wo_number: str, lines: list[PickLine],
-               drop_location: str) -> dict:
+               drop_location: str) -> Picked:
     """Move what was picked to the line side, still reserved for the work order; shorts are re-reserved."""
     if not lines:
         raise InvalidInput("Nothing was picked")
@@ -128,8 +147,8 @@ def post_picks(db: Database, actor: Actor, *, key: str, wo_number: str, lines: l
             if session.execute(text("SELECT 1 FROM count_task WHERE location_id = :l AND status = 'open'"),
                                {"l": task.from_location_id}).first():
                 raise InvalidInput("A count is open at this location; picks wait until it closes")
-            if line.short and line.reason not in SHORT_REASONS:
-                raise InvalidInput("A short pick needs a reason")
+            if line.short:
+                ShortPickReason.require(line.reason, N_("A short pick needs a reason"))
             if line.qty < 0 or line.qty > task.qty - task.picked_qty:
                 raise InvalidInput("Pick at most {qty}", qty=format((task.qty - task.picked_qty).normalize(), "f"))
             lot_id = task.lot_id
@@ -162,8 +181,8 @@ def post_picks(db: Database, actor: Actor, *, key: str, wo_number: str, lines: l
         return {"wo_number": wo.wo_number, "drop": drop_location, "lines": len(legs), "short_picks": shorts,
                 "shortages": [{"sku": s, "qty": q} for s, q in shortages]}
 
-    return run_operation(db, actor, key=key, kind="pick", permission="picking.post", body=body,
-                         audit_entity="work_order", audit_key=wo_number)
+    return Picked.of(run_operation(db, actor, key=key, kind="pick", permission="picking.post", body=body,
+                                   audit_entity="work_order", audit_key=wo_number).data)
 
 
 def _release_short(session: Session, actor: Actor, wo_id: int, task, missing: Decimal, why: str) -> None:

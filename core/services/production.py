@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.permissions import Actor
+from core.results import Result
 from core.services import outbox
 from core.services.issuing import consume
 from core.services.ledger import Leg, apply_legs, run_operation
@@ -86,8 +88,22 @@ def _genealogy(session: Session, wo_id: int, outputs: list[tuple[int, str, Decim
     )
 
 
+@dataclass(frozen=True)
+class Output(Result):
+    """A reported output: the new lots (none when only scrap), and the work order's state after it."""
+
+    wo_number: str
+    sku: str
+    name: str
+    good: Decimal
+    scrap: Decimal
+    lots: tuple[str, ...]
+    status: str
+    completed: Decimal
+
+
 def report_output(db: Database, actor: Actor, *, key: str, wo_number: str, good: Decimal,
-                  scrap: Decimal = Decimal(0)) -> dict:
+                  scrap: Decimal = Decimal(0)) -> Output:
     """Post good output (new lots at the line side, with genealogy) and scrap; completes the work order."""
     if good is None or good < 0 or scrap is None or scrap < 0 or good + scrap <= 0:
         raise InvalidInput("Quantity must be greater than zero")
@@ -126,5 +142,5 @@ def report_output(db: Database, actor: Actor, *, key: str, wo_number: str, good:
                          "lots": result["lots"]})
         return result
 
-    return run_operation(db, actor, key=key, kind="output", permission="production.output", body=body,
-                         audit_entity="work_order", audit_key=wo_number).data
+    return Output.of(run_operation(db, actor, key=key, kind="output", permission="production.output", body=body,
+                                   audit_entity="work_order", audit_key=wo_number).data)

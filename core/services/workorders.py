@@ -6,7 +6,9 @@ balance rows of the components are locked first so two supervisors releasing at 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.permissions import Actor
+from core.results import Result
 from core.services.ledger import run_operation
 
 OPEN = ("planned", "released", "in_progress")
@@ -107,6 +110,32 @@ _SHORTAGES = text(
 )
 
 
+@dataclass(frozen=True)
+class Shortage(Result):
+    """A component still missing for a work order: raised as a replenishment request."""
+
+    sku: str
+    qty: Decimal
+
+
+@dataclass(frozen=True)
+class Released(Result):
+    """A released work order: its pick list's size and the shortages raised."""
+
+    wo_number: str
+    status: str
+    pick_tasks: int = 0
+    shortages: tuple[Shortage, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finished(Result):
+    """A cancelled or closed work order."""
+
+    wo_number: str
+    status: str
+
+
 def _wo(session: Session, wo_number: str):
     row = session.execute(
         text("SELECT id, wo_number, item_id, status FROM work_order WHERE wo_number = :w FOR UPDATE"),
@@ -125,7 +154,7 @@ def reserve_for(session: Session, wo) -> list[tuple[str, object]]:
     return [(r.sku, r.qty) for r in session.execute(_SHORTAGES, {"wo": wo.id, "wo_number": wo.wo_number})]
 
 
-def release(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> dict:
+def release(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> Released:
     """planned -> released: reserve components FEFO, make the pick list, raise shortages."""
 
     def body(session: Session) -> dict:
@@ -139,9 +168,9 @@ def release(db: Database, actor: Actor, wo_number: str, *, key: str | None = Non
         return {"wo_number": wo.wo_number, "status": "released", "pick_tasks": tasks.scalar(),
                 "shortages": [{"sku": s, "qty": q} for s, q in shortages]}
 
-    return run_operation(db, actor, key=key or f"release:{wo_number}", kind="workorder.release",
-                         permission="workorder.manage", body=body, audit_entity="work_order",
-                         audit_key=wo_number).data
+    return Released.of(run_operation(db, actor, key=key or f"release:{wo_number}", kind="workorder.release",
+                                     permission="workorder.manage", body=body, audit_entity="work_order",
+                                     audit_key=wo_number).data)
 
 
 def unreserve(session: Session, wo_id: int) -> None:
@@ -166,7 +195,8 @@ def unreserve(session: Session, wo_id: int) -> None:
                          " AND status = 'open'"), {"w": wo_id})
 
 
-def _finish(db: Database, actor: Actor, wo_number: str, target: str, allowed: tuple[str, ...], key: str | None):
+def _finish(db: Database, actor: Actor, wo_number: str, target: str, allowed: tuple[str, ...],
+            key: str | None) -> Finished:
     def body(session: Session) -> dict:
         wo = _wo(session, wo_number)
         if wo.status not in allowed:
@@ -176,17 +206,17 @@ def _finish(db: Database, actor: Actor, wo_number: str, target: str, allowed: tu
         session.execute(text("UPDATE work_order SET status = :s WHERE id = :id"), {"s": target, "id": wo.id})
         return {"wo_number": wo.wo_number, "status": target}
 
-    return run_operation(db, actor, key=key or f"{target}:{wo_number}", kind=f"workorder.{target}",
-                         permission="workorder.manage", body=body, audit_entity="work_order",
-                         audit_key=wo_number).data
+    return Finished.of(run_operation(db, actor, key=key or f"{target}:{wo_number}", kind=f"workorder.{target}",
+                                     permission="workorder.manage", body=body, audit_entity="work_order",
+                                     audit_key=wo_number).data)
 
 
-def cancel(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> dict:
+def cancel(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> Finished:
     """Cancel an open work order; its reservations go back to free stock."""
     return _finish(db, actor, wo_number, "cancelled", OPEN, key)
 
 
-def close(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> dict:
+def close(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> Finished:
     """Close a work order (normally completed); what is still reserved is released."""
     return _finish(db, actor, wo_number, "closed", ("completed", "in_progress", "released"), key)
 

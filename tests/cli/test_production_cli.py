@@ -41,3 +41,15 @@ def test_refusals_are_one_line_and_exit_1(cli_env, db_url):
     result = cli_env.invoke(app, ["workorder", "close", "WO-1"])
     assert result.exit_code == 1 and result.stderr.strip() == "Work order WO-1 is planned; cannot close"
     assert cli_env.invoke(app, ["workorder", "release", "WO-404"]).exit_code == 1
+
+
+def test_release_json_writes_shortages_as_numbers(cli_env, db_url):
+    _site(db_url)
+    assert cli_env.invoke(app, ["workorder", "release", "WO-1"]).exit_code == 0
+    result = cli_env.invoke(app, ["workorder", "release", "WO-2", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["wo_number"] == "WO-2" and doc["status"] == "released"
+    assert {"sku": "IC-1", "qty": 150} in doc["shortages"]
+    result = cli_env.invoke(app, ["workorder", "cancel", "WO-2", "--json"])
+    assert json.loads(result.stdout) == {"wo_number": "WO-2", "status": "cancelled"}

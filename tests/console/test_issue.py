@@ -28,6 +28,7 @@ async def test_over_issue_is_refused_then_approved_by_a_supervisor(db, make_app,
     clerk = helpers.actor(db, "C001")
     _picked(db, clerk)
     helpers.put_stock(db, system, "SCR-1", None, "LS-L1", 10)  # spare screws at the line
+    helpers.make_operator(db, "C002", ["clerk"])
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ps.open_flow(pilot, "4", IssueScreen)
@@ -36,25 +37,30 @@ async def test_over_issue_is_refused_then_approved_by_a_supervisor(db, make_app,
         await ps.step(pilot, "SCR-1", lambda: screen.step == "qty")
         assert text_of(app, "#prompt") == "Quantity to issue (Enter = 400)"
         assert "At the line: 410" in text_of(app, "#detail")
-        assert await ps.refused(pilot, "405") == "Over-issue: 5 more than required; F2 for a supervisor's approval"
+        assert await ps.refused(pilot, "405") == "Over-issue: 5 more than required · F2 Supervisor approval"
         assert _issued(db) == 0 and screen.step == "qty"
-        await pilot.press(*"405", "f2")
-        await wait_until(pilot, lambda: screen.step == "badge")
+        await pilot.press("f2")  # the refused 405 goes out again with a supervisor's approval
+        await wait_until(pilot, lambda: screen.step == "approver")
         assert text_of(app, "#prompt") == "Supervisor: scan your badge"
-        await ps.step(pilot, "C001", lambda: screen.step == "pin")
-        assert screen.scan_field.password
-        await ps.step(pilot, "1234", lambda: screen.step == "reason")
-        await scan(pilot, "2")  # a clerk's badge may not approve
+        assert "Over-issue of 405: a supervisor approves" in text_of(app, "#detail")
+        await ps.step(pilot, "C001", lambda: screen.step == "approver_pin")
+        assert screen.scan_field.password and text_of(app, "#prompt") == "PIN for badge C001"
+        await scan(pilot, "1234")  # the clerk cannot approve their own over-issue
         await wait_until(pilot, lambda: screen.message.is_error)
-        assert screen.step == "badge" and text_of(app, "MessageLine") == "Not allowed: override.approve"
-        await ps.step(pilot, "S001", lambda: screen.step == "pin")
-        await ps.step(pilot, "0000", lambda: screen.step == "reason")
-        await scan(pilot, "2")
+        assert screen.step == "approver"
+        assert text_of(app, "MessageLine") == "An approval needs a second person, not C001"
+        await ps.step(pilot, "C002", lambda: screen.step == "approver_pin")
+        await scan(pilot, "1234")  # another clerk's badge may not approve
         await wait_until(pilot, lambda: screen.message.is_error)
-        assert screen.step == "badge" and text_of(app, "MessageLine") == "Badge or PIN not recognised"
+        assert screen.step == "approver" and text_of(app, "MessageLine") == "Badge C002 may not approve this"
+        await ps.step(pilot, "S001", lambda: screen.step == "approver_pin")
+        await scan(pilot, "0000")
+        await wait_until(pilot, lambda: screen.message.is_error)
+        assert screen.step == "approver" and text_of(app, "MessageLine") == "Badge or PIN not recognised"
         assert _issued(db) == 0
-        await ps.step(pilot, "S001", lambda: screen.step == "pin")
-        await ps.step(pilot, "9876", lambda: screen.step == "reason")
+        await ps.step(pilot, "S001", lambda: screen.step == "approver_pin")
+        await ps.step(pilot, "9876", lambda: screen.step == "approval_reason")
+        assert "Damaged material" in text_of(app, "#detail")
         await ps.step(pilot, "2", lambda: screen.step == "lot" and screen.message.text.startswith("Issued"))
         assert text_of(app, "MessageLine") == "Issued 405 SCR-1 to WO-1: 405 of 400"
         assert _issued(db) == 405

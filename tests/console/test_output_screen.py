@@ -9,7 +9,7 @@ from core.services import issuing, picking
 from tests import helpers
 from tests.console import production_steps as ps
 from tests.console.conftest import SIZE
-from tests.console.steps import text_of, wait_until
+from tests.console.steps import scan, text_of, wait_until
 
 plant = ps.plant
 
@@ -54,3 +54,39 @@ async def test_output_posts_a_lot_and_f4_prints_it_again(db, make_app, plant):
         assert label.exists() and screen.step == "good"
         assert helpers.rows(db, "SELECT status, qty_completed, qty_scrapped FROM work_order") == [
             ("in_progress", 25, 1)]
+
+
+async def test_escape_to_the_order_step_while_the_output_posts(db, make_app, plant, monkeypatch):
+    """Esc twice while the output posts: the posting (60 good, 2 scrap) still lands, its label prints, and the
+    answer names what was posted, not what the screen holds by then."""
+    import threading
+
+    from core.services import production
+
+    clerk = helpers.actor(db, "C001")
+    tasks = picking.claim(db, clerk, "WO-1")
+    picking.post_picks(db, clerk, key="pk", wo_number="WO-1", drop_location="LS-L1",
+                       lines=[picking.PickLine(t.id, t.qty, t.lot) for t in tasks])
+    issuing.issue(db, clerk, key="i1", wo_number="WO-1", lot="IC-A", qty=Decimal(120))
+    real, gate = production.report_output, threading.Event()
+
+    def held(*args, **kwargs):
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(production, "report_output", held)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "5", OutputScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "good")
+        await ps.step(pilot, "60", lambda: screen.step == "scrap")
+        await scan(pilot, "2")
+        await pilot.press("escape", "escape")
+        await wait_until(pilot, lambda: screen.step == "wo" and screen.order is None)
+        gate.set()
+        await wait_until(pilot, lambda: screen.message.text.startswith("Posted"))
+        assert text_of(app, "MessageLine") == "Posted: 60 good, 2 scrap; lot WO-1-01   Label printed"
+        assert helpers.rows(db, "SELECT status, qty_completed, qty_scrapped FROM work_order") == [
+            ("in_progress", 60, 2)]
+        assert (plant["labels"] / "PCBA-1_WO-1-01.zpl").exists()

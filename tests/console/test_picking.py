@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from console.screens.home import HomeScreen
 from console.screens.picking import PickingScreen
 from tests import helpers
@@ -50,8 +52,8 @@ async def test_short_pick_with_a_reason_then_the_drop(db, make_app, plant):
         assert await ps.refused(pilot, "9") == "No choice 9"
         await ps.step(pilot, "3", lambda: screen.step == "location")
         assert table_rows(app)[0][5] == "100 !"
-        for location, material in (("A-02", "IC-B"), ("A-02", "SCR-1")):
-            await ps.step(pilot, location, lambda: screen.step == "lot")
+        for location, material, step in (("A-02", "IC-B", "lot"), ("A-02", "SCR-1", "item")):
+            await ps.step(pilot, location, lambda step=step: screen.step == step)
             await ps.step(pilot, material, lambda: screen.step == "qty")
             await scan(pilot, "")
         assert await ps.refused(pilot, "A-01") == "Drop at the line side of L1, not A-01"
@@ -87,7 +89,7 @@ async def test_substitute_lot_and_a_label_that_carries_the_quantity(db, make_app
         await ps.step(pilot, "A-02", lambda: screen.step == "lot")
         await ps.step(pilot, "IC-B", lambda: screen.step == "qty")
         await ps.step(pilot, "", lambda: screen.step == "location")
-        await ps.step(pilot, "A-02", lambda: screen.step == "lot")
+        await ps.step(pilot, "A-02", lambda: screen.step == "item")
         await ps.step(pilot, "SCR-1", lambda: screen.step == "qty")
         await ps.step(pilot, "", lambda: screen.step == "drop")
         await ps.step(pilot, "LS-L1", lambda: screen.message.text.startswith("Posted"))
@@ -109,3 +111,36 @@ async def test_escape_walks_back_to_home(db, make_app, plant):
         assert table_rows(app) == [] and text_of(app, "#prompt") == "Scan the work order to pick"
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+
+async def test_escape_while_the_drop_posts_still_posts_what_was_confirmed(db, make_app, plant, monkeypatch):
+    """The posting's lines are taken when Enter is pressed: an Esc meanwhile (which drops the last line from the
+    screen) neither changes what is posted nor loses the answer."""
+    from core.services import picking
+
+    real, gate = picking.post_picks, threading.Event()
+
+    def held(*args, **kwargs):
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(picking, "post_picks", held)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "3", PickingScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "location")
+        for location, material in (("A-01", "IC-A"), ("A-02", "IC-B"), ("A-02", "SCR-1")):
+            await ps.step(pilot, location, lambda: screen.step in ("lot", "item"))
+            await ps.step(pilot, material, lambda: screen.step == "qty")
+            await scan(pilot, "")
+        assert screen.step == "drop"
+        await scan(pilot, "LS-L1")
+        await pilot.press("escape")  # back to the last task's quantity while the posting waits
+        await wait_until(pilot, lambda: screen.step == "qty" and len(screen.lines) == 2)
+        gate.set()
+        await wait_until(pilot, lambda: screen.message.text.startswith("Posted"))
+        assert text_of(app, "MessageLine") == "Posted: 3 lines of WO-1 to LS-L1"
+        assert helpers.scalar(db, "SELECT count(*) FROM pick_task WHERE status = 'picked'") == 3
+        assert ps.line_side(db) == [("IC-1", "IC-A", 120, 120), ("IC-1", "IC-B", 80, 80), ("SCR-1", None, 400, 400)]
+        await wait_until(pilot, lambda: screen.step == "wo" and screen.lines == {})

@@ -23,8 +23,9 @@ async def test_pick_issue_output_by_scans(db, make_app, plant):
         assert "Task 1/3" in text_of(app, "#detail") and "A-01" in text_of(app, "#detail")
         assert [r[1:5] for r in table_rows(app)] == [["A-01", "IC-1", "IC-A", "120"], ["A-02", "IC-1", "IC-B", "80"],
                                                      ["A-02", "SCR-1", "", "400"]]
-        for location, material in (("A-01", "IC-A"), ("A-02", "IC-B"), ("A-02", "09501101530003")):
-            await ps.step(pilot, location, lambda: screen.step == "lot")
+        for location, material, step in (("A-01", "IC-A", "lot"), ("A-02", "IC-B", "lot"),
+                                         ("A-02", "09501101530003", "item")):  # SCR-1 is untracked: its GTIN
+            await ps.step(pilot, location, lambda step=step: screen.step == step)
             await ps.step(pilot, material, lambda: screen.step == "qty")
             assert text_of(app, "#prompt").startswith("Quantity picked (Enter = ")
             await scan(pilot, "")  # Enter accepts the proposed quantity

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from core.errors import InvalidInput, PermissionDenied, WrongLocation
+from core.reasons import OverIssueReason
 from core.services import issuing, picking, production, workorders
 from tests import helpers
 
@@ -42,16 +43,16 @@ def test_full_flow_with_genealogy(db, clerk, supervisor, site):
         _pick_all(db, clerk, drop="A-01")
     _pick_all(db, clerk)
     assert _at_line(db) == [("IC-1", "IC-A", 120, 120), ("IC-1", "IC-B", 80, 80), ("SCR-1", None, 400, 400)]
-    assert issuing.proposal(db, clerk, "WO-1", lot="IC-A")["proposed"] == 120
+    assert issuing.proposal(db, clerk, "WO-1", lot="IC-A").proposed == 120
     issuing.issue(db, clerk, key="i1", wo_number="WO-1", lot="IC-A", qty=D(120))
     issuing.issue(db, clerk, key="i2", wo_number="WO-1", lot="IC-B", qty=D(80))
     issuing.issue(db, clerk, key="i3", wo_number="WO-1", sku="SCR-1", qty=D(400))
     with pytest.raises(InvalidInput, match="Over-issue"):
         issuing.issue(db, clerk, key="i4", wo_number="WO-1", lot="IC-B", qty=D(1))
     r = production.report_output(db, clerk, key="o1", wo_number="WO-1", good=D(60), scrap=D(2))
-    assert r["lots"] == ["WO-1-01"] and r["status"] == "in_progress"
+    assert r.lots == ("WO-1-01",) and r.status == "in_progress"
     r = production.report_output(db, clerk, key="o2", wo_number="WO-1", good=D(40))
-    assert r["lots"] == ["WO-1-02"] and r["status"] == "completed"
+    assert r.lots == ("WO-1-02",) and r.status == "completed"
     links = helpers.rows(db, "SELECT i.lot_no, o.lot_no, g.qty FROM genealogy g JOIN lot i ON i.id = g.input_lot_id"
                              " JOIN lot o ON o.id = g.output_lot_id ORDER BY 2, 1")
     assert links == [("IC-A", "WO-1-01", 120), ("IC-B", "WO-1-01", 80), ("IC-A", "WO-1-02", 0),
@@ -86,7 +87,7 @@ def test_two_level_build(db, clerk, supervisor, system, site):
           SELECT id, 0 FROM lot WHERE lot_no = :l
           UNION ALL SELECT g.input_lot_id, up.depth + 1 FROM genealogy g JOIN up ON g.output_lot_id = up.lot_id)
         SELECT lt.lot_no, up.depth FROM up JOIN lot lt ON lt.id = up.lot_id ORDER BY depth, lot_no""",
-                         l=out["lots"][0])
+                         l=out.lots[0])
     assert chain == [("WO-2-01", 0), ("WO-1-01", 1), ("IC-A", 2), ("IC-B", 2)]
 
 
@@ -99,8 +100,8 @@ def test_short_pick_re_reserves_elsewhere_and_blocks_the_bin(db, clerk, supervis
                            lines=[picking.PickLine(first.id, D(100), "IC-A", short=True)])
     lines = [picking.PickLine(first.id, D(100), "IC-A", short=True, reason="damaged")]
     r = picking.post_picks(db, clerk, key="pk", wo_number="WO-1", lines=lines, drop_location="LS-L1")
-    assert r.data["shortages"] == []
-    assert r.data["short_picks"] == [{"task": first.id, "missing": "20", "reason": "damaged"}]
+    assert r.shortages == ()
+    assert r.short_picks == (picking.ShortPick(first.id, D(20), "damaged"),)
     assert helpers.scalar(db, "SELECT reason FROM movement WHERE kind = 'status'") == "short_pick: damaged"
     assert helpers.scalar(db, "SELECT new -> 'short_picks' -> 0 ->> 'reason' FROM audit_log"
                               " WHERE action = 'pick'") == "damaged"
@@ -143,13 +144,13 @@ def test_over_issue_with_supervisor_approval_and_inspector_refused(db, clerk, su
     issuing.issue(db, clerk, key="i1", wo_number="WO-1", sku="SCR-1", qty=D(400))
     helpers.put_stock(db, clerk, "SCR-1", None, "LS-L1", 10)
     result = issuing.issue(db, clerk, key="i2", wo_number="WO-1", sku="SCR-1", qty=D(5), approver=supervisor,
-                           reason="dropped screws")
+                           reason=OverIssueReason.DAMAGED)
     assert helpers.scalar(db, "SELECT sum(qty) FROM wo_issue WHERE item_id = :i", i=site["SCREW"]) == 405
     # who approved and why: on the issue row, the movement and the audit row (the clerk stays the operator)
-    assert result["approved_by"] == supervisor.badge
+    assert result.approved_by == supervisor.badge
     assert helpers.rows(db, "SELECT operator_id, approved_by, reason FROM wo_issue WHERE qty = 5") == [
-        (clerk.operator_id, supervisor.operator_id, "dropped screws")]
-    assert helpers.scalar(db, "SELECT reason FROM movement WHERE operation_key = 'i2'") == "dropped screws"
+        (clerk.operator_id, supervisor.operator_id, "damaged")]
+    assert helpers.scalar(db, "SELECT reason FROM movement WHERE operation_key = 'i2'") == "damaged"
     assert helpers.scalar(db, "SELECT new ->> 'approved_by' FROM audit_log WHERE action = 'issue'"
-                              " AND reason = 'dropped screws'") == supervisor.badge
+                              " AND reason = 'damaged'") == supervisor.badge
     assert helpers.scalar(db, "SELECT approved_by FROM wo_issue WHERE qty = 400") is None

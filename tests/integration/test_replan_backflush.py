@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from core.services import issuing, picking, production, putaway, workorders
 from core.services.receiving import ReceiveCommand, receive
+from core.services.workorders import Shortage
 from tests import helpers
 
 D = Decimal
@@ -16,7 +17,7 @@ def test_putaway_of_a_short_item_reserves_it_for_the_earliest_due_short_order(db
     helpers.add_work_order(db, "WO-LATE", "PCBA-1", 10, due="2030-03-01")
     helpers.add_work_order(db, "WO-SOON", "PCBA-1", 10, due="2030-02-01")
     for wo in ("WO-LATE", "WO-SOON"):
-        assert workorders.release(db, supervisor, wo)["shortages"] == [{"sku": "IC-1", "qty": "20"}]
+        assert workorders.release(db, supervisor, wo).shortages == (Shortage("IC-1", D(20)),)
     receive(db, clerk, ReceiveCommand(key="r", sku="IC-1", lot="NEW", qty=D(30), supplier="SUP-1"))
     result = putaway.confirm(db, clerk, key="p", lot="NEW", location="A-01")
     assert result.replanned == ("WO-SOON", "WO-LATE")

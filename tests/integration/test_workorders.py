@@ -2,11 +2,13 @@
 
 import threading
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
 from core.errors import InvalidInput, PermissionDenied
 from core.services import workorders
+from core.services.workorders import Shortage
 from tests import helpers
 
 
@@ -31,7 +33,7 @@ def _reservations(db, wo="WO-1"):
 
 def test_release_reserves_fefo_skipping_expired(db, supervisor, site):
     result = workorders.release(db, supervisor, "WO-1")
-    assert result["shortages"] == [] and result["pick_tasks"] == 3
+    assert result.shortages == () and result.pick_tasks == 3
     assert _reservations(db) == [("IC-1", "EARLY", "A-02", 150), ("IC-1", "LATE", "A-01", 50),
                                  ("SCR-1", None, "A-02", 400)]
     assert helpers.scalar(db, "SELECT reserved FROM stock_balance b JOIN lot l ON l.id = b.lot_id"
@@ -42,7 +44,7 @@ def test_release_reserves_fefo_skipping_expired(db, supervisor, site):
 def test_shortage_becomes_a_replenishment_request_and_event(db, supervisor, site):
     helpers.add_work_order(db, "WO-BIG", "PCBA-1", 1000)
     result = workorders.release(db, supervisor, "WO-BIG")
-    assert result["shortages"] == [{"sku": "IC-1", "qty": "1350"}, {"sku": "SCR-1", "qty": "3000"}]
+    assert result.shortages == (Shortage("IC-1", Decimal(1350)), Shortage("SCR-1", Decimal(3000)))
     assert helpers.scalar(db, "SELECT count(*) FROM replenishment_request WHERE status = 'open'") == 2
     assert helpers.scalar(db, "SELECT count(*) FROM outbox WHERE type = 'shortage.raised'") == 2
 

@@ -1,16 +1,19 @@
-"""The production screens' prompts, columns, keys and reason lists all have a zh_CN translation."""
+"""The production screens' prompts, Enter defaults, columns, keys and reason lists all have a zh_CN translation."""
 
 import pytest
 
-from console.screens import issue, output, picking, workorders
-from console.screens import production_common as pc
+from console.screens import issue, output, picking, production_common, workorders
+from console.words import STATE_LABELS
 from core.i18n import catalog
 
+SCREENS = [picking.PickingScreen, issue.IssueScreen, output.OutputScreen, workorders.WorkOrdersScreen]
 TEXTS = [
-    *picking.PROMPTS.values(), *issue.PROMPTS.values(), *output.PROMPTS.values(), *workorders.PROMPTS.values(),
+    *(s.TITLE_MSGID for s in SCREENS),
+    *(text for s in SCREENS for step in s.STEPS for text in (step.prompt, step.default) if text),
+    *(label for s in SCREENS for step in s.STEPS for _k, label in step.keys),
+    *(r.label for s in SCREENS for step in s.STEPS if step.reasons for r in step.reasons.choices()),
     *(c for c, _n in picking.COLUMNS + issue.COLUMNS + workorders.LIST_COLUMNS + workorders.COMPONENT_COLUMNS),
-    *(label for _k, label in [pc.ENTER_ACCEPT, pc.SHORT_PICK, pc.APPROVAL, pc.REPRINT, *workorders.ACTIONS.values()]),
-    *(m for _c, m in pc.SHORT_REASONS + pc.OVER_ISSUE_REASONS), *pc.STATES, *pc.KIT_STYLES,
+    *(label for _k, label in workorders.ACTIONS.values()), *STATE_LABELS.values(), *production_common.KIT_STYLES,
 ]
 
 
