@@ -2,52 +2,20 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from rich.text import Text
 
-from core.errors import InvalidInput
-from core.i18n import _, ngettext
+from console.words import qty_text
+from core.i18n import N_, _, ngettext
 
 MAX_PO_LINES = 5  # at 80x24 the panel has room for the PO head, five lines and the receipt being built
 
-# Reason codes of core.services.putaway, as the operator reads them.
-OVERRIDE_LABELS = {"location_full": "Location full", "location_blocked": "Location blocked",
-                   "damaged_rack": "Damaged rack", "supervisor_instruction": "Supervisor's instruction",
-                   "other": "Other"}
-RULES = {"quarantine": "quarantine", "home": "home location", "consolidate": "with the same item",
-         "empty": "empty location"}
-
-
-def qty_text(value) -> str:
-    """12, 0.5 — the base unit's count without trailing zeros."""
-    return format(Decimal(str(value)).normalize(), "f")
-
-
-def status_text(status: str) -> str:
-    """A stock status in the operator's language (`qc_hold` reads "qc hold" in English)."""
-    return _(status).replace("_", " ")
+RULES = {"quarantine": N_("quarantine"), "home": N_("home location"), "consolidate": N_("with the same item"),
+         "empty": N_("empty location")}
 
 
 def label(text: Text, msgid: str, value: str, style: str = "bold") -> Text:
     """Append `Label value` (label dim, in the operator's language)."""
     return text.append(f"{_(msgid)} ", style="dim").append(value, style=style)
-
-
-def reason_lines(codes: list[str] | tuple[str, ...], labels: dict[str, str]) -> Text:
-    """The numbered reason list."""
-    lines = Text()
-    for n, code in enumerate(codes, 1):
-        lines.append(f"  {n} ", style="bold reverse").append(f"  {_(labels[code])}\n")
-    return lines
-
-
-def pick_reason(codes: list[str] | tuple[str, ...], value: str) -> str:
-    """The reason code a typed number chooses, or a one-line refusal."""
-    value = value.strip()
-    if not value.isdigit() or not 1 <= int(value) <= len(codes):
-        raise InvalidInput("No choice {key}", key=value)
-    return codes[int(value) - 1]
 
 
 def po_panel(po, supplier: str | None) -> Text:

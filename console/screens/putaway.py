@@ -12,6 +12,7 @@ from textual.widgets import Static
 from console.flow import CHANGE, FlowScreen, Step, handles
 from console.screens import inbound_panels as panels
 from console.screens import inbound_steps as steps
+from console.words import qty_text, status_text
 from core.i18n import N_, _
 from core.reasons import PutawayOverrideReason
 from core.services.putaway import PutAway, Suggestion
@@ -50,8 +51,8 @@ class PutawayScreen(FlowScreen):
             if s.lot:
                 panels.label(text, "Lot", s.lot).append("  ")
             panels.label(text, "Item", s.sku).append("  ")
-            panels.label(text, "Qty", panels.qty_text(s.qty)).append("  ")
-            panels.label(text, "Status", panels.status_text(s.status), "bold yellow" if s.status != "available" else "")
+            panels.label(text, "Qty", qty_text(s.qty)).append("  ")
+            panels.label(text, "Status", status_text(s.status), "bold yellow" if s.status != "available" else "")
             panels.label(text.append("\n"), "From", s.from_location, "")
             panels.label(text.append("\n\n"), "Put it in", s.location, "bold reverse green")
             text.append(f"  ({_(panels.RULES[s.rule])})", style="dim")
@@ -85,7 +86,7 @@ class PutawayScreen(FlowScreen):
         self.suggestion, self.reason = None, None
         self.go("lot")
         self.message.info(_("Put away {qty} of {lot} in {location}").format(
-            qty=panels.qty_text(done.qty), lot=done.lot or done.sku, location=done.location))
+            qty=qty_text(done.qty), lot=done.lot or done.sku, location=done.location))
         self.at = None
 
     @handles("reason")
