@@ -22,6 +22,7 @@ from core.i18n import N_, _
 from core.reasons import OverReceiptReason
 from core.services import receiving, receiving_views
 from core.services.receiving_views import ItemView, PoView
+from core.units import require_whole
 
 
 class ReceivingScreen(ApprovalFlow):
@@ -192,7 +193,7 @@ class ReceivingScreen(ApprovalFlow):
     def qty_typed(self, value: str) -> None:
         if not value and not self.open_qty:
             raise InvalidInput(N_("Type the quantity received"))
-        self.qty = parse_qty(value) if value else self.open_qty
+        self.qty = require_whole(parse_qty(value), self.item.uom, self.item.sku) if value else self.open_qty
         self.ask_next()
 
     # Posting ---------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from core.reasons import OverReceiptReason
 from core.results import Result
 from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
+from core.units import require_whole
 
 OVER_RECEIPT_TOLERANCE = Decimal("0.10")
 
@@ -36,7 +37,7 @@ class ReceiveCommand:
 
 def _item(session: Session, sku: str):
     row = session.execute(
-        text("SELECT id, sku, name, tracking, shelf_life_days, qc_required, gtin FROM item WHERE sku = :s"),
+        text("SELECT id, sku, name, uom, tracking, shelf_life_days, qc_required, gtin FROM item WHERE sku = :s"),
         {"s": sku},
     ).first()
     if row is None:
@@ -166,6 +167,7 @@ def receive(db: Database, actor: Actor, cmd: ReceiveCommand) -> Received:
     def body(session: Session) -> dict:
         now = datetime.now(UTC)
         item = _item(session, cmd.sku)
+        require_whole(cmd.qty, item.uom, item.sku)
         line = None
         if cmd.po_number:
             line = _po_line(session, cmd.po_number, item.id, item.sku)

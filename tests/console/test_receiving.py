@@ -130,6 +130,8 @@ async def test_over_receipt_refused_then_approved_with_f2(db, make_app, inbound,
     ("IC-1", "X-5", "Not a date: 31/12/28 (type YYYY-MM-DD)", "expiry"),
     ("IC-1", "X-3", "Expiry 2001-01-01 is already past", "expiry"),
     ("RES-1", "X-4", "Not a quantity: -3", "qty"),
+    ("RES-1", "X-6", "RES-1 is counted in whole EA: not 2.5", "qty"),
+    ("RES-1", "X-7", "Not a quantity: 2,5", "qty"),
 ])
 async def test_refused_scan_red_line_bell_nothing_written(db, make_app, inbound, first, raw, message, step):
     app = make_app()
@@ -139,7 +141,8 @@ async def test_refused_scan_red_line_bell_nothing_written(db, make_app, inbound,
             await answer(pilot, screen, first, "lot")
         if step in ("expiry", "qty"):
             await answer(pilot, screen, raw, step)
-            raw = {"X-2": "31.13.2030", "X-5": "31/12/28", "X-3": "2001-01-01"}.get(raw, "-3")
+            typed = {"X-2": "31.13.2030", "X-5": "31/12/28", "X-3": "2001-01-01", "X-6": "2.5", "X-7": "2,5"}
+            raw = typed.get(raw, "-3")
         before, rung = written(db), bells(app)
         await refused(pilot, screen, raw)
         assert screen.message.text == message and screen.step == step and rung

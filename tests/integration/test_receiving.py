@@ -124,3 +124,10 @@ def test_a_terminal_without_a_warehouse_receives_where_the_item_lives(db, clerk,
     r = receive(db, clerk, ReceiveCommand(key="k3", sku="IC-1", lot="LOT-B", qty=D(1), po_number="PO-1",
                                           warehouse="AA-FG"))
     assert r.location == "DOCK-FG"  # the terminal's own warehouse always wins
+
+
+def test_a_piece_unit_is_received_in_whole_pieces_only(db, clerk, site):
+    with pytest.raises(InvalidInput, match="IC-1 is counted in whole EA: not 2.5"):
+        receive(db, clerk, ReceiveCommand(key="p", sku="IC-1", lot="L", qty=D("2.5"), po_number="PO-1"))
+    _nothing_written(db)
+    assert receive(db, clerk, ReceiveCommand(key="p", sku="IC-1", lot="L", qty=D("3"), po_number="PO-1")).qty == 3
