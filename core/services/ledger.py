@@ -141,17 +141,9 @@ def claim_key(session: Session, actor: Actor, key: str, kind: str) -> dict | Non
     A concurrent transaction with the same key waits on the primary key until the first commits,
     then sees it — so two deliveries of one scan can never both take effect.
     """
-    claimed = session.execute(
-        text(
-            "INSERT INTO operation (key, kind, operator_id, terminal) VALUES (:k, :kind, :op, :t)"
-            " ON CONFLICT (key) DO NOTHING RETURNING key"
-        ),
-        {"k": key, "kind": kind, "op": actor.operator_id, "t": actor.terminal},
-    ).first()
-    if claimed is not None:
-        return None
-    stored = session.execute(text("SELECT result FROM operation WHERE key = :k"), {"k": key}).scalar()
-    return stored or {}
+    stored = session.execute(text("SELECT ledger_claim(:k, :kind, :op, :t, NULL)"),  # core/sql/ledger_claim.sql
+                             {"k": key, "kind": kind, "op": actor.operator_id, "t": actor.terminal}).scalar()
+    return stored
 
 
 def run_operation(
@@ -195,6 +187,45 @@ def run_operation(
     return retrying(attempt)
 
 
+def post_on_server(db: Database, actor: Actor, kind: str, legs: list[Leg], *, key: str, reason: str | None = None,
+                   reference: str | None = None, permission: str = "stock.move") -> OperationResult:
+    """A plain move whole in the server, one round trip (`ledger_post`): the same rows as `post_in_session`."""
+    require(actor, permission)
+    if not key:
+        raise InvalidInput("Missing idempotency key")
+    validate(legs)
+    params = (key, kind, *_arrays(legs), actor.operator_id, actor.badge, actor.terminal, reason, reference)
+
+    def attempt() -> OperationResult:
+        for tries in range(3):
+            try:
+                (posted,) = db.call(_POST, params)
+                return OperationResult(key=key, data=posted["result"] or {}, replayed=posted["replayed"])
+            except DBAPIError as exc:
+                refused = stock_error(exc)
+                if refused is not None:
+                    raise refused from None
+                if not exc.connection_invalidated or tries == 2:
+                    raise
+                # A pooled connection the server dropped (a restart): again on a new one. The key makes a
+                # second try safe even when the first one committed before its answer was lost.
+        raise AssertionError("unreachable")
+
+    return retrying(attempt)
+
+
+def post_in_session(db: Database, actor: Actor, kind: str, legs: list[Leg], *, key: str, reason: str | None = None,
+                    reference: str | None = None, permission: str = "stock.move") -> OperationResult:
+    """Legs as a unit of work (`run_operation`): alert rules re-evaluated for what they touched."""
+
+    def body(session: Session) -> dict:
+        n = apply_legs(session, actor, kind, legs, key=key, reason=reason, reference=reference)
+        return {"kind": kind, "legs": n, "qty": sum((leg.qty for leg in legs), ZERO)}  # ledger_post's shape too
+
+    return run_operation(db, actor, key=key, kind=kind, permission=permission, body=body, reason=reason,
+                         audit_key=reference)
+
+
 def post_moves(
     db: Database,
     actor: Actor,
@@ -208,36 +239,9 @@ def post_moves(
 ) -> OperationResult:
     """Post a set of legs as one confirmed operation.
 
-    Plain moves without reservations (bin to bin) go to the server whole, in one round trip (`ledger_post`); they
-    touch no alert rule but dead stock. Anything else runs as a unit of work that re-evaluates what it touched.
+    Plain moves without reservations (bin to bin) go to the server whole, in one round trip; they touch no alert
+    rule but dead stock. Anything else runs as a unit of work that re-evaluates what it touched.
     """
-    if legs and all(_plain(kind, leg) and not leg.from_reserved and not leg.to_reserved for leg in legs):
-        require(actor, permission)
-        if not key:
-            raise InvalidInput("Missing idempotency key")
-        validate(legs)
-        params = (key, kind, *_arrays(legs), actor.operator_id, actor.badge, actor.terminal, reason, reference)
-
-        def attempt() -> OperationResult:
-            for tries in range(3):
-                try:
-                    (posted,) = db.call(_POST, params)
-                    return OperationResult(key=key, data=posted["result"] or {}, replayed=posted["replayed"])
-                except DBAPIError as exc:
-                    refused = stock_error(exc)
-                    if refused is not None:
-                        raise refused from None
-                    if not exc.connection_invalidated or tries == 2:
-                        raise
-                    # A pooled connection the server dropped (a restart): again on a new one. The key makes a
-                    # second try safe even when the first one committed before its answer was lost.
-            raise AssertionError("unreachable")
-
-        return retrying(attempt)
-
-    def body(session: Session) -> dict:
-        n = apply_legs(session, actor, kind, legs, key=key, reason=reason, reference=reference)
-        return {"kind": kind, "legs": n, "qty": sum((leg.qty for leg in legs), ZERO)}
-
-    return run_operation(db, actor, key=key, kind=kind, permission=permission, body=body, reason=reason,
-                         audit_key=reference)
+    plain = legs and all(_plain(kind, leg) and not leg.from_reserved and not leg.to_reserved for leg in legs)
+    post = post_on_server if plain else post_in_session
+    return post(db, actor, kind, legs, key=key, reason=reason, reference=reference, permission=permission)
