@@ -135,6 +135,65 @@ def apply_legs(
     return len(legs)
 
 
+@dataclass(frozen=True)
+class Applied:
+    """What `apply_selected` wrote: legs (movement rows), their total quantity, the items, and the destination
+    balances they reached."""
+
+    legs: int
+    qty: Decimal
+    items: list[int]
+    targets: int
+
+
+# The legs a query selects, through ledger_apply as arrays: one statement and one round trip for any number of
+# legs. Zero rows: ledger_apply gets empty arrays and writes nothing.
+_APPLY_SELECTED = """
+    WITH leg AS MATERIALIZED ({legs})
+    SELECT coalesce(ledger_apply(CAST(:kind AS text),
+               coalesce(array_agg(item_id), '{{}}'), coalesce(array_agg(lot_id), '{{}}'),
+               coalesce(array_agg(qty), '{{}}'), coalesce(array_agg(from_location_id), '{{}}'),
+               coalesce(array_agg(CAST(from_status AS text)), '{{}}'), coalesce(array_agg(to_location_id), '{{}}'),
+               coalesce(array_agg(CAST(to_status AS text)), '{{}}'), NULL, NULL, :op, :terminal, :reason,
+               :reference, :key), 0) AS legs,
+           coalesce(sum(qty), 0) AS qty, coalesce(array_agg(DISTINCT item_id), '{{}}') AS items,
+           count(DISTINCT (to_location_id, item_id, coalesce(lot_id, 0), to_status))
+             FILTER (WHERE to_location_id IS NOT NULL) AS targets
+    FROM leg
+"""
+
+
+def apply_selected(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    legs_sql: str,
+    params: dict,
+    *,
+    key: str | None = None,
+    reason: str | None = None,
+    reference: str | None = None,
+) -> Applied:
+    """`apply_legs` for legs a query selects (columns item_id, lot_id, qty, from_location_id, from_status,
+    to_location_id, to_status; every qty > 0; no reservations moved), set-based in one statement.
+
+    The query should lock the source balances it reads (FOR UPDATE, in key order) so what it read is what moves.
+    """
+    if kind not in MOVEMENT_KINDS:
+        raise ValueError(f"unknown movement kind {kind!r}")
+    try:
+        row = session.execute(text(_APPLY_SELECTED.format(legs=legs_sql)), {
+            **params, "kind": kind, "op": actor.operator_id, "terminal": actor.terminal, "reason": reason,
+            "reference": reference, "key": key}).one()
+    except DBAPIError as exc:
+        refused = stock_error(exc)
+        if refused is None:
+            raise
+        raise refused from None
+    session.info.setdefault("touched_items", set()).update(row.items)  # the full rules: totals or statuses changed
+    return Applied(row.legs, row.qty, list(row.items), row.targets)
+
+
 def claim_key(session: Session, actor: Actor, key: str, kind: str) -> dict | None:
     """Claim an idempotency key; returns the stored result when it was already applied.
 
