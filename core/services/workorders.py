@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.permissions import Actor
+from core.services import outbox
 from core.services.ledger import run_operation
 
 OPEN = ("planned", "released", "in_progress")
@@ -86,6 +87,13 @@ _TASKS = text(
     """
 )
 
+# One shortage.raised event per replenishment request the statement below raises (through the outbox's INSERT).
+_SHORTAGE_EVENTS = outbox.insert_from("shortage.raised", """
+      SELECT 'workorder:' || :wo_number AS aggregate, now() AS occurred_at, NULL AS warehouse,
+             jsonb_build_object('work_order', :wo_number, 'sku', i.sku, 'qty', req.qty,
+                                'need_date', req.need_date, 'request_id', req.id) AS data
+      FROM req JOIN item i ON i.id = req.item_id""")
+
 _SHORTAGES = text(
     f"""
     WITH short AS (SELECT item_id, qty FROM ({REMAINING}) rem),
@@ -94,14 +102,7 @@ _SHORTAGES = text(
       SELECT s.item_id, :wo, s.qty, wo.due_date FROM short s, work_order wo WHERE wo.id = :wo AND s.qty > 0
       RETURNING id, item_id, qty, need_date
     ),
-    ev AS (
-      INSERT INTO outbox (event_id, type, aggregate, occurred_at, warehouse, data)
-      SELECT gen_random_uuid(), 'shortage.raised', 'workorder:' || :wo_number, now(), NULL,
-             jsonb_build_object('work_order', :wo_number, 'sku', i.sku, 'qty', req.qty,
-                                'need_date', req.need_date, 'request_id', req.id)
-      FROM req JOIN item i ON i.id = req.item_id
-      RETURNING 1
-    )
+    ev AS ({_SHORTAGE_EVENTS} RETURNING 1)
     SELECT i.sku, req.qty FROM req JOIN item i ON i.id = req.item_id ORDER BY i.sku
     """
 )
