@@ -20,14 +20,10 @@ from core.db import Database, retrying
 from core.errors import InsufficientStock, InvalidInput
 from core.permissions import Actor, require
 from core.services import alerts, audit
+from core.vocabulary import PLAIN_MOVES, MovementKind, StockStatus
 
 ZERO = Decimal(0)
-PLAIN_MOVES = ("move", "pick")
 INSUFFICIENT = "LS001"  # raised by ledger_balance() when a guarded update finds too little free stock
-MOVEMENT_KINDS = (
-    "opening", "receipt", "putaway", "move", "pick", "drop", "issue", "return", "output", "scrap",
-    "ship", "adjust", "status", "count",
-)
 
 
 @dataclass(frozen=True)
@@ -58,6 +54,16 @@ class OperationResult:
     replayed: bool = False
 
 
+def _check_kind(kind: str) -> None:
+    """A programming error, not an operator's: every kind a service posts is a MovementKind."""
+    if kind not in _KINDS:
+        raise ValueError(f"unknown movement kind {kind!r}")
+
+
+_KINDS = frozenset(MovementKind)
+_STATUSES = frozenset(StockStatus)
+
+
 def validate(legs: Iterable[Leg]) -> None:
     """What the ledger refuses before it touches anything: no quantity, or neither source nor destination."""
     for leg in legs:
@@ -65,6 +71,8 @@ def validate(legs: Iterable[Leg]) -> None:
             raise InvalidInput("Quantity must be greater than zero")
         if leg.from_location_id is None and leg.to_location_id is None:
             raise InvalidInput("A movement needs a source or a destination")
+        if not {leg.from_status, leg.to_status} - {None} <= _STATUSES:
+            raise ValueError(f"unknown stock status in {leg!r}")
 
 
 def _arrays(legs: list[Leg]) -> tuple:
@@ -113,8 +121,7 @@ def apply_legs(
     reference: str | None = None,
 ) -> int:
     """Update balances and write the movement rows, inside the caller's transaction. Returns legs written."""
-    if kind not in MOVEMENT_KINDS:
-        raise ValueError(f"unknown movement kind {kind!r}")
+    _check_kind(kind)
     validate(legs)
     item, lot, qty, src, src_status, dst, dst_status = _arrays(legs)
     try:
@@ -179,8 +186,7 @@ def apply_selected(
 
     The query should lock the source balances it reads (FOR UPDATE, in key order) so what it read is what moves.
     """
-    if kind not in MOVEMENT_KINDS:
-        raise ValueError(f"unknown movement kind {kind!r}")
+    _check_kind(kind)
     try:
         row = session.execute(text(_APPLY_SELECTED.format(legs=legs_sql)), {
             **params, "kind": kind, "op": actor.operator_id, "terminal": actor.terminal, "reason": reason,

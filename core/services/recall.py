@@ -13,6 +13,7 @@ from core.services.ledger import Applied, Leg, apply_legs, apply_selected, run_o
 from core.services.lots import find_lot
 from core.services.trace import downstream_lot_ids
 from core.services.workorders import unreserve_lots
+from core.vocabulary import BLOCKABLE
 
 _LOTS = text("SELECT l.id, l.lot_no, i.sku, w.wo_number FROM lot l JOIN item i ON i.id = l.item_id"
              " LEFT JOIN work_order w ON w.id = l.work_order_id WHERE l.id = ANY(:ids) ORDER BY l.lot_no")
@@ -49,7 +50,6 @@ def affected(db: Database, actor: Actor, lot: str, sku: str | None = None) -> di
         return _listing(uow.session, lot, sku)[0]
 
 
-BLOCKABLE = ("available", "qc_hold")  # what a recall or a lot block takes out of use
 
 # A status leg per blockable balance of the lots, sources locked in the ledger's key order; through the ledger
 # (apply_selected), so movements, balances and the alert rules are all the one path's.

@@ -15,6 +15,7 @@ from core.errors import InvalidInput, NotFound
 from core.permissions import Actor, require
 from core.services import labels
 from core.services.kitting import ComponentKit, WorkOrderKit, kitting
+from core.vocabulary import RUNNING_ORDERS
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def work_order_view(db: Database, actor: Actor, wo_number: str) -> WorkOrderView
 def running_order(db: Database, actor: Actor, wo_number: str) -> WorkOrderView:
     """A work order material can be issued to or output reported for: released or in progress."""
     order = work_order_view(db, actor, wo_number)
-    if order.state not in ("released", "in_progress"):
+    if order.state not in RUNNING_ORDERS:
         raise InvalidInput("Work order {wo} is {status}, not released", wo=order.wo_number, status=order.state)
     return order
 

@@ -16,15 +16,10 @@ from core.errors import InvalidInput, NotFound
 from core.permissions import Actor
 from core.services import outbox
 from core.services.ledger import run_operation
+from core.vocabulary import OPEN_ORDERS
 
-OPEN = ("planned", "released", "in_progress")
-
-# Requirement per direct component: qty x qty_per x (1 + scrap).
-REQUIREMENTS = """
-  SELECT c.component_item_id AS item_id,
-         wo.qty * c.qty_per * (1 + c.scrap_pct / 100) AS required
-  FROM work_order wo JOIN bom_line c ON c.parent_item_id = wo.item_id WHERE wo.id = :wo
-"""
+# Requirement per direct component (the view wo_requirement, core/sql: qty x qty_per x (1 + scrap)).
+REQUIREMENTS = "SELECT item_id, required FROM wo_requirement WHERE work_order_id = :wo"
 
 # What is still missing per component: required less what is reserved or issued already. Grouped once, not a
 # sub-select per component: those scanned every reservation of the order per line (quadratic in BOM lines).
@@ -184,7 +179,7 @@ def _finish(db: Database, actor: Actor, wo_number: str, target: str, allowed: tu
 
 def cancel(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> dict:
     """Cancel an open work order; its reservations go back to free stock."""
-    return _finish(db, actor, wo_number, "cancelled", OPEN, key)
+    return _finish(db, actor, wo_number, "cancelled", OPEN_ORDERS, key)
 
 
 def close(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> dict:
