@@ -9,7 +9,9 @@ may therefore only rely on schema that existed at that revision (or be installed
 
 from __future__ import annotations
 
+import importlib.util
 from importlib import resources
+from pathlib import Path
 
 from alembic import op
 
@@ -28,3 +30,13 @@ def install(*objects: str) -> None:
     """Run each file's CREATE OR REPLACE, in the order given (a view after the functions it calls)."""
     for name in objects:
         op.execute(definition(name))
+
+
+def frozen(revision_file: str, name: str) -> str:
+    """A definition as an older revision froze it (for a downgrade), as CREATE OR REPLACE: `name` is the module
+    constant in migrations/versions/<revision_file>.py."""
+    path = Path(__file__).parent / "versions" / f"{revision_file}.py"
+    spec = importlib.util.spec_from_file_location(f"_lineside_frozen_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
