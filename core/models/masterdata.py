@@ -17,9 +17,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, IdPk
+from core.vocabulary import LocationKind, Tracking, values
 
-LOCATION_KINDS = ("dock", "storage", "quarantine", "line_side", "shipping")
-TRACKING = ("none", "lot", "serial")
+LOCATION_KINDS = values(LocationKind)
+TRACKING = values(Tracking)
 
 
 class Warehouse(Base):

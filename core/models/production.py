@@ -23,8 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, CreatedAt, IdPk
+from core.vocabulary import WorkOrderState, values
 
-WO_STATUSES = ("planned", "released", "in_progress", "completed", "closed", "cancelled")
+WO_STATUSES = values(WorkOrderState)
 TASK_STATUSES = ("open", "picked", "short", "cancelled")
 
 

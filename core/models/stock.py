@@ -23,9 +23,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, CreatedAt, IdPk
+from core.vocabulary import QcStatus, StockStatus, values
 
-STOCK_STATUSES = ("available", "qc_hold", "blocked", "rejected")
-QC_STATUSES = ("none", "pending", "passed", "failed")
+STOCK_STATUSES = values(StockStatus)
+QC_STATUSES = values(QcStatus)
 
 
 class Lot(Base):

@@ -69,15 +69,14 @@ RULES: dict[str, str] = {
           WHERE b.status = 'available' AND (lt.expiry IS NULL OR lt.expiry >= current_date)
             AND {SCOPE.format(col='b.item_id')} GROUP BY b.item_id
         ), need AS (
-          SELECT wo.id AS wo_id, wo.wo_number, c.component_item_id AS item_id,
-                 wo.qty * c.qty_per * (1 + c.scrap_pct / 100)
+          SELECT wo.id AS wo_id, wo.wo_number, c.item_id, c.required
                  - coalesce((SELECT sum(qty) FROM reservation r WHERE r.work_order_id = wo.id
-                             AND r.item_id = c.component_item_id), 0)
+                             AND r.item_id = c.item_id), 0)
                  - coalesce((SELECT sum(qty) FROM wo_issue x WHERE x.work_order_id = wo.id
-                             AND x.item_id = c.component_item_id), 0)
+                             AND x.item_id = c.item_id), 0)
                  - coalesce(free.qty, 0) AS short
-          FROM wo JOIN bom_line c ON c.parent_item_id = wo.item_id LEFT JOIN free ON free.item_id = c.component_item_id
-          WHERE {SCOPE.format(col='c.component_item_id')}
+          FROM wo JOIN wo_requirement c ON c.work_order_id = wo.id LEFT JOIN free ON free.item_id = c.item_id
+          WHERE {SCOPE.format(col='c.item_id')}
         )
         SELECT 'wo:' || n.wo_id || ':item:' || n.item_id, n.item_id, NULL::bigint, NULL::bigint, n.wo_id,
                jsonb_build_object('wo', n.wo_number, 'sku', i.sku, 'short', n.short)

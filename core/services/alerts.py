@@ -87,11 +87,7 @@ def evaluate(session: Session, items: list[int] | None = None) -> int:
 
 def resolve_moved(session: Session, items: list[int]) -> None:
     """A plain move changes no total or status: the only rule it can affect is dead stock, which it clears."""
-    open_ = text("SELECT EXISTS (SELECT FROM alert WHERE rule = 'dead_stock' AND resolved_at IS NULL"
-                 " AND item_id = ANY(CAST(:items AS bigint[])))")
-    if session.execute(open_, {"items": items}).scalar():  # an UPDATE of nothing would still wake the feeds
-        session.execute(text("UPDATE alert SET resolved_at = now() WHERE rule = 'dead_stock' AND resolved_at IS NULL"
-                             " AND item_id = ANY(CAST(:items AS bigint[]))"), {"items": items})
+    session.execute(text("SELECT alert_resolve_moved(CAST(:items AS bigint[]))"), {"items": items})  # as ledger_post
 
 
 def evaluate_all(db: Database) -> int:

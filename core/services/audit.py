@@ -46,11 +46,8 @@ def record(
     """
     old, new = jsonable(old), jsonable(new)
     session.execute(
-        text(
-            "INSERT INTO audit_log (at, operator_id, badge, terminal, action, entity, entity_key, reason, old, new)"
-            " VALUES (:at, :op, :badge, :term, :action, :entity, :key, :reason, CAST(:old AS jsonb),"
-            " CAST(:new AS jsonb))"
-        ),
+        text("SELECT audit_append(:at, :op, :badge, :term, :action, :entity, :key, :reason, CAST(:old AS jsonb),"
+             " CAST(:new AS jsonb))"),  # core/sql/audit_append.sql, the one INSERT into audit_log (ledger_post's too)
         {
             "at": datetime.now(UTC), "op": actor.operator_id if actor else None,
             "badge": actor.badge if actor else None,

@@ -32,8 +32,7 @@ def _component(session: Session, wo, lot: str | None, sku: str | None):
             raise NotFound(what=sku or "-")
         lot_id = None
     required = session.execute(
-        text("SELECT w.qty * c.qty_per * (1 + c.scrap_pct / 100) FROM work_order w JOIN bom_line c"
-             " ON c.parent_item_id = w.item_id AND c.component_item_id = :i WHERE w.id = :wo"),
+        text("SELECT required FROM wo_requirement WHERE work_order_id = :wo AND item_id = :i"),
         {"i": item_id, "wo": wo.id},
     ).scalar()
     if required is None:

@@ -46,21 +46,20 @@ _SQL = text(
       JOIN location l ON l.id = b.location_id AND l.kind IN ('storage', 'line_side')
       LEFT JOIN lot lt ON lt.id = b.lot_id
       WHERE b.status = 'available' AND (lt.expiry IS NULL OR lt.expiry >= current_date)
-        AND b.item_id IN (SELECT component_item_id FROM bom_line WHERE parent_item_id IN (SELECT item_id FROM wo))
+        AND b.item_id IN (SELECT item_id FROM wo_requirement WHERE work_order_id IN (SELECT id FROM wo))
       GROUP BY b.item_id
     ),
     res AS (SELECT work_order_id, item_id, sum(qty) AS qty FROM reservation
             WHERE work_order_id IN (SELECT id FROM wo) GROUP BY 1, 2),
     iss AS (SELECT work_order_id, item_id, sum(qty) AS qty FROM wo_issue
             WHERE work_order_id IN (SELECT id FROM wo) GROUP BY 1, 2)
-    SELECT wo.wo_number, p.sku AS parent_sku, wo.qty, wo.due_date, wo.line, c.sku,
-           wo.qty * b.qty_per * (1 + b.scrap_pct / 100) AS required,
+    SELECT wo.wo_number, p.sku AS parent_sku, wo.qty, wo.due_date, wo.line, c.sku, req.required,
            coalesce(res.qty, 0) AS reserved, coalesce(iss.qty, 0) AS issued, coalesce(free.qty, 0) AS available
     FROM wo JOIN item p ON p.id = wo.item_id
-    JOIN bom_line b ON b.parent_item_id = wo.item_id JOIN item c ON c.id = b.component_item_id
-    LEFT JOIN res ON res.work_order_id = wo.id AND res.item_id = b.component_item_id
-    LEFT JOIN iss ON iss.work_order_id = wo.id AND iss.item_id = b.component_item_id
-    LEFT JOIN free ON free.item_id = b.component_item_id
+    JOIN wo_requirement req ON req.work_order_id = wo.id JOIN item c ON c.id = req.item_id
+    LEFT JOIN res ON res.work_order_id = wo.id AND res.item_id = req.item_id
+    LEFT JOIN iss ON iss.work_order_id = wo.id AND iss.item_id = req.item_id
+    LEFT JOIN free ON free.item_id = req.item_id
     ORDER BY wo.due_date, wo.priority, wo.wo_number, c.sku
     """
 )

@@ -13,6 +13,7 @@ from core.db import Database
 from core.permissions import Actor, require
 from core.results import Result
 from core.services.kitting import kitting
+from core.vocabulary import FINISHED_ORDERS
 
 # Value consumed (issued to production, shipped) and the daily average on-hand value, from the ledger alone:
 # on-hand value at the end of day d = value now - net value that moved in after d. Averaged over the N days of
@@ -88,7 +89,7 @@ def _kitting_rate(db: Database, actor: Actor, session: Session, p: dict) -> floa
     if not due:
         return None
     kit = {k.wo_number: k.status for k in kitting(db, actor)}
-    good = sum(1 for w in due if w.status in ("completed", "closed") or kit.get(w.wo_number) in ("kitted", "kittable"))
+    good = sum(1 for w in due if w.status in FINISHED_ORDERS or kit.get(w.wo_number) in ("kitted", "kittable"))
     return _ratio(good, len(due))
 
 

@@ -20,14 +20,10 @@ from core.db import SERIAL_ELSEWHERE, Database, retrying, serial_of
 from core.errors import Conflict, InsufficientStock, InvalidInput, LinesideError
 from core.permissions import Actor, require
 from core.services import alerts, audit
+from core.vocabulary import PLAIN_MOVES, MovementKind, StockStatus
 
 ZERO = Decimal(0)
-PLAIN_MOVES = ("move", "pick")
 INSUFFICIENT = "LS001"  # raised by ledger_balance() when a guarded update finds too little free stock
-MOVEMENT_KINDS = (
-    "opening", "receipt", "putaway", "move", "pick", "drop", "issue", "return", "output", "scrap",
-    "ship", "adjust", "status", "count", "transfer",
-)
 
 
 @dataclass(frozen=True)
@@ -58,6 +54,16 @@ class OperationResult:
     replayed: bool = False
 
 
+def _check_kind(kind: str) -> None:
+    """A programming error, not an operator's: every kind a service posts is a MovementKind."""
+    if kind not in _KINDS:
+        raise ValueError(f"unknown movement kind {kind!r}")
+
+
+_KINDS = frozenset(MovementKind)
+_STATUSES = frozenset(StockStatus)
+
+
 def validate(legs: Iterable[Leg]) -> None:
     """What the ledger refuses before it touches anything: no quantity, or neither source nor destination."""
     for leg in legs:
@@ -65,6 +71,8 @@ def validate(legs: Iterable[Leg]) -> None:
             raise InvalidInput("Quantity must be greater than zero")
         if leg.from_location_id is None and leg.to_location_id is None:
             raise InvalidInput("A movement needs a source or a destination")
+        if not {leg.from_status, leg.to_status} - {None} <= _STATUSES:
+            raise ValueError(f"unknown stock status in {leg!r}")
 
 
 def _arrays(legs: list[Leg]) -> tuple:
@@ -116,8 +124,7 @@ def apply_legs(
     reference: str | None = None,
 ) -> int:
     """Update balances and write the movement rows, inside the caller's transaction. Returns legs written."""
-    if kind not in MOVEMENT_KINDS:
-        raise ValueError(f"unknown movement kind {kind!r}")
+    _check_kind(kind)
     validate(legs)
     item, lot, qty, src, src_status, dst, dst_status = _arrays(legs)
     try:
@@ -138,23 +145,73 @@ def apply_legs(
     return len(legs)
 
 
+@dataclass(frozen=True)
+class Applied:
+    """What `apply_selected` wrote: legs (movement rows), their total quantity, the items, and the destination
+    balances they reached."""
+
+    legs: int
+    qty: Decimal
+    items: list[int]
+    targets: int
+
+
+# The legs a query selects, through ledger_apply as arrays: one statement and one round trip for any number of
+# legs. Zero rows: ledger_apply gets empty arrays and writes nothing.
+_APPLY_SELECTED = """
+    WITH leg AS MATERIALIZED ({legs})
+    SELECT coalesce(ledger_apply(CAST(:kind AS text),
+               coalesce(array_agg(item_id), '{{}}'), coalesce(array_agg(lot_id), '{{}}'),
+               coalesce(array_agg(qty), '{{}}'), coalesce(array_agg(from_location_id), '{{}}'),
+               coalesce(array_agg(CAST(from_status AS text)), '{{}}'), coalesce(array_agg(to_location_id), '{{}}'),
+               coalesce(array_agg(CAST(to_status AS text)), '{{}}'), NULL, NULL, :op, :terminal, :reason,
+               :reference, :key), 0) AS legs,
+           coalesce(sum(qty), 0) AS qty, coalesce(array_agg(DISTINCT item_id), '{{}}') AS items,
+           count(DISTINCT (to_location_id, item_id, coalesce(lot_id, 0), to_status))
+             FILTER (WHERE to_location_id IS NOT NULL) AS targets
+    FROM leg
+"""
+
+
+def apply_selected(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    legs_sql: str,
+    params: dict,
+    *,
+    key: str | None = None,
+    reason: str | None = None,
+    reference: str | None = None,
+) -> Applied:
+    """`apply_legs` for legs a query selects (columns item_id, lot_id, qty, from_location_id, from_status,
+    to_location_id, to_status; every qty > 0; no reservations moved), set-based in one statement.
+
+    The query should lock the source balances it reads (FOR UPDATE, in key order) so what it read is what moves.
+    """
+    _check_kind(kind)
+    try:
+        row = session.execute(text(_APPLY_SELECTED.format(legs=legs_sql)), {
+            **params, "kind": kind, "op": actor.operator_id, "terminal": actor.terminal, "reason": reason,
+            "reference": reference, "key": key}).one()
+    except DBAPIError as exc:
+        refused = stock_error(exc)
+        if refused is None:
+            raise
+        raise refused from None
+    session.info.setdefault("touched_items", set()).update(row.items)  # the full rules: totals or statuses changed
+    return Applied(row.legs, row.qty, list(row.items), row.targets)
+
+
 def claim_key(session: Session, actor: Actor, key: str, kind: str) -> dict | None:
     """Claim an idempotency key; returns the stored result when it was already applied.
 
     A concurrent transaction with the same key waits on the primary key until the first commits,
     then sees it — so two deliveries of one scan can never both take effect.
     """
-    claimed = session.execute(
-        text(
-            "INSERT INTO operation (key, kind, operator_id, terminal) VALUES (:k, :kind, :op, :t)"
-            " ON CONFLICT (key) DO NOTHING RETURNING key"
-        ),
-        {"k": key, "kind": kind, "op": actor.operator_id, "t": actor.terminal},
-    ).first()
-    if claimed is not None:
-        return None
-    stored = session.execute(text("SELECT result FROM operation WHERE key = :k"), {"k": key}).scalar()
-    return stored or {}
+    stored = session.execute(text("SELECT ledger_claim(:k, :kind, :op, :t, NULL)"),  # core/sql/ledger_claim.sql
+                             {"k": key, "kind": kind, "op": actor.operator_id, "t": actor.terminal}).scalar()
+    return stored
 
 
 def run_operation(
@@ -198,6 +255,45 @@ def run_operation(
     return retrying(attempt)
 
 
+def post_on_server(db: Database, actor: Actor, kind: str, legs: list[Leg], *, key: str, reason: str | None = None,
+                   reference: str | None = None, permission: str = "stock.move") -> OperationResult:
+    """A plain move whole in the server, one round trip (`ledger_post`): the same rows as `post_in_session`."""
+    require(actor, permission)
+    if not key:
+        raise InvalidInput("Missing idempotency key")
+    validate(legs)
+    params = (key, kind, *_arrays(legs), actor.operator_id, actor.badge, actor.terminal, reason, reference)
+
+    def attempt() -> OperationResult:
+        for tries in range(3):
+            try:
+                (posted,) = db.call(_POST, params)
+                return OperationResult(key=key, data=posted["result"] or {}, replayed=posted["replayed"])
+            except DBAPIError as exc:
+                refused = stock_error(exc)
+                if refused is not None:
+                    raise refused from None
+                if not exc.connection_invalidated or tries == 2:
+                    raise
+                # A pooled connection the server dropped (a restart): again on a new one. The key makes a
+                # second try safe even when the first one committed before its answer was lost.
+        raise AssertionError("unreachable")
+
+    return retrying(attempt)
+
+
+def post_in_session(db: Database, actor: Actor, kind: str, legs: list[Leg], *, key: str, reason: str | None = None,
+                    reference: str | None = None, permission: str = "stock.move") -> OperationResult:
+    """Legs as a unit of work (`run_operation`): alert rules re-evaluated for what they touched."""
+
+    def body(session: Session) -> dict:
+        n = apply_legs(session, actor, kind, legs, key=key, reason=reason, reference=reference)
+        return {"kind": kind, "legs": n, "qty": sum((leg.qty for leg in legs), ZERO)}  # ledger_post's shape too
+
+    return run_operation(db, actor, key=key, kind=kind, permission=permission, body=body, reason=reason,
+                         audit_key=reference)
+
+
 def post_moves(
     db: Database,
     actor: Actor,
@@ -211,36 +307,9 @@ def post_moves(
 ) -> OperationResult:
     """Post a set of legs as one confirmed operation.
 
-    Plain moves without reservations (bin to bin) go to the server whole, in one round trip (`ledger_post`); they
-    touch no alert rule but dead stock. Anything else runs as a unit of work that re-evaluates what it touched.
+    Plain moves without reservations (bin to bin) go to the server whole, in one round trip; they touch no alert
+    rule but dead stock. Anything else runs as a unit of work that re-evaluates what it touched.
     """
-    if legs and all(_plain(kind, leg) and not leg.from_reserved and not leg.to_reserved for leg in legs):
-        require(actor, permission)
-        if not key:
-            raise InvalidInput("Missing idempotency key")
-        validate(legs)
-        params = (key, kind, *_arrays(legs), actor.operator_id, actor.badge, actor.terminal, reason, reference)
-
-        def attempt() -> OperationResult:
-            for tries in range(3):
-                try:
-                    (posted,) = db.call(_POST, params)
-                    return OperationResult(key=key, data=posted["result"] or {}, replayed=posted["replayed"])
-                except DBAPIError as exc:
-                    refused = stock_error(exc)
-                    if refused is not None:
-                        raise refused from None
-                    if not exc.connection_invalidated or tries == 2:
-                        raise
-                    # A pooled connection the server dropped (a restart): again on a new one. The key makes a
-                    # second try safe even when the first one committed before its answer was lost.
-            raise AssertionError("unreachable")
-
-        return retrying(attempt)
-
-    def body(session: Session) -> dict:
-        n = apply_legs(session, actor, kind, legs, key=key, reason=reason, reference=reference)
-        return {"kind": kind, "legs": n, "qty": sum((leg.qty for leg in legs), ZERO)}
-
-    return run_operation(db, actor, key=key, kind=kind, permission=permission, body=body, reason=reason,
-                         audit_key=reference)
+    plain = legs and all(_plain(kind, leg) and not leg.from_reserved and not leg.to_reserved for leg in legs)
+    post = post_on_server if plain else post_in_session
+    return post(db, actor, kind, legs, key=key, reason=reason, reference=reference, permission=permission)

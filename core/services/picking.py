@@ -18,6 +18,7 @@ from core.results import Result
 from core.services import reservations
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.workorders import Shortage, reserve_for
+from core.vocabulary import RUNNING_ORDERS
 
 CLAIM_MINUTES = 15
 
@@ -76,7 +77,7 @@ def open_work_order(session: Session, wo_number: str):
                          {"w": (wo_number or "").strip()}).first()
     if wo is None:
         raise NotFound(what=wo_number)
-    if wo.status not in ("released", "in_progress"):
+    if wo.status not in RUNNING_ORDERS:
         raise InvalidInput("Work order {wo} is {status}, not released", wo=wo.wo_number, status=wo.status)
     return wo
 

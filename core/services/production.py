@@ -24,7 +24,7 @@ LOT_RULE = "{wo}-{seq:02d}"  # configurable; the default of the issue
 def _backflush(session: Session, actor: Actor, wo, units: Decimal, key: str) -> None:
     """Consume backflush components FEFO from the line side for `units` made (good + scrap)."""
     comps = session.execute(
-        text("SELECT c.component_item_id AS item_id, :u * c.qty_per * (1 + c.scrap_pct / 100) AS qty"
+        text("SELECT c.component_item_id AS item_id, bom_requirement(:u, c.qty_per, c.scrap_pct) AS qty"
              " FROM bom_line c WHERE c.parent_item_id = :p AND c.backflush ORDER BY c.component_item_id"),
         {"u": units, "p": wo.item_id},
     ).all()

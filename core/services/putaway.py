@@ -19,8 +19,8 @@ from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
 from core.services.workorders import replan_for_item
+from core.vocabulary import HELD
 
-HELD = ("qc_hold", "rejected", "blocked")
 OVERRIDE_REASONS = tuple(PutawayOverrideReason)
 
 

@@ -14,10 +14,11 @@ from core.errors import InvalidInput
 from core.permissions import Actor, require
 from core.results import Result
 from core.services import outbox
-from core.services.ledger import Leg, apply_legs, run_operation
+from core.services.ledger import Applied, Leg, apply_legs, apply_selected, run_operation
 from core.services.lots import find_lot
 from core.services.trace import downstream_lot_ids
 from core.services.workorders import unreserve_lots
+from core.vocabulary import BLOCKABLE
 
 _LOTS = text("SELECT l.id, l.lot_no, i.sku, w.wo_number FROM lot l JOIN item i ON i.id = l.item_id"
              " LEFT JOIN work_order w ON w.id = l.work_order_id WHERE l.id = ANY(:ids) ORDER BY l.lot_no")
@@ -115,30 +116,23 @@ def affected(db: Database, actor: Actor, lot: str, sku: str | None = None) -> Af
         return Affected.of_listing(_listing(uow.session, lot, sku)[0])
 
 
-_BLOCK = text(
-    """
-    WITH src AS (
-      SELECT b.id, b.location_id, b.item_id, b.lot_id, b.status, b.qty FROM stock_balance b
-      WHERE b.lot_id = ANY(:ids) AND b.qty > 0 AND b.status IN ('available', 'qc_hold')
-      ORDER BY b.location_id, b.item_id, b.lot_id, b.status FOR UPDATE
-    ), mv AS (
-      INSERT INTO movement (kind, item_id, lot_id, qty, from_location_id, from_status, to_location_id, to_status,
-                            operator_id, terminal, reason, reference, operation_key)
-      SELECT 'status', item_id, lot_id, qty, location_id, status, location_id, 'blocked', :op, :terminal, :reason,
-             :reference, :key FROM src
-      RETURNING 1
-    ), gone AS (
-      DELETE FROM stock_balance b USING src WHERE b.id = src.id RETURNING 1
-    ), agg AS (
-      SELECT location_id, item_id, lot_id, sum(qty) AS qty FROM src GROUP BY 1, 2, 3
-    )
-    INSERT INTO stock_balance (location_id, item_id, lot_id, status, qty)
-    SELECT location_id, item_id, lot_id, 'blocked', qty FROM agg
-    ON CONFLICT (location_id, item_id, (coalesce(lot_id, 0)), status)
-    DO UPDATE SET qty = stock_balance.qty + excluded.qty, updated_at = now()
-    RETURNING qty
-    """
-)
+
+# A status leg per blockable balance of the lots, sources locked in the ledger's key order; through the ledger
+# (apply_selected), so movements, balances and the alert rules are all the one path's.
+_TO_BLOCK = """
+    SELECT b.item_id, b.lot_id, b.qty, b.location_id AS from_location_id, b.status AS from_status,
+           b.location_id AS to_location_id, 'blocked' AS to_status
+    FROM stock_balance b
+    WHERE b.lot_id = ANY(CAST(:ids AS bigint[])) AND b.qty > 0 AND b.status = ANY(CAST(:blockable AS text[]))
+    ORDER BY b.location_id, b.item_id, b.lot_id, b.status COLLATE "C" FOR UPDATE
+"""
+
+
+def block(session: Session, actor: Actor, lot_ids: list[int], *, key: str, reason: str, reference: str) -> Applied:
+    """Block every available and QC-hold balance of these lots, their reservations given back first."""
+    unreserve_lots(session, lot_ids)
+    return apply_selected(session, actor, "status", _TO_BLOCK, {"ids": lot_ids, "blockable": list(BLOCKABLE)},
+                          key=key, reason=reason, reference=reference)
 
 
 def raise_recall(db: Database, actor: Actor, *, key: str, lot: str, reason: str,
@@ -149,11 +143,9 @@ def raise_recall(db: Database, actor: Actor, *, key: str, lot: str, reason: str,
 
     def body(session: Session) -> dict:
         listing, ids = _listing(session, lot, sku)
-        unreserve_lots(session, ids)
-        blocked = session.execute(_BLOCK, {"ids": ids, "op": actor.operator_id, "terminal": actor.terminal,
-                                           "reason": reason, "reference": f"recall {lot}", "key": key}).all()
+        blocked = block(session, actor, ids, key=key, reason=reason, reference=f"recall {lot}")
         summary = {"lot": listing["lot"], "sku": listing["sku"], "reason": reason, "lots": len(listing["lots"]),
-                   "customers": listing["customers"], "blocked_balances": len(blocked),
+                   "customers": listing["customers"], "blocked_balances": blocked.targets,
                    "work_orders": listing["work_orders"]}
         outbox.emit(session, "recall.raised", f"lot:{listing['sku']}:{listing['lot']}",
                     {**summary, "affected_lots": [x["lot"] for x in listing["lots"]]})
@@ -199,15 +191,10 @@ def block_lot(db: Database, actor: Actor, *, key: str, lot: str, reason: str, sk
 
     def body(session: Session) -> dict:
         found = find_lot(session, lot, sku)
-        unreserve_lots(session, [found.id])
-        rows = session.execute(text("SELECT location_id, status, qty FROM stock_balance WHERE lot_id = :l"
-                                    " AND status IN ('available', 'qc_hold') AND qty > 0"), {"l": found.id}).all()
-        if not rows:
+        blocked = block(session, actor, [found.id], key=key, reason=reason, reference=f"block {lot}")
+        if not blocked.legs:
             raise InvalidInput("Lot {lot} has no stock to block", lot=lot)
-        apply_legs(session, actor, "status",
-                   [Leg(found.item_id, found.id, r.qty, r.location_id, r.status, r.location_id, "blocked")
-                    for r in rows], key=key, reason=reason, reference=f"block {lot}")
-        return {"lot": found.lot_no, "sku": found.sku, "blocked": sum(r.qty for r in rows)}
+        return {"lot": found.lot_no, "sku": found.sku, "blocked": blocked.qty}
 
     return BlockedLot.of(run_operation(db, actor, key=key, kind="block_lot", permission="recall.raise", body=body,
                                        audit_entity="lot", audit_key=lot, reason=reason).data)

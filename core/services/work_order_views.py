@@ -15,6 +15,7 @@ from core.errors import InvalidInput, NotFound
 from core.permissions import Actor, require
 from core.services import labels
 from core.services.kitting import ComponentKit, WorkOrderKit, kitting
+from core.vocabulary import RUNNING_ORDERS
 
 
 @dataclass(frozen=True)
@@ -40,18 +41,18 @@ class WorkOrderView:
 _ONE = text(
     """
     SELECT wo.wo_number, p.sku AS parent_sku, p.name, wo.qty, wo.qty_completed, wo.due_date, wo.line, wo.status,
-           c.sku, c.tracking, wo.qty * b.qty_per * (1 + b.scrap_pct / 100) AS required,
+           c.sku, c.tracking, req.required,
            coalesce((SELECT sum(qty) FROM reservation r WHERE r.work_order_id = wo.id
-                     AND r.item_id = b.component_item_id), 0) AS reserved,
+                     AND r.item_id = req.item_id), 0) AS reserved,
            coalesce((SELECT sum(qty) FROM wo_issue i WHERE i.work_order_id = wo.id
-                     AND i.item_id = b.component_item_id), 0) AS issued,
+                     AND i.item_id = req.item_id), 0) AS issued,
            coalesce((SELECT sum(s.qty - s.reserved) FROM stock_balance s
                      JOIN location l ON l.id = s.location_id AND l.kind IN ('storage', 'line_side')
                      LEFT JOIN lot lt ON lt.id = s.lot_id
-                     WHERE s.item_id = b.component_item_id AND s.status = 'available'
+                     WHERE s.item_id = req.item_id AND s.status = 'available'
                        AND (lt.expiry IS NULL OR lt.expiry >= current_date)), 0) AS available
     FROM work_order wo JOIN item p ON p.id = wo.item_id
-    LEFT JOIN bom_line b ON b.parent_item_id = wo.item_id LEFT JOIN item c ON c.id = b.component_item_id
+    LEFT JOIN wo_requirement req ON req.work_order_id = wo.id LEFT JOIN item c ON c.id = req.item_id
     WHERE wo.wo_number = :w ORDER BY c.sku
     """
 )
@@ -82,7 +83,7 @@ def work_order_view(db: Database, actor: Actor, wo_number: str) -> WorkOrderView
 def running_order(db: Database, actor: Actor, wo_number: str) -> WorkOrderView:
     """A work order material can be issued to or output reported for: released or in progress."""
     order = work_order_view(db, actor, wo_number)
-    if order.state not in ("released", "in_progress"):
+    if order.state not in RUNNING_ORDERS:
         raise InvalidInput("Work order {wo} is {status}, not released", wo=order.wo_number, status=order.state)
     return order
 

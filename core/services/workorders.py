@@ -17,16 +17,12 @@ from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.permissions import Actor
 from core.results import Result
+from core.services import outbox
 from core.services.ledger import run_operation
+from core.vocabulary import OPEN_ORDERS
 
-OPEN = ("planned", "released", "in_progress")
-
-# Requirement per direct component: qty x qty_per x (1 + scrap).
-REQUIREMENTS = """
-  SELECT c.component_item_id AS item_id,
-         wo.qty * c.qty_per * (1 + c.scrap_pct / 100) AS required
-  FROM work_order wo JOIN bom_line c ON c.parent_item_id = wo.item_id WHERE wo.id = :wo
-"""
+# Requirement per direct component (the view wo_requirement, core/sql: qty x qty_per x (1 + scrap)).
+REQUIREMENTS = "SELECT item_id, required FROM wo_requirement WHERE work_order_id = :wo"
 
 # What is still missing per component: required less what is reserved or issued already. Grouped once, not a
 # sub-select per component: those scanned every reservation of the order per line (quadratic in BOM lines).
@@ -89,6 +85,13 @@ _TASKS = text(
     """
 )
 
+# One shortage.raised event per replenishment request the statement below raises (through the outbox's INSERT).
+_SHORTAGE_EVENTS = outbox.insert_from("shortage.raised", """
+      SELECT 'workorder:' || :wo_number AS aggregate, now() AS occurred_at, NULL AS warehouse,
+             jsonb_build_object('work_order', :wo_number, 'sku', i.sku, 'qty', req.qty,
+                                'need_date', req.need_date, 'request_id', req.id) AS data
+      FROM req JOIN item i ON i.id = req.item_id""")
+
 _SHORTAGES = text(
     f"""
     WITH short AS (SELECT item_id, qty FROM ({REMAINING}) rem),
@@ -97,14 +100,7 @@ _SHORTAGES = text(
       SELECT s.item_id, :wo, s.qty, wo.due_date FROM short s, work_order wo WHERE wo.id = :wo AND s.qty > 0
       RETURNING id, item_id, qty, need_date
     ),
-    ev AS (
-      INSERT INTO outbox (event_id, type, aggregate, occurred_at, warehouse, data)
-      SELECT gen_random_uuid(), 'shortage.raised', 'workorder:' || :wo_number, now(), NULL,
-             jsonb_build_object('work_order', :wo_number, 'sku', i.sku, 'qty', req.qty,
-                                'need_date', req.need_date, 'request_id', req.id)
-      FROM req JOIN item i ON i.id = req.item_id
-      RETURNING 1
-    )
+    ev AS ({_SHORTAGE_EVENTS} RETURNING 1)
     SELECT i.sku, req.qty FROM req JOIN item i ON i.id = req.item_id ORDER BY i.sku
     """
 )
@@ -213,7 +209,7 @@ def _finish(db: Database, actor: Actor, wo_number: str, target: str, allowed: tu
 
 def cancel(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> Finished:
     """Cancel an open work order; its reservations go back to free stock."""
-    return _finish(db, actor, wo_number, "cancelled", OPEN, key)
+    return _finish(db, actor, wo_number, "cancelled", OPEN_ORDERS, key)
 
 
 def close(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> Finished:

@@ -5,22 +5,21 @@ names the warehouse that receives it, and a sales order the one that ships it. A
 in at most one place: a deferred constraint trigger on stock_balance (core/sql/serial_in_one_place.sql).
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01 09:30:00
 """
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.replaceable import install
+
 revision: str = '0011'
-down_revision: str | None = '0009'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-SQL = Path(__file__).resolve().parents[2] / "core" / "sql"
 
 
 def upgrade() -> None:
@@ -30,7 +29,7 @@ def upgrade() -> None:
                               ['id'])
     # Existing items are stocked where their home location is.
     op.execute("UPDATE item i SET warehouse_id = l.warehouse_id FROM location l WHERE l.id = i.home_location_id")
-    op.execute((SQL / "serial_in_one_place.sql").read_text())
+    install("serial_in_one_place")
     op.execute("CREATE CONSTRAINT TRIGGER serial_in_one_place AFTER INSERT OR UPDATE OF qty, lot_id"
                " ON stock_balance DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
                " WHEN (NEW.lot_id IS NOT NULL AND NEW.qty > 0) EXECUTE FUNCTION serial_in_one_place()")

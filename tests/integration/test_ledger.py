@@ -151,3 +151,25 @@ def test_a_plain_move_checks_permission_and_input_first(db, clerk, inspector):
     with pytest.raises(InvalidInput):
         post_moves(db, clerk, "move", [_bin_to_bin(ids, 0)], key="m2")
     assert helpers.scalar(db, "SELECT count(*) FROM operation WHERE key IN ('m1', 'm2')") == 0
+
+
+def test_several_legs_net_per_balance_and_name_the_first_refused_row(db, clerk):
+    ids = helpers.small_site(db)
+    _receive(db, clerk, ids, 5, "r1")
+    _receive(db, clerk, ids, 3, "r2", lot="LOT2", loc="A-02")
+
+    def leg(lot, qty, src, dst):
+        return Leg(ids["IC"], ids[lot], Decimal(qty), ids[src], "available", ids[dst], "available")
+
+    # A-01/LOT1 gives 5 (emptied, removed), A-02/LOT2 gives 3 and gets 1 back: netted to -2, A-02/LOT1 upserted.
+    post_moves(db, clerk, "status", [leg("LOT1", 5, "A-01", "A-02"), leg("LOT2", 3, "A-02", "QA"),
+                                     leg("LOT2", 1, "QA", "A-02")], key="s1")
+    assert helpers.rows(db, "SELECT l.code, lt.lot_no, b.qty FROM stock_balance b JOIN location l"
+                            " ON l.id = b.location_id JOIN lot lt ON lt.id = b.lot_id ORDER BY 1, 2") == [
+        ("A-02", "L1", 5), ("A-02", "L2", 1), ("QA", "L2", 2)]
+    before = helpers.rows(db, "SELECT location_id, lot_id, qty FROM stock_balance ORDER BY 1, 2")
+    with pytest.raises(InsufficientStock) as err:  # QA/LOT2 has 2, the A-02 legs are fine
+        post_moves(db, clerk, "status", [leg("LOT1", 1, "A-02", "A-01"), leg("LOT2", 3, "QA", "A-01")], key="s2")
+    assert "QA" in str(err.value) and "IC-1" in str(err.value)
+    assert helpers.rows(db, "SELECT location_id, lot_id, qty FROM stock_balance ORDER BY 1, 2") == before
+    assert helpers.scalar(db, "SELECT count(*) FROM operation WHERE key = 's2'") == 0

@@ -75,3 +75,24 @@ def test_recall_blocks_exactly_the_affected_stock(history, clerk, supervisor, sy
     recall.release_block(db, supervisor, key="rel", lot="IC-B", reason="supplier cleared")
     assert helpers.scalar(db, "SELECT status FROM stock_balance b JOIN lot lt ON lt.id = b.lot_id"
                               " WHERE lt.lot_no = 'IC-B'") == "available"
+
+
+def test_a_recall_goes_through_the_ledger_and_re_evaluates_alerts(history, supervisor):
+    db = history
+    on_hand = helpers.scalar(db, "SELECT sum(b.qty) FROM stock_balance b JOIN item i ON i.id = b.item_id"
+                                 " WHERE i.sku = 'IC-1' AND b.status = 'available'")
+    # Safety stock the item meets now, and no longer once its recalled lot IC-B is blocked.
+    helpers.exec_sql(db, "UPDATE item SET safety_stock = :s WHERE sku = 'IC-1'", s=on_hand)
+    assert helpers.scalar(db, "SELECT count(*) FROM alert WHERE rule = 'below_safety_stock'") == 0
+    r = recall.raise_recall(db, supervisor, key="r", lot="IC-B", reason="supplier notice")
+    assert r["blocked_balances"] == 2
+    alerts = helpers.rows(db, "SELECT a.params->>'sku' AS sku FROM alert a WHERE a.rule = 'below_safety_stock'"
+                              " AND a.resolved_at IS NULL")
+    assert [a.sku for a in alerts] == ["IC-1"]  # raised in the recall's own transaction
+    moves = helpers.rows(db, "SELECT lt.lot_no, m.qty, m.from_status, m.to_status, m.operation_key, m.reason"
+                             " FROM movement m JOIN lot lt ON lt.id = m.lot_id WHERE m.kind = 'status' ORDER BY 1")
+    assert moves == [("IC-B", 250, "available", "blocked", "r", "supplier notice"),
+                     ("WO-2-01", 50, "available", "blocked", "r", "supplier notice")]
+    assert recall.block_lot(db, supervisor, key="b", lot="WO-1-01", reason="expiring")["blocked"] == "20"
+    with pytest.raises(InvalidInput, match="no stock to block"):
+        recall.block_lot(db, supervisor, key="b2", lot="WO-1-01", reason="expiring")

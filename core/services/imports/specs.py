@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core.services.imports import fields as f
+from core.vocabulary import IMPORTABLE_STATUSES, LocationKind, Tracking, values
 
 Parser = Callable[[str], object]
 
@@ -65,7 +66,7 @@ spec(Spec("customers", ("code",), {"code": f.code, "name": f.text},
                  " ON CONFLICT (code) DO UPDATE SET name = excluded.name" + RETURN))
 spec(Spec(
     "locations", ("warehouse", "code"),
-    {"warehouse": f.code, "code": f.code, "kind": f.choice("dock", "storage", "quarantine", "line_side", "shipping")},
+    {"warehouse": f.code, "code": f.code, "kind": f.choice(*values(LocationKind))},
     {"zone": f.text, "capacity_lots": f.integer, "pick_sequence": f.integer, "line": f.code},
     (WAREHOUSE_REF,),
     "INSERT INTO location (warehouse_id, code, kind, zone, capacity_lots, pick_sequence, line)"
@@ -75,7 +76,7 @@ spec(Spec(
 spec(Spec(
     "items", ("sku",),
     {"sku": f.code, "name": f.text, "uom": f.unit},
-    {"tracking": f.choice("none", "lot", "serial"), "shelf_life_days": f.integer, "gtin": f.gtin,
+    {"tracking": f.choice(*values(Tracking)), "shelf_life_days": f.integer, "gtin": f.gtin,
      "safety_stock": f.quantity, "reorder_qty": f.quantity, "abc": f.choice("A", "B", "C"),
      "unit_cost": f.quantity, "qc_required": f.boolean, "home_location": f.code, "warehouse": f.code},
     (Reference("home_location", "(SELECT count(*) FROM location l WHERE l.code = i.home_location) = 1",
@@ -150,7 +151,7 @@ spec(Spec(
 spec(Spec(
     "stock", ("warehouse", "location", "sku", "lot", "status"),
     {"warehouse": f.code, "location": f.code, "sku": f.code, "qty": f.quantity},
-    {"lot": f.code, "expiry": f.day, "status": f.choice("available", "qc_hold", "blocked"), "supplier": f.code,
+    {"lot": f.code, "expiry": f.day, "status": f.choice(*IMPORTABLE_STATUSES), "supplier": f.code,
      "received_at": f.moment},
     (WAREHOUSE_REF, SKU_REF, SUPPLIER_REF,
      Reference("location", "EXISTS (SELECT 1 FROM location l JOIN warehouse w ON w.id = l.warehouse_id"
