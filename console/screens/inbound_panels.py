@@ -10,7 +10,7 @@ from core.i18n import N_, _, ngettext
 MAX_PO_LINES = 5  # at 80x24 the panel has room for the PO head, five lines and the receipt being built
 
 RULES = {"quarantine": N_("quarantine"), "home": N_("home location"), "consolidate": N_("with the same item"),
-         "empty": N_("empty location")}
+         "empty": N_("empty location"), "room": N_("a location with room")}
 
 
 def label(text: Text, msgid: str, value: str, style: str = "bold") -> Text:

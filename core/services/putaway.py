@@ -32,7 +32,7 @@ class Suggestion:
     status: str
     from_location: str
     location: str
-    rule: str  # quarantine | home | consolidate | empty
+    rule: str  # quarantine | home | consolidate | empty | room
 
 
 # What waits for putaway: on a dock, released from quarantine, or produced at the line side; of one lot, or of
@@ -123,6 +123,8 @@ def _suggest(session: Session, found: Material, src) -> tuple[int, str, str]:
                                       " AND b.item_id = :item AND b.qty > 0) ORDER BY l.pick_sequence, l.code"),
             ("empty", storage + " AND NOT EXISTS (SELECT 1 FROM stock_balance b WHERE b.location_id = l.id"
                                 " AND b.qty > 0) ORDER BY " + order + ", l.code"),
+            # no empty bin left: one that still has room for another lot (or no limit at all)
+            ("room", storage + " ORDER BY " + order + ", l.code"),
         ]
     for rule, sql in rules:
         row = session.execute(text(sql + " LIMIT 1"), p).first()

@@ -1,0 +1,212 @@
+"""A real plant's day by scans alone, on our own sample plant (tests/plant): two warehouses, a QC'd board, a chip
+with a shelf life, backflushed flux, untracked screws, a serial-tracked finished good that crosses into its own
+warehouse and ships from there; every role signs in on the same terminal; then trace and `check`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from console.screens.home import HomeScreen
+from core.services import checks
+from tests import helpers, plant
+from tests.console.conftest import SIZE
+from tests.console.flow_steps import busy
+from tests.console.steps import scan, sign_in, text_of, wait_until
+
+BOARD, CHIP, SCREW, UNIT = "09501101530010", "09501101530027", "09501101530034", "09501101530041"
+
+
+@pytest.fixture
+def day(db, system, tmp_path, monkeypatch):
+    import core.config
+
+    monkeypatch.setenv("LINESIDE_HOME", str(tmp_path))  # labels land in a folder of the test
+    monkeypatch.delenv("LINESIDE_PRINTER", raising=False)
+    core.config.settings.cache_clear()
+    plant.load(db, system)
+    yield
+    core.config.settings.cache_clear()
+
+
+def where(db, lot: str | None = None, sku: str | None = None) -> list[tuple]:
+    """(warehouse, location, status, qty) of a lot (or an untracked item), where it is on hand."""
+    return [tuple(r) for r in helpers.rows(
+        db, "SELECT w.code, l.code, b.status, b.qty FROM stock_balance b JOIN location l ON l.id = b.location_id"
+            " JOIN warehouse w ON w.id = l.warehouse_id JOIN item i ON i.id = b.item_id"
+            " LEFT JOIN lot t ON t.id = b.lot_id WHERE (CAST(:lot AS text) IS NULL OR t.lot_no = :lot)"
+            " AND (CAST(:sku AS text) IS NULL OR i.sku = :sku) ORDER BY 1, 2", lot=lot, sku=sku)]
+
+
+class Terminal:
+    """One terminal on the floor: sign in, open a flow by its menu key, scan, read the line."""
+
+    def __init__(self, pilot) -> None:
+        self.pilot = pilot
+
+    @property
+    def screen(self):
+        return self.pilot.app.screen
+
+    async def sign_in(self, badge: str, pin: str) -> None:
+        if self.pilot.app.actor is not None:
+            await self.pilot.press("f10")
+        await sign_in(self.pilot, badge, pin)
+
+    async def open(self, key: str) -> None:
+        while not isinstance(self.screen, HomeScreen):
+            await self.pilot.press("escape")
+            await self.pilot.pause()
+        home = self.screen
+        await scan(self.pilot, key)
+        await wait_until(self.pilot, lambda: self.screen is not home)
+
+    async def to(self, raw: str, step: str) -> None:
+        """Scan; the flow must arrive at `step` with nothing refused."""
+        screen = self.screen
+        await scan(self.pilot, raw)
+        await wait_until(self.pilot, lambda: (screen.step == step and not busy(self.pilot))
+                         or screen.message.is_error)
+        assert not screen.message.is_error, f"{raw!r} refused at {screen.step}: {screen.message.text}"
+        assert screen.step == step
+
+    async def refused(self, raw: str) -> str:
+        """Scan something wrong: one red line, the same step."""
+        screen, step = self.screen, self.screen.step
+        await scan(self.pilot, raw)
+        await wait_until(self.pilot, lambda: screen.message.is_error and not busy(self.pilot))
+        assert screen.step == step
+        return screen.message.text
+
+    async def release(self) -> None:
+        """F5 on a work order's detail: released at once (the supervisor's action)."""
+        screen = self.screen
+        await self.pilot.press("f5")
+        await wait_until(self.pilot, lambda: "released" in screen.message.text or screen.message.is_error)
+        assert not screen.message.is_error, screen.message.text
+
+    @property
+    def line(self) -> str:
+        return self.screen.message.text
+
+
+async def test_a_plant_day_by_scans_alone(db, make_app, day):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        t = Terminal(pilot)
+
+        # Receiving: GS1 labels, an untracked item by its GTIN, a wrong scan and markup refused at the step.
+        await t.sign_in("K100", "1111")
+        await t.open("1")
+        await t.to("PO-1", "item")
+        assert await t.refused("[/]") == "Unknown scan: [/]"  # typed text is never markup
+        await t.to(f"(01){BOARD}(10)B-0001(30)10", "item")
+        assert "B-0001" in t.line and "QC hold" in t.line
+        await pilot.press("escape")
+        await t.to("PO-2", "item")
+        await t.to(f"(01){CHIP}(10)C-0001(17)271231(30)20", "item")
+        await t.to(SCREW, "qty")
+        assert "Enter = 100" in text_of(app, "#prompt")
+        await t.to("", "item")
+        assert where(db, "B-0001") == [("RAW", "RCV-R", "qc_hold", 10)]
+        assert where(db, sku="SCW-1") == [("RAW", "RCV-R", "available", 100)]
+
+        # QC: the inspector releases the board.
+        await t.sign_in("I100", "2222")
+        await t.open("q")
+        await t.to("B-0001", "decide")
+        await t.to("1", "lot")
+
+        # Putaway: lots by their labels, the screws by their SKU; each to the location suggested.
+        await t.sign_in("K100", "1111")
+        await t.open("2")
+        for label in (f"(01){BOARD}(10)B-0001(30)10", f"(01){CHIP}(10)C-0001(30)20", "SCW-1"):
+            await t.to(label, "location")
+            suggested = t.screen.suggestion.location
+            await t.to(suggested, "lot")
+        assert [w for w, *_ in where(db, "B-0001")] == ["RAW"] and where(db, "B-0001")[0][1].startswith("R-")
+
+        # The supervisor releases the first order.
+        await t.sign_in("P100", "333333")
+        await t.open("w")
+        await t.to("WO-A", "detail")
+        await t.release()
+
+        # Picking: a wrong location is refused at its step; the flux is backflushed, so it is not picked.
+        await t.sign_in("K100", "1111")
+        await t.open("3")
+        await t.to("WO-A", "location")
+        assert "FLUX-1" not in text_of(app, "#detail")
+        for _task in range(2):
+            assert await t.refused("LINE-1")  # not the task's location
+            await t.to(t.screen.task.location, "lot")
+            await t.to(t.screen.task.lot, "qty")
+            await t.to("", "drop" if t.screen.i == len(t.screen.tasks) - 1 else "location")
+        await t.to("LINE-1", "wo")
+
+        # Issue: the board and the chips from the line side; output backflushes the flux once.
+        await t.open("4")
+        await t.to("WO-A", "lot")
+        await t.to("B-0001", "qty")
+        await t.to("", "lot")
+        await t.to("C-0001", "qty")
+        await t.to("", "lot")
+        await t.open("5")
+        await t.to("WO-A", "good")
+        await t.to("2", "scrap")
+        await t.to("", "wo")
+        assert where(db, "WO-A-01") == [("RAW", "LINE-1", "available", 2)]
+        assert where(db, "FX-01") == [("RAW", "LINE-1", "available", Decimal("0.98"))]  # 2 x 0.01 KG, consumed once
+
+        # The assembled boards go to stock, the second order is released and picked, then issued and made.
+        await t.open("2")
+        await t.to("WO-A-01", "location")
+        await t.to(t.screen.suggestion.location, "lot")
+        await t.sign_in("P100", "333333")
+        await t.open("w")
+        await t.to("WO-B", "detail")
+        await t.release()
+        await t.sign_in("K100", "1111")
+        await t.open("3")
+        await t.to("WO-B", "location")
+        while t.screen.step == "location":
+            task = t.screen.task
+            await t.to(task.location, "lot" if task.tracking != "none" else "item")
+            await t.to(task.lot or task.sku, "qty")
+            await t.to("", "drop" if t.screen.i == len(t.screen.tasks) - 1 else "location")
+        await t.to("LINE-1", "wo")
+        await t.open("4")
+        await t.to("WO-B", "lot")
+        await t.to("WO-A-01", "qty")
+        await t.to("", "lot")
+        await t.to("SCW-1", "qty")
+        await t.to("", "lot")
+        await t.open("5")
+        await t.to("WO-B", "good")
+        await t.to("2", "scrap")
+        await t.to("", "wo")
+        assert where(db, "WO-B-01") == [("RAW", "LINE-1", "available", 1)]
+
+        # The serials cross into the finished-goods warehouse by one scan each, and ship from there.
+        await t.open("2")
+        for serial in ("WO-B-01", "WO-B-02"):
+            await t.to(serial, "location")
+            assert t.screen.suggestion.location.startswith("F-")
+            await t.to(t.screen.suggestion.location, "lot")
+            assert where(db, serial)[0][:2] == ("FIN", t.screen.message.text.split()[-1])
+        await t.open("6")
+        await t.to("SO-1", "lot")
+        for serial in ("WO-B-01", "WO-B-02"):
+            await t.to(serial, "qty")
+            await t.to("1", "lot" if serial.endswith("01") else "order")
+        assert where(db, sku="UNIT-1") == []
+
+        # Trace: from the supplier's board lot forward to the customer.
+        await t.open("8")
+        await t.to("B-0001", "trees")
+        assert "2 work orders · 1 customer" in text_of(app, "#summary")
+
+    report = checks.run_checks(db)
+    assert report.ok, [c for c in report.checks if not c.ok]

@@ -1,0 +1,25 @@
+"""A second sample plant of our own (not the demo), in the import formats, loaded as a customer loads theirs.
+
+A raw-material warehouse (RAW: dock, quarantine, storage, the line side of L1) and a finished-goods warehouse
+(FIN: dock, storage, its own shipping location). A two-level BOM: the serial-tracked control unit UNIT-1 is made
+of the assembled board ASM-1 and four untracked screws SCW-1; ASM-1 of a bare board BRD-1 (QC on receipt),
+two chips CHP-1 (a shelf life) and solder flux FLUX-1 in KG, backflushed from the line side at output.
+Operators: clerk K100/1111, inspector I100/2222, supervisor P100/333333.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.services.imports import KINDS, run_import
+
+FILES = Path(__file__).parent
+
+
+def load(db, actor) -> None:
+    """Import every file of the plant, in the import service's dependency order; any error fails loudly."""
+    for kind in KINDS:
+        path = FILES / f"{kind}.csv"
+        if path.exists():
+            summary = run_import(db, actor, kind, path)
+            assert not summary.errors, (kind, summary.errors)
