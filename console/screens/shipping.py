@@ -74,7 +74,9 @@ class ShippingScreen(FlowScreen):
     def picked(self, pick: steps.Pick) -> None:
         self.pick = pick.check
         self.go("qty")
-        if pick.label_qty:  # the label said how much: post it at once
+        if pick.check.serial:  # a serial is one unit: its scan alone ships it
+            self.ship(Decimal(1))
+        elif pick.label_qty:  # the label said how much: post it at once
             self.ship(pick.label_qty)
 
     @handles("qty")

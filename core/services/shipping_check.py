@@ -25,6 +25,7 @@ class Shippable(Result):
     lot: str | None
     open: Decimal
     free: Decimal
+    serial: bool = False  # one unit: shipped by its scan alone, no quantity asked
 
 
 def check_lot(db: Database, actor: Actor, so_number: str, lot: str | None = None,
@@ -50,4 +51,5 @@ def check_lot(db: Database, actor: Actor, so_number: str, lot: str | None = None
         if not sources:
             raise InvalidInput("No shippable stock of {sku}", sku=line.sku)
         return Shippable(so_number=line.so_number, line_no=line.line_no, sku=line.sku, lot=lot_no,
-                         open=line.qty - line.shipped_qty, free=sum((s.free for s in sources), Decimal(0)))
+                         open=line.qty - line.shipped_qty, free=sum((s.free for s in sources), Decimal(0)),
+                         serial=line.tracking == "serial")

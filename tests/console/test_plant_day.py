@@ -198,9 +198,8 @@ async def test_a_plant_day_by_scans_alone(db, make_app, day):
             assert where(db, serial)[0][:2] == ("FIN", t.screen.message.text.split()[-1])
         await t.open("6")
         await t.to("SO-1", "lot")
-        for serial in ("WO-B-01", "WO-B-02"):
-            await t.to(serial, "qty")
-            await t.to("1", "lot" if serial.endswith("01") else "order")
+        for serial in ("WO-B-01", "WO-B-02"):  # a serial ships by its scan alone: no quantity is asked
+            await t.to(serial, "lot" if serial.endswith("01") else "order")
         assert where(db, sku="UNIT-1") == []
 
         # Trace: from the supplier's board lot forward to the customer.
