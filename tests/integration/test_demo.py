@@ -89,3 +89,25 @@ def test_only_admins_load_it(db, clerk):
     with pytest.raises(PermissionDenied):
         load_demo(db, clerk)
     assert is_empty(db)
+
+
+def test_the_demos_finished_goods_cross_to_fg_and_ship(db, system, clerk):
+    """A CTRL-100 made on line L2 (warehouse RM) is put away into FG, across warehouses, and ships from SHIP-01."""
+    from decimal import Decimal
+
+    from core.services import putaway, shipping
+
+    load_demo(db, system)
+    helpers.put_stock(db, system, "CTRL-100", "WO-5002-01", "LS-L2", 1)
+    helpers.exec_sql(db, "UPDATE lot SET work_order_id = (SELECT id FROM work_order WHERE wo_number = 'WO-5002')"
+                         " WHERE lot_no = 'WO-5002-01'")  # made by the order, as output makes it
+    suggestion = putaway.suggest(db, clerk, "WO-5002-01")
+    assert suggestion.location.startswith("FG-")
+    done = putaway.confirm(db, clerk, key="pa", lot="WO-5002-01", location=suggestion.location)
+    assert done.transfer and done.from_location == "LS-L2"
+    assert helpers.scalar(db, "SELECT kind FROM movement WHERE operation_key = 'pa'") == "transfer"
+    shipped = shipping.ship(db, clerk, key="sh", so_number="SO-9001", lot="WO-5002-01", qty=Decimal(1))
+    assert shipped.qty == 1
+    assert helpers.scalar(db, "SELECT count(*) FROM stock_balance b JOIN lot t ON t.id = b.lot_id"
+                              " WHERE t.lot_no = 'WO-5002-01'") == 0
+    assert run_checks(db).ok

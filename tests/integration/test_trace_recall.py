@@ -85,7 +85,7 @@ def test_a_recall_goes_through_the_ledger_and_re_evaluates_alerts(history, super
     helpers.exec_sql(db, "UPDATE item SET safety_stock = :s WHERE sku = 'IC-1'", s=on_hand)
     assert helpers.scalar(db, "SELECT count(*) FROM alert WHERE rule = 'below_safety_stock'") == 0
     r = recall.raise_recall(db, supervisor, key="r", lot="IC-B", reason="supplier notice")
-    assert r["blocked_balances"] == 2
+    assert r.blocked_balances == 2
     alerts = helpers.rows(db, "SELECT a.params->>'sku' AS sku FROM alert a WHERE a.rule = 'below_safety_stock'"
                               " AND a.resolved_at IS NULL")
     assert [a.sku for a in alerts] == ["IC-1"]  # raised in the recall's own transaction
@@ -93,6 +93,6 @@ def test_a_recall_goes_through_the_ledger_and_re_evaluates_alerts(history, super
                              " FROM movement m JOIN lot lt ON lt.id = m.lot_id WHERE m.kind = 'status' ORDER BY 1")
     assert moves == [("IC-B", 250, "available", "blocked", "r", "supplier notice"),
                      ("WO-2-01", 50, "available", "blocked", "r", "supplier notice")]
-    assert recall.block_lot(db, supervisor, key="b", lot="WO-1-01", reason="expiring")["blocked"] == "20"
+    assert recall.block_lot(db, supervisor, key="b", lot="WO-1-01", reason="expiring").blocked == 20
     with pytest.raises(InvalidInput, match="no stock to block"):
         recall.block_lot(db, supervisor, key="b2", lot="WO-1-01", reason="expiring")

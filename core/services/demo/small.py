@@ -1,8 +1,9 @@
 """The small plant: the files in core/demo_data, loaded through the import service like a customer's own files.
 
 Each kind is one `run_import` (its own transaction, in dependency order); opening stock therefore goes through the
-ledger as kind `opening`. One touch the import formats cannot express comes last: a lot already waiting for QC
-on the dock. The finished good (CTRL-100) is stocked in FG, everything else in RM; GLUE-01 is backflushed.
+ledger as kind `opening`. The files are the contract's samples, so what they leave out comes last: GLUE-01 is
+backflushed, the finished good (CTRL-100) is stocked in FG and everything else in RM (purchase orders receive in
+RM, sales orders ship from FG), and a lot already waits for QC on the dock.
 """
 
 from __future__ import annotations
@@ -41,6 +42,19 @@ def _import_all(db: Database, actor: Actor, say) -> dict[str, int]:
     return rows
 
 
+def _backflush(s: Session) -> None:
+    s.execute(text("UPDATE bom_line SET backflush = true WHERE component_item_id = (SELECT id FROM item"
+                   " WHERE sku = 'GLUE-01')"))  # conformal coating is consumed by the kilo, backflushed at output
+
+
+def _warehouses(s: Session) -> None:
+    """Finished goods live in FG (putaway takes them there from the line), the rest in RM."""
+    s.execute(text("UPDATE item SET warehouse_id = (SELECT id FROM warehouse WHERE code ="
+                   " CASE WHEN sku = 'CTRL-100' THEN 'FG' ELSE 'RM' END)"))
+    s.execute(text("UPDATE po_line SET warehouse_id = (SELECT id FROM warehouse WHERE code = 'RM')"))
+    s.execute(text("UPDATE so_line SET warehouse_id = (SELECT id FROM warehouse WHERE code = 'FG')"))
+
+
 def _a_lot_waiting_for_qc(s: Session, actor: Actor) -> None:
     """Part of PO-24001 already arrived: PCB lot on the dock in QC hold (for the QC and putaway screens)."""
     now = datetime.now(UTC) - timedelta(hours=3)
@@ -65,6 +79,8 @@ def load(db: Database, actor: Actor, progress=None) -> dict[str, int]:
     """Import every demo file, then the finishing touches in one transaction; returns data rows per kind."""
     rows = _import_all(db, actor, progress or (lambda _msg: None))
     with db.uow() as uow:
+        _backflush(uow.session)
+        _warehouses(uow.session)
         _a_lot_waiting_for_qc(uow.session, actor)
         uow.commit()
     return rows
