@@ -10,6 +10,7 @@ from core.dates import parse_date
 from core.errors import Conflict, InvalidInput, LinesideError, NotFound
 from core.scan import ScanResult, classify
 from core.services import receiving, receiving_views
+from core.services.lots import lot_number
 from core.services.receiving_views import ItemView, PoView
 
 
@@ -60,7 +61,7 @@ def resolve_lot(db, raw: str, item: ItemView) -> Carried:
             raise InvalidInput("This label is for {sku}, not {wanted}", sku=scan.sku, wanted=item.sku)
         return _carried(scan, item)
     if scan.kind == "unknown" and scan.raw:
-        return Carried(scan.raw)  # a new lot number, typed or scanned from the supplier's label
+        return Carried(lot_number(scan.raw))  # a new lot number, typed or scanned from the supplier's label
     raise InvalidInput("Not a lot: {scan}", scan=scan.raw)
 
 

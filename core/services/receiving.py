@@ -16,6 +16,7 @@ from core.reasons import OverReceiptReason
 from core.results import Result
 from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
+from core.services.lots import lot_number
 from core.units import require_whole
 
 OVER_RECEIPT_TOLERANCE = Decimal("0.10")
@@ -103,9 +104,9 @@ def _fmt(q: Decimal) -> str:
 def _lot(session: Session, item, cmd: ReceiveCommand, supplier_id, expiry, status_qc: str, now) -> int | None:
     if item.tracking == "none":
         return None
-    lot_no = (cmd.lot or "").strip()
-    if not lot_no:
+    if not (cmd.lot or "").strip():
         raise InvalidInput("A lot number is required for {sku}", sku=item.sku)
+    lot_no = lot_number(cmd.lot)
     other = session.execute(
         text("SELECT i.sku FROM lot l JOIN item i ON i.id = l.item_id WHERE l.lot_no = :n AND l.item_id <> :i LIMIT 1"),
         {"n": lot_no, "i": item.id},

@@ -78,3 +78,17 @@ async def test_escape_on_pin_step_returns_to_badge(db, make_app):
         assert app.screen.scan_field.password is False
         await pilot.press("escape")  # nothing before the badge step: the login stays
         assert isinstance(app.screen, LoginScreen) and app.screen.step == "badge"
+
+
+async def test_markup_typed_at_the_badge_and_pin_steps_is_text(db, make_app, clerk):
+    """`[/]` once crashed a fixed terminal to a shell (MarkupError): now it is a badge like any other, refused."""
+    from tests.console.steps import scan, wait_until
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.db_state == "connected")
+        for typed in ("[/]", "[bold]x[/]"):
+            await scan(pilot, typed)
+            await scan(pilot, "[/]")
+            await wait_until(pilot, lambda: app.screen.message.is_error)
+            assert app.screen.message.text == "Badge or PIN not recognised" and app.is_running

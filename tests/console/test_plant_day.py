@@ -17,6 +17,9 @@ from tests.console.flow_steps import busy
 from tests.console.steps import scan, sign_in, text_of, wait_until
 
 BOARD, CHIP, SCREW, UNIT = "09501101530010", "09501101530027", "09501101530034", "09501101530041"
+MARKUP = ("[/]", "[bold]x[/]")
+FREE_TEXT = {"reason"}  # trace's recall reason is free text: markup there is a reason, shown literally
+PROBED: list[tuple[str, str]] = []  # (flow, step) where markup was typed: the test checks it saw every flow
 
 
 @pytest.fixture
@@ -64,8 +67,13 @@ class Terminal:
         await wait_until(self.pilot, lambda: self.screen is not home)
 
     async def to(self, raw: str, step: str) -> None:
-        """Scan; the flow must arrive at `step` with nothing refused."""
+        """Scan; the flow must arrive at `step` with nothing refused. First, at every step of the day, a clerk's
+        stray markup is typed: it is refused on a red line that shows it literally, and the flow stays."""
         screen = self.screen
+        if not screen.current.password and screen.current.name not in FREE_TEXT:
+            for markup in MARKUP:
+                assert markup in await self.refused(markup)
+                PROBED.append((type(screen).__name__, screen.step))
         await scan(self.pilot, raw)
         await wait_until(self.pilot, lambda: (screen.step == step and not busy(self.pilot))
                          or screen.message.is_error)
@@ -207,5 +215,9 @@ async def test_a_plant_day_by_scans_alone(db, make_app, day):
         await t.to("B-0001", "trees")
         assert "2 work orders · 1 customer" in text_of(app, "#summary")
 
+    flows = {flow for flow, _step in PROBED}
+    assert flows >= {"ReceivingScreen", "QcScreen", "PutawayScreen", "WorkOrdersScreen", "PickingScreen",
+                     "IssueScreen", "OutputScreen", "ShippingScreen", "TraceScreen"}, flows
+    assert len(set(PROBED)) >= 15, sorted(set(PROBED))
     report = checks.run_checks(db)
     assert report.ok, [c for c in report.checks if not c.ok]
