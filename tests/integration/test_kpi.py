@@ -83,6 +83,8 @@ def test_cli_kpi_json(cli_env_for_kpi):
     assert set(doc) == {"since", "until", "inventory_turnover", "kitting_rate", "on_time_delivery",
                         "inventory_accuracy", "dock_to_stock_hours_p50", "pick_lines_per_hour", "stockout_stoppages"}
     assert doc["since"] == TODAY.isoformat() and doc["on_time_delivery"] == 0.5
+    figures = {k: v for k, v in doc.items() if k not in ("since", "until")}
+    assert all(isinstance(v, int | float) and not isinstance(v, bool) for v in figures.values()), figures
     assert runner.invoke(app, ["kpi", "--since", "yesterday"]).exit_code == 2
 
 
