@@ -36,6 +36,8 @@ class AlertsScreen(FlowScreen):
     STEPS = (
         Step("list", N_("Type an alert number (or ↑↓), then Enter"), keys=(SELECT,), blank=True),
         Step("detail", N_("Type the number of a choice, then Enter"), back="list"),
+        # An alert that offers this operator no choice (an inspector's): read it, then back.
+        Step("view", N_("Enter or Esc: back to the list"), back="list", blank=True),
         # An empty comment or reason goes to the service, which refuses it with its own words.
         Step("comment", N_("Type a comment for the acknowledgement, then Enter"), back="detail", blank=True),
         Step("reason", N_("Type the reason for blocking the lot, then Enter"), back="detail", blank=True),
@@ -96,7 +98,7 @@ class AlertsScreen(FlowScreen):
             views.fill_cleanup(table, self.result or [])
 
     def forget(self, step: str) -> None:
-        if step == "detail":
+        if step in ("detail", "view"):
             self.chosen, self.options = None, []
         elif step == "result":
             self.chosen, self.options, self.result = None, [], None
@@ -120,7 +122,15 @@ class AlertsScreen(FlowScreen):
         if alert is None:
             raise InvalidInput(N_("No open alert {number}"), number=value)
         self.chosen, self.options = alert, views.options_for(self.app.actor, alert)
-        self.go("detail")
+        self.go("detail" if self.options else "view")
+
+    @handles("view")
+    def viewed(self, value: str) -> None:
+        """Enter alone: back to the list; anything typed is no choice here."""
+        if value:
+            raise InvalidInput(N_("No choice {key}"), key=value)
+        self.forget("view")
+        self.go("list")
 
     @handles("detail")
     def choice_typed(self, value: str) -> None:

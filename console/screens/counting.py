@@ -111,8 +111,11 @@ class CountingScreen(FlowScreen):
             return Text(ngettext("{n} variance waits for approval", "{n} variances wait for approval",
                                  len(self.pending)).format(n=len(self.pending)))
         c = self.chosen
-        return Text(f"{c.location} · {c.lot or c.sku} · {_('Expected')} {qty_text(c.expected_qty)}"
+        text = Text(f"{c.location} · {c.lot or c.sku} · {_('Expected')} {qty_text(c.expected_qty)}"
                     f" · {_('Counted')} {qty_text(c.counted_qty)}", style="bold")
+        if c.from_location:  # approving moves the serial here from where the book has it
+            text.append(" · " + _("move from {location}").format(location=c.from_location))
+        return text
 
     # Counting -----------------------------------------------------------------------------------------------
 
@@ -132,6 +135,9 @@ class CountingScreen(FlowScreen):
 
     def target_found(self, target: steps.Target) -> None:
         self.target = target
+        if target.serial:  # a serial is one unit: counted at its scan
+            self.record(Decimal(1))
+            return
         self.go("qty")
 
     @handles("qty")
@@ -149,7 +155,15 @@ class CountingScreen(FlowScreen):
         self.counted.append(done)
         self.target = None
         self.go("lot")
-        self.message.info(_("Counted {what}: {qty}").format(what=done.lot or done.sku, qty=qty_text(done.counted)))
+        if done.booked_at and done.status == "pending":  # never a second unit: the count proposes a move here
+            self.message.info(_("{serial} is booked at {location}: moving it here waits for approval").format(
+                serial=done.lot, location=done.booked_at))
+        elif done.booked_at:
+            self.message.info(_("{serial} moved here from {location}").format(serial=done.lot,
+                                                                              location=done.booked_at))
+        else:
+            self.message.info(_("Counted {what}: {qty}").format(what=done.lot or done.sku,
+                                                                qty=qty_text(done.counted)))
 
     def action_close(self) -> None:
         """F5: ask to close the location being counted."""

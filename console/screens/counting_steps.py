@@ -16,6 +16,7 @@ class Target:
 
     lot: str | None
     sku: str | None
+    serial: bool = False  # one unit: counted as 1 at the scan, no quantity asked
 
     @property
     def name(self) -> str:
@@ -34,7 +35,8 @@ def resolve_lot(db, raw: str) -> Target:
     """A lot-step scan -> the lot (or an untracked item by its SKU or GTIN) to count."""
     scan = classify(db, raw)
     if scan.kind == "lot" or (scan.kind == "gs1" and scan.lot):
-        return Target(scan.lot, scan.sku if scan.kind == "gs1" or scan.candidates == 1 else None)
+        sku = scan.sku if scan.kind == "gs1" or scan.candidates == 1 else None
+        return Target(scan.lot, sku, count_session.serial(db, scan.lot, sku))
     if scan.kind == "item" or (scan.kind == "gs1" and scan.sku):
         if not count_session.untracked(db, scan.sku):
             raise InvalidInput(N_("Scan the lot of {sku}, not the item"), sku=scan.sku)

@@ -1,6 +1,7 @@
 """KPIs (`k`): the contract's figures for the last 30 days, and the chosen figure's trend day by day.
 
-The trend comes from core.services.kpi.daily, which runs the very query of `lineside kpi --json` once per day.
+The trend comes from core.services.kpi.trend, which runs the very query of `lineside kpi --json` for the 30 days
+ending each day: every point is the headline's quantity, and the last point is the headline.
 Type 1-7 (or ↑↓) to chart another figure; Enter alone reads everything again.
 """
 
@@ -55,7 +56,7 @@ class Loaded:
 
 def load(db, actor, since: date, until: date) -> Loaded:
     """The period's figures and the per-day trend (one worker call, both from core.services.kpi)."""
-    return Loaded(kpi.kpis(db, actor, since, until), kpi.daily(db, actor, since, until))
+    return Loaded(kpi.kpis(db, actor, since, until), kpi.trend(db, actor, since, until))
 
 
 class KpiScreen(FlowScreen):
@@ -128,7 +129,7 @@ class KpiScreen(FlowScreen):
         plt = chart.plt
         plt.clear_data()
         plt.clear_figure()
-        plt.title(_(label))
+        plt.title(_("{figure}, rolling {days} days").format(figure=_(label), days=DAYS))
         points = [(n, float(getattr(d, key)) * (100 if form == "pct" else 1)) for n, d in enumerate(self.trend)
                   if getattr(d, key) is not None]
         if points:

@@ -1,19 +1,26 @@
-"""QC inspection (`q`, inspectors): lot -> `1` pass or `2` fail -> reason (fail only) -> posted."""
+"""QC inspection (`q`, inspectors): lot -> `1` pass or `2` fail -> reason (fail only) -> posted.
+
+The lot step shows the queue, what waits for inspection oldest first; Enter alone takes the oldest.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from console.flow import FlowScreen, Step, handles
 from console.screens import inbound_panels as panels
 from console.screens import inbound_steps as steps
+from console.screens.alert_views import age_text
 from console.words import qty_text, status_text
 from core.errors import InvalidInput
-from core.i18n import N_, _
+from core.i18n import N_, _, ngettext
 from core.reasons import QcFailReason
-from core.services.qc import Inspected
+from core.services import qc
+from core.services.qc import Inspected, Waiting
+from core.services.stock import stock_rows
 
+QUEUE_COLUMNS = (N_("Lot"), N_("SKU"), N_("Qty"), N_("Location"), N_("Received"), N_("Age"))
 RESULTS = {"pass": N_("Lot {lot} passed: available"), "fail": N_("Lot {lot} failed: rejected, to quarantine")}
 
 
@@ -21,9 +28,9 @@ class QcScreen(FlowScreen):
     """Steps `lot` -> `decide` -> `reason` (fail only)."""
 
     TITLE_MSGID = N_("QC inspection")
-    CSS_PATH = "inbound.tcss"
+    CSS_PATH = ["inbound.tcss", "qc.tcss"]
     STEPS = (
-        Step("lot", N_("Scan the lot to inspect")),
+        Step("lot", N_("Scan the lot to inspect"), default=N_("Enter = {oldest}")),
         Step("decide", N_("1: pass · 2: fail, then Enter"), back="lot"),
         Step("reason", N_("Failed: type the reason number, then Enter"), back="decide", reasons=QcFailReason),
     )
@@ -31,12 +38,40 @@ class QcScreen(FlowScreen):
     def __init__(self, scan=None) -> None:
         super().__init__(scan)
         self.held: steps.HeldLot | None = None
+        self.queue: list[Waiting] = []
 
     def compose_body(self):
         yield Static(id="lotinfo", classes="inbound-panel")
+        table = DataTable(id="queue", cursor_type="none", zebra_stripes=True)
+        table.can_focus = False  # the scan field keeps the focus
+        yield table
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.read_queue()
+
+    def read_queue(self) -> None:
+        self.read(self.queue_read, qc.waiting, self.app.services.db, self.app.actor)
+
+    def queue_read(self, rows: list[Waiting]) -> None:
+        self.queue = list(rows)
+        if self.step == "lot":
+            self.show("lot")
+
+    def prompt_values(self) -> dict[str, object]:
+        return {"oldest": self.queue[0].lot if self.queue else ""}
+
+    def has_default(self, step: Step) -> bool:
+        return step.name != "lot" or bool(self.queue)
 
     def draw(self, step: Step) -> None:
-        """The lot's held stock (and the reasons when failing)."""
+        """The lot step: the queue; then the lot's held stock (and the reasons when failing)."""
+        self.set_class(step.name == "lot", "queue")
+        table = self.query_one("#queue", DataTable)
+        table.display = step.name == "lot"
+        if step.name == "lot":
+            self.draw_queue(table)
+            return
         text = Text()
         if self.held is not None:
             panels.label(text, "Lot", self.held.lot).append("  ")
@@ -51,9 +86,28 @@ class QcScreen(FlowScreen):
                 text.append("\n\n").append_text(self.reason_list(step.reasons))
         self.query_one("#lotinfo", Static).update(text)
 
+    def draw_queue(self, table: DataTable) -> None:
+        """What waits for inspection, oldest receipt first."""
+        n = len(self.queue)
+        self.query_one("#lotinfo", Static).update(Text(
+            ngettext("{n} lot waits for inspection, oldest first", "{n} lots wait for inspection, oldest first",
+                     n).format(n=n) if n else _("Nothing waits for inspection")))
+        table.clear(columns=True)
+        for column in QUEUE_COLUMNS:
+            table.add_column(Text(_(column), justify="right" if column in ("Qty", "Age") else "left"), key=column)
+        for w in self.queue:
+            received = f"{w.received_at.astimezone():%m-%d %H:%M}" if w.received_at else ""
+            table.add_row(w.lot, w.sku, Text(qty_text(w.qty), justify="right"), w.location, received,
+                          Text(age_text(w.received_at), justify="right") if w.received_at else "")
+
     @handles("lot")
     def lot_scanned(self, value: str) -> None:
-        self.read(self.held_found, steps.held_lot, self.app.services.db, self.app.actor, value)
+        db, actor = self.app.services.db, self.app.actor
+        if not value:  # Enter alone: the oldest in the queue
+            oldest = self.queue[0]
+            self.read(self.held_found, held_in_queue, db, actor, oldest.lot, oldest.sku)
+            return
+        self.read(self.held_found, steps.held_lot, db, actor, value)
 
     def held_found(self, held: steps.HeldLot) -> None:
         self.held = held
@@ -83,7 +137,16 @@ class QcScreen(FlowScreen):
         self.held = None
         self.go("lot")
         self.message.info(_(RESULTS[done.result]).format(lot=done.lot))
+        self.read_queue()
 
     def forget(self, step: str) -> None:
         if step == "decide":
             self.held = None
+
+
+def held_in_queue(db, actor, lot: str, sku: str) -> steps.HeldLot:
+    """The queue's row -> the lot's stock in QC hold (by lot and SKU: a lot number two items share is no doubt)."""
+    rows = tuple(r for r in stock_rows(db, actor, lot=lot, sku=sku) if r.status == "qc_hold")
+    if not rows:
+        raise InvalidInput("Lot {lot} is not in QC hold", lot=lot)
+    return steps.HeldLot(lot, sku, rows)

@@ -37,6 +37,8 @@ class CountLine(Base):
     task_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("count_task.id"), index=True)
     item_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("item.id"))
     lot_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("lot.id"))
+    # a serial found here while the book had it there: the line proposes a move of that one unit from there
+    from_location_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("location.id"))
     counted_qty: Mapped[Decimal] = mapped_column(Numeric(18, 6))
     expected_qty: Mapped[Decimal] = mapped_column(Numeric(18, 6))
     within_tolerance: Mapped[bool]

@@ -8,6 +8,9 @@ and returns subject, item_id, lot_id, location_id, work_order_id, params (jsonb)
 from __future__ import annotations
 
 SCOPE = "(CAST(:items AS bigint[]) IS NULL OR {col} = ANY(CAST(:items AS bigint[])))"
+# An expiry alert asks someone to act on stock that could still be used: once a lot's stock is blocked (the
+# alert's own action) or rejected, there is nothing left to act on, so the blocking transaction resolves it.
+USABLE = "b.status NOT IN ('rejected', 'blocked')"
 
 RULES: dict[str, str] = {
     "below_safety_stock": f"""
@@ -25,14 +28,14 @@ RULES: dict[str, str] = {
                                   'days', lt.expiry - current_date)
         FROM lot lt JOIN item i ON i.id = lt.item_id
         WHERE lt.expiry >= current_date AND lt.expiry <= current_date + CAST(:threshold AS integer)
-          AND EXISTS (SELECT 1 FROM stock_balance b WHERE b.lot_id = lt.id AND b.qty > 0 AND b.status <> 'rejected')
+          AND EXISTS (SELECT 1 FROM stock_balance b WHERE b.lot_id = lt.id AND b.qty > 0 AND {USABLE})
           AND {SCOPE.format(col='lt.item_id')}""",
     "expired": f"""
         SELECT 'lot:' || lt.id, lt.item_id, lt.id, NULL::bigint, NULL::bigint,
                jsonb_build_object('lot', lt.lot_no, 'sku', i.sku, 'expiry', lt.expiry)
         FROM lot lt JOIN item i ON i.id = lt.item_id
         WHERE lt.expiry < current_date
-          AND EXISTS (SELECT 1 FROM stock_balance b WHERE b.lot_id = lt.id AND b.qty > 0 AND b.status <> 'rejected')
+          AND EXISTS (SELECT 1 FROM stock_balance b WHERE b.lot_id = lt.id AND b.qty > 0 AND {USABLE})
           AND {SCOPE.format(col='lt.item_id')}""",
     "dead_stock": f"""
         SELECT 'item:' || i.id, i.id, NULL::bigint, NULL::bigint, NULL::bigint,

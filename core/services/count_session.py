@@ -58,3 +58,12 @@ def untracked(db: Database, sku: str) -> bool:
     if tracking is None:
         raise NotFound(what=sku)
     return tracking == "none"
+
+
+def serial(db: Database, lot: str, sku: str | None = None) -> bool:
+    """True when the lot is a serial (one unit: counted as 1, with no quantity asked)."""
+    with db.uow() as uow:
+        rows = uow.execute(text(
+            "SELECT i.tracking FROM lot l JOIN item i ON i.id = l.item_id WHERE l.lot_no = :n"
+            " AND (CAST(:sku AS text) IS NULL OR i.sku = :sku) LIMIT 2"), {"n": lot, "sku": sku}).scalars().all()
+    return rows == ["serial"]

@@ -30,6 +30,7 @@ class Counted(Result):
     lot: str | None
     counted: Decimal
     status: str
+    booked_at: str | None = None  # a serial the book had at another location: the count proposes a move here
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class PendingLine(Result):
     expected_qty: Decimal
     counted_qty: Decimal
     badge: str
+    from_location: str | None = None  # a serial found here while booked there: approving moves it here
 
 
 @dataclass(frozen=True)
@@ -125,20 +127,51 @@ def _adjust(session: Session, actor: Actor, key: str, location_id: int, item_id:
                 {"location_id": location_id, "item_id": item_id, "lot_id": lot_id, "delta": delta, "reason": reason})
 
 
-def _count_line(session: Session, actor: Actor, key: str, task_id: int, location_id: int, item_id: int,
-                lot_id, abc, counted: Decimal) -> str:
+def _booked_elsewhere(session: Session, location_id: int, item_id: int, lot_id: int | None):
+    """Where the book has a serial on hand other than this location (location, status, reserved), or None."""
+    if lot_id is None:
+        return None
+    return session.execute(text(
+        "SELECT b.location_id, b.status, l.code FROM stock_balance b JOIN item i ON i.id = b.item_id"
+        " AND i.tracking = 'serial' JOIN location l ON l.id = b.location_id WHERE b.item_id = :i AND b.lot_id = :lot"
+        " AND b.location_id <> :l AND b.qty > 0 ORDER BY b.location_id LIMIT 1"),
+        {"i": item_id, "lot": lot_id, "l": location_id}).first()
+
+
+def _settle(session: Session, actor: Actor, key: str, location_id: int, item_id: int, lot_id, counted: Decimal,
+            reason: str) -> None:
+    """Make the book say what was counted: a serial found here while booked elsewhere moves here (one unit, kept
+    in its status); anything else is adjusted by the counted less the book quantity now."""
     status, expected = _on_hand(session, location_id, item_id, lot_id)
+    elsewhere = _booked_elsewhere(session, location_id, item_id, lot_id) if counted > expected else None
+    if elsewhere is None:
+        _adjust(session, actor, key, location_id, item_id, lot_id, status, counted - expected, reason)
+        return
+    apply_legs(session, actor, "count", [Leg(item_id, lot_id, counted - expected, elsewhere.location_id,
+                                             elsewhere.status, location_id, elsewhere.status)],
+               key=key, reason=reason, reference="cycle count")
+    outbox.emit(session, "stock.adjusted", f"location:{location_id}",
+                {"location_id": location_id, "from_location_id": elsewhere.location_id, "item_id": item_id,
+                 "lot_id": lot_id, "delta": counted - expected, "reason": reason})
+
+
+def _count_line(session: Session, actor: Actor, key: str, task_id: int, location_id: int, item_id: int,
+                lot_id, abc, counted: Decimal) -> tuple[str, str | None]:
+    """Record one count line (and settle it when within tolerance): its status, and where the book had a serial
+    found here (the line proposes moving that unit here, never a second one)."""
+    status, expected = _on_hand(session, location_id, item_id, lot_id)
+    elsewhere = _booked_elsewhere(session, location_id, item_id, lot_id) if counted > expected else None
     allowed = expected * TOLERANCE_PCT.get(abc, Decimal(2)) / 100
     within = abs(counted - expected) <= allowed
     line_status = "posted" if within else "pending"
     if within:
-        _adjust(session, actor, key, location_id, item_id, lot_id, status, counted - expected, "count variance")
+        _settle(session, actor, key, location_id, item_id, lot_id, counted, "count variance")
     session.execute(text(
-        "INSERT INTO count_line (task_id, item_id, lot_id, counted_qty, expected_qty, within_tolerance, status,"
-        " counted_by, counted_at) VALUES (:t, :i, :l, :c, :e, :w, :s, :op, :at)"),
-        {"t": task_id, "i": item_id, "l": lot_id, "c": counted, "e": expected, "w": within, "s": line_status,
-         "op": actor.operator_id, "at": datetime.now(UTC)})
-    return line_status
+        "INSERT INTO count_line (task_id, item_id, lot_id, from_location_id, counted_qty, expected_qty,"
+        " within_tolerance, status, counted_by, counted_at) VALUES (:t, :i, :l, :f, :c, :e, :w, :s, :op, :at)"),
+        {"t": task_id, "i": item_id, "l": lot_id, "f": elsewhere.location_id if elsewhere else None, "c": counted,
+         "e": expected, "w": within, "s": line_status, "op": actor.operator_id, "at": datetime.now(UTC)})
+    return line_status, elsewhere.code if elsewhere else None
 
 
 def record_count(db: Database, actor: Actor, *, key: str, location: str, qty: Decimal, lot: str | None = None,
@@ -160,8 +193,12 @@ def record_count(db: Database, actor: Actor, *, key: str, location: str, qty: De
             if row is None:
                 raise NotFound(what=sku or "-")
             item_id, lot_id, sku_, abc = row.id, None, row.sku, row.abc
-        status = _count_line(session, actor, key, task.id, loc.id, item_id, lot_id, abc, qty)
-        return {"location": loc.code, "sku": sku_, "lot": lot, "counted": qty, "status": status}
+        tracking = session.execute(text("SELECT tracking FROM item WHERE id = :i"), {"i": item_id}).scalar()
+        if tracking == "serial" and qty not in (0, 1):
+            raise InvalidInput("A serial is one unit: count it as 1 (or 0)")
+        status, booked_at = _count_line(session, actor, key, task.id, loc.id, item_id, lot_id, abc, qty)
+        return {"location": loc.code, "sku": sku_, "lot": lot, "counted": qty, "status": status,
+                "booked_at": booked_at}
 
     return Counted.of(run_operation(db, actor, key=key, kind="count", permission="count.post", body=body,
                                     audit_entity="location", audit_key=location).data)
@@ -197,10 +234,12 @@ def pending_lines(db: Database, actor: Actor) -> list[PendingLine]:
     require(actor, "count.approve")
     with db.uow() as uow:
         return [PendingLine(**r._mapping) for r in uow.execute(text(
-            "SELECT c.id, l.code AS location, i.sku, lt.lot_no AS lot, c.expected_qty, c.counted_qty, o.badge"
+            "SELECT c.id, l.code AS location, i.sku, lt.lot_no AS lot, c.expected_qty, c.counted_qty, o.badge,"
+            " f.code AS from_location"
             " FROM count_line c JOIN count_task t ON t.id = c.task_id JOIN location l ON l.id = t.location_id"
             " JOIN item i ON i.id = c.item_id LEFT JOIN lot lt ON lt.id = c.lot_id JOIN operator o"
-            " ON o.id = c.counted_by WHERE c.status = 'pending' ORDER BY c.counted_at"))]
+            " ON o.id = c.counted_by LEFT JOIN location f ON f.id = c.from_location_id"
+            " WHERE c.status = 'pending' ORDER BY c.counted_at"))]
 
 
 def decide(db: Database, actor: Actor, *, key: str, line_id: int, approve: bool, reason: str) -> Decided:
@@ -214,10 +253,8 @@ def decide(db: Database, actor: Actor, *, key: str, line_id: int, approve: bool,
             " WHERE c.id = :id AND c.status = 'pending' FOR UPDATE OF c"), {"id": line_id}).first()
         if line is None:
             raise NotFound(what=f"count line {line_id}")
-        if approve:
-            status, now_expected = _on_hand(session, line.location_id, line.item_id, line.lot_id)
-            _adjust(session, actor, key, line.location_id, line.item_id, line.lot_id, status,
-                    line.counted_qty - now_expected, reason)
+        if approve:  # against the book now: a serial found here moves from wherever the book has it by now
+            _settle(session, actor, key, line.location_id, line.item_id, line.lot_id, line.counted_qty, reason)
         else:
             session.execute(text("INSERT INTO count_task (location_id, source, created_by) VALUES (:l, 'recount', :op)"
                                  " ON CONFLICT DO NOTHING"), {"l": line.location_id, "op": actor.operator_id})

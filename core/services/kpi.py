@@ -1,4 +1,4 @@
-"""KPIs for a period, per the contract's formulas, plus per-day trends for the charts (same queries)."""
+"""KPIs for a period, per the contract's formulas, plus their trend for the charts (the same query per day)."""
 
 from __future__ import annotations
 
@@ -123,10 +123,13 @@ def kpis(db: Database, actor: Actor, since: date | None = None, until: date | No
     )
 
 
-def daily(db: Database, actor: Actor, since: date, until: date) -> list[Kpis]:
-    """The same KPIs day by day (for the trend charts)."""
+def trend(db: Database, actor: Actor, since: date, until: date) -> list[Kpis]:
+    """The chart of the period's figures: for each day, the same KPIs over a window of the period's length ending
+    that day, so every point is the quantity the headline is (a 30-day turnover, not a day's) and the last point
+    is the headline itself."""
+    window = until - since
     days, d = [], since
     while d <= until:
-        days.append(kpis(db, actor, d, d))
+        days.append(kpis(db, actor, d - window, d))
         d += timedelta(days=1)
     return days

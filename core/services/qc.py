@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.i18n import N_
-from core.permissions import Actor
+from core.permissions import Actor, require
 from core.reasons import QcFailReason
 from core.results import Result
 from core.services.ledger import Leg, apply_legs, run_operation
@@ -33,6 +33,29 @@ class Inspected(Result):
     @property
     def passed(self) -> bool:
         return self.result == "pass"
+
+
+@dataclass(frozen=True)
+class Waiting(Result):
+    """Stock of a lot waiting for inspection at one location, and when the lot was received."""
+
+    lot: str
+    sku: str
+    qty: Decimal
+    location: str
+    received_at: datetime | None
+
+
+def waiting(db: Database, actor: Actor, limit: int = 50) -> list[Waiting]:
+    """The inspectors' queue: what is in QC hold, oldest receipt first."""
+    require(actor, "qc.inspect")
+    with db.uow() as uow:
+        return [Waiting(**r._mapping) for r in uow.execute(text(
+            "SELECT t.lot_no AS lot, i.sku, sum(b.qty) AS qty, l.code AS location, t.received_at"
+            " FROM stock_balance b JOIN lot t ON t.id = b.lot_id JOIN item i ON i.id = b.item_id"
+            " JOIN location l ON l.id = b.location_id WHERE b.status = 'qc_hold' AND b.qty > 0"
+            " GROUP BY t.id, t.lot_no, i.sku, l.code, t.received_at"
+            " ORDER BY t.received_at NULLS LAST, t.lot_no, l.code LIMIT :n"), {"n": limit})]
 
 
 def _quarantine(session: Session, location_id: int) -> int:

@@ -7,6 +7,7 @@ import pytest
 from cli.main import app
 from core.db import Database
 from tests import helpers
+from tests.cli.numbers import assert_quantities_are_numbers
 
 
 @pytest.fixture
@@ -35,6 +36,7 @@ def test_a_broken_invariant_exits_1_and_still_prints_the_document(cli_env, broke
     failing = [c for c in doc["checks"] if not c["ok"]]
     assert failing == [{"name": "ledger_matches_balances", "ok": False, "violations": [
         {"location": "A-01", "sku": "SCR-1", "lot": None, "status": "available", "ledger": 0, "balance": 5}]}]
+    assert assert_quantities_are_numbers(doc) == 2  # the violation's ledger and balance are numbers
 
 
 def test_table_view(cli_env, broken):

@@ -5,6 +5,7 @@ import json
 
 from cli.main import app
 from tests import helpers
+from tests.cli.numbers import assert_quantities_are_numbers
 from tests.integration.import_files import SAMPLES, write
 
 KEYS = ["kind", "rows", "inserted", "updated", "rejected", "errors"]
@@ -15,6 +16,7 @@ def _doc(result) -> dict:
     assert len(lines) == 1, result.stdout  # exactly one document
     doc = json.loads(lines[0])
     assert list(doc) == KEYS
+    assert assert_quantities_are_numbers(doc) == 4  # rows, inserted, updated, rejected
     return doc
 
 

@@ -6,6 +6,7 @@ from cli.main import app
 from core.db import Database
 from core.services.auth import system_actor
 from tests import helpers
+from tests.cli.numbers import assert_quantities_are_numbers
 
 
 def _site(db_url):
@@ -53,3 +54,18 @@ def test_release_json_writes_shortages_as_numbers(cli_env, db_url):
     assert {"sku": "IC-1", "qty": 150} in doc["shortages"]
     result = cli_env.invoke(app, ["workorder", "cancel", "WO-2", "--json"])
     assert json.loads(result.stdout) == {"wo_number": "WO-2", "status": "cancelled"}
+
+
+def test_workorder_and_kitting_json_quantities_are_numbers(cli_env, db_url):
+    _site(db_url)
+    kits = json.loads(cli_env.invoke(app, ["kitting", "--json"]).stdout)
+    assert assert_quantities_are_numbers(kits) > 0 and isinstance(kits[0]["qty"], int)
+    assert cli_env.invoke(app, ["workorder", "release", "WO-1"]).exit_code == 0
+    for attempt in ("released", "replayed"):  # a second release answers with the stored result: numbers too
+        result = cli_env.invoke(app, ["workorder", "release", "WO-2", "--json"])
+        assert result.exit_code == 0, (attempt, result.output)
+        doc = json.loads(result.stdout)
+        assert assert_quantities_are_numbers(doc) >= 2, attempt  # pick_tasks and each shortage's qty
+        assert {"sku": "IC-1", "qty": 150} in doc["shortages"] and isinstance(doc["pick_tasks"], int)
+    cancelled = cli_env.invoke(app, ["workorder", "cancel", "WO-1", "--json"])
+    assert cancelled.exit_code == 0 and assert_quantities_are_numbers(json.loads(cancelled.stdout)) == 0

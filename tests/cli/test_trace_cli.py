@@ -9,6 +9,7 @@ from core.db import Database
 from core.services import shipping
 from core.services.auth import system_actor
 from tests import helpers
+from tests.cli.numbers import assert_quantities_are_numbers
 
 
 def _history(db_url):
@@ -50,3 +51,13 @@ def test_recall_listing_and_csv(cli_env, db_url, tmp_path):
     rows = list(csv.DictReader(out.open()))
     assert [r["kind"] for r in rows].count("shipment") == 1 and rows[0]["customer"] == "CUST-1"
     assert cli_env.invoke(app, ["trace", "backward", "NOPE", "--json"]).exit_code == 1
+
+
+def test_trace_and_recall_json_quantities_are_numbers(cli_env, db_url, tmp_path):
+    _history(db_url)
+    back = json.loads(cli_env.invoke(app, ["trace", "backward", "WO-2-01", "--json"]).stdout)
+    fwd = json.loads(cli_env.invoke(app, ["trace", "forward", "IC-A", "--json"]).stdout)
+    listing = json.loads(cli_env.invoke(app, ["recall", "IC-A", "--out", str(tmp_path / "r.csv"), "--json"]).stdout)
+    for doc in (back, fwd, listing):
+        assert assert_quantities_are_numbers(doc) > 0
+    assert isinstance(back["inputs"][0]["qty"], int) and isinstance(fwd["used_in"][0]["qty"], int)

@@ -121,6 +121,9 @@ async def test_expiring_lot_is_blocked_with_a_reason(db, make_app, plant, system
         await scan(pilot, "expires before use")
         await wait_until(pilot, lambda: screen.step == "list")
         assert text_of(app, "MessageLine") == "Lot SOON blocked: 30"
+        # the block resolved the lot's expiry alert: the list no longer offers it
+        await wait_until(pilot, lambda: all(a.id != alert_id for a in screen.rows))
+        assert open_alert_ids(db, "expiring") == []
     balances = helpers.rows(db, "SELECT b.status, b.qty FROM stock_balance b JOIN lot l ON l.id = b.lot_id"
                                 " WHERE l.lot_no = 'SOON'")
     assert [(r.status, r.qty) for r in balances] == [("blocked", Decimal(30))]
@@ -174,8 +177,14 @@ async def test_an_inspector_sees_alerts_but_may_not_acknowledge(db, make_app, pl
         screen = await open_alerts(pilot, "Q001")
         await scan(pilot, str(screen.rows[0].id))
         assert "Nothing to do here" in text_of(app, "#detail")
+        # no choices to type: the prompt says what can be done (look, then go back)
+        assert text_of(app, "#prompt") == "Enter or Esc: back to the list"
         await scan(pilot, "1")
         assert screen.message.is_error and text_of(app, "MessageLine") == "No choice 1"
+        assert text_of(app, "#prompt") == "Enter or Esc: back to the list"
+        await scan(pilot, "")
+        await wait_until(pilot, lambda: screen.step == "list")
+        assert text_of(app, "#prompt").startswith("Type an alert number")
 
 
 async def test_a_long_alert_is_cut_with_an_ellipsis_never_mid_figure():

@@ -95,3 +95,33 @@ async def test_supervisor_approves_a_variance_with_a_reason(db, make_app, count_
         assert screen.step == "location"
         await step(pilot, screen, "A-02", "lot")  # a supervisor opens a count on demand
         assert text_of(app, "MessageLine") == "Count opened for A-02"
+
+
+async def test_a_serial_counts_as_one_and_one_found_elsewhere_is_a_proposed_move(db, make_app, count_site, system,
+                                                                                clerk, supervisor):
+    helpers.exec_sql(db, "INSERT INTO item (sku, name, uom, tracking) VALUES ('CTRL', 'Controller', 'EA', 'serial')")
+    helpers.put_stock(db, system, "CTRL", "SN-04", "LS-L1", 1)  # the book has it at the line side
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_counting(pilot, "C900")
+        await step(pilot, screen, "A-01", "lot")
+        await scan(pilot, "SN-04")  # no quantity asked: a serial is one unit
+        await wait_until(pilot, lambda: "SN-04" in text_of(app, "MessageLine"))
+        assert screen.step == "lot" and not screen.message.is_error
+        assert text_of(app, "MessageLine") == "SN-04 is booked at LS-L1: moving it here waits for approval"
+        assert table_rows(app) == [["SN-04", "CTRL", "1", "Count recorded"]]
+        assert helpers.rows(db, "SELECT c.code FROM stock_balance b JOIN location c ON c.id = b.location_id"
+                                " JOIN lot l ON l.id = b.lot_id WHERE l.lot_no = 'SN-04' AND b.qty > 0") == [("LS-L1",)]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_counting(pilot, "S900")
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: screen.step == "pending")
+        await step(pilot, screen, "1", "decide")
+        assert "move from LS-L1" in text_of(app, "#info")
+        await step(pilot, screen, "1", "reason")
+        await scan(pilot, "found in the rack")
+        await wait_until(pilot, lambda: "Line approved" in text_of(app, "MessageLine"))
+        places = helpers.rows(db, "SELECT c.code, b.qty FROM stock_balance b JOIN location c ON c.id = b.location_id"
+                                  " JOIN lot l ON l.id = b.lot_id WHERE l.lot_no = 'SN-04' AND b.qty > 0")
+        assert places == [("A-01", 1)]

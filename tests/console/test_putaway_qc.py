@@ -13,7 +13,7 @@ from tests import helpers
 from tests.console import inbound_steps
 from tests.console.conftest import SIZE
 from tests.console.inbound_steps import answer, bells, open_flow, refused, written
-from tests.console.steps import text_of
+from tests.console.steps import table_rows, text_of, wait_until
 
 inbound, labels_home = inbound_steps.inbound, inbound_steps.labels_home  # fixtures
 
@@ -56,6 +56,34 @@ async def test_qc_pass_and_fail_by_scans(db, make_app, received, inspector):
         before, rung = written(db), bells(app)
         await refused(pilot, screen, "R-1")  # nothing of it is held
         assert screen.message.text == "Lot R-1 is not in QC hold" and rung and written(db) == before
+
+
+async def test_the_qc_queue_shows_what_waits_oldest_first_and_enter_takes_it(db, make_app, received, inspector):
+    helpers.exec_sql(db, "UPDATE lot SET received_at = now() - interval '3 days' WHERE lot_no = 'Q-2'")
+    helpers.exec_sql(db, "UPDATE lot SET received_at = now() - interval '5 hours' WHERE lot_no = 'Q-1'")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_flow(pilot, "q", badge="Q900")
+        await wait_until(pilot, lambda: len(table_rows(app)) == 2)
+        rows = table_rows(app)
+        assert [r[:4] + r[5:] for r in rows] == [["Q-2", "IC-1", "10", "DOCK", "3d"],
+                                                 ["Q-1", "IC-1", "10", "DOCK", "5h"]]  # oldest first
+        assert text_of(app, "#lotinfo") == "2 lots wait for inspection, oldest first"
+        assert text_of(app, "#prompt") == "Scan the lot to inspect (Enter = Q-2)"
+        await answer(pilot, screen, "", "decide")  # Enter alone: the oldest
+        assert screen.held.lot == "Q-2" and "DOCK" in text_of(app, "#lotinfo")
+        await answer(pilot, screen, "1", "lot")
+        assert screen.message.text == "Lot Q-2 passed: available"
+        await wait_until(pilot, lambda: len(table_rows(app)) == 1)
+        assert table_rows(app)[0][0] == "Q-1" and text_of(app, "#prompt").endswith("(Enter = Q-1)")
+        await answer(pilot, screen, "Q-1", "decide")  # a scan picks as before
+        await answer(pilot, screen, "1", "lot")
+        await wait_until(pilot, lambda: not table_rows(app))
+        assert text_of(app, "#lotinfo") == "Nothing waits for inspection"
+        assert text_of(app, "#prompt") == "Scan the lot to inspect"
+        before = written(db)
+        await pilot.press("enter")  # nothing waits: Enter alone does nothing
+        assert screen.step == "lot" and written(db) == before
 
 
 async def test_qc_is_offered_to_inspectors_only(db, make_app, received):

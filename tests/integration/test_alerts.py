@@ -125,3 +125,24 @@ def test_the_feeds_wake_when_an_alert_changes_not_on_every_stock_transaction(db,
         post_moves(db, system, "receipt", receipt, key="r2")  # 20 on hand < 100: raised in the same transaction
         assert feed.wait(5)
     assert _open(db) == [("below_safety_stock", "IC-1", None)]
+
+
+def test_blocking_a_lot_resolves_its_expiry_alerts_in_the_same_transaction(db, system, supervisor):
+    from core.services import recall
+
+    helpers.production_site(db)
+    soon, past = date.today() + timedelta(days=10), date.today() - timedelta(days=1)
+    helpers.put_stock(db, system, "IC-1", "OLD", "A-02", 5, expiry=past)
+    helpers.put_stock(db, system, "IC-1", "SOON", "A-01", 40, expiry=soon)
+    helpers.put_stock(db, system, "IC-1", "KEEP", "A-01", 40, expiry=soon)
+    alerts.evaluate_all(db)
+    assert [a for a in _open(db) if a[0] in ("expired", "expiring")] == [
+        ("expired", "IC-1", "OLD"), ("expiring", "IC-1", "KEEP"), ("expiring", "IC-1", "SOON")]
+    recall.block_lot(db, supervisor, key="b1", lot="OLD", reason="expired")
+    recall.block_lot(db, supervisor, key="b2", lot="SOON", reason="expires before use")
+    # no evaluate_all: the block itself resolved them; another lot's alert stays
+    assert [a for a in _open(db) if a[0] in ("expired", "expiring")] == [("expiring", "IC-1", "KEEP")]
+    alerts.evaluate_all(db)
+    assert ("expired", "IC-1", "OLD") not in _open(db)  # nor raised again by a full evaluation
+    recall.release_block(db, supervisor, key="u1", lot="OLD", reason="shelf life extended by QA")
+    assert ("expired", "IC-1", "OLD") in _open(db)  # usable again: the condition holds again

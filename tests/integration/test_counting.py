@@ -75,3 +75,44 @@ def test_counting_freezes_picks(db, clerk, supervisor, system, site):
 def test_abc_schedule(db, supervisor, site):
     assert counting.schedule_abc(db, supervisor) == 1
     assert counting.schedule_abc(db, supervisor) == 0
+
+
+def _serial_at(db, system, location):
+    helpers.exec_sql(db, "INSERT INTO item (sku, name, uom, tracking, abc) VALUES ('CTRL', 'Controller', 'EA',"
+                         " 'serial', 'C')")
+    helpers.put_stock(db, system, "CTRL", "SN-04", location, 1)
+
+
+def _places(db, serial):
+    return helpers.rows(db, "SELECT c.code, b.qty FROM stock_balance b JOIN lot l ON l.id = b.lot_id"
+                            " JOIN location c ON c.id = b.location_id WHERE l.lot_no = :n AND b.qty > 0", n=serial)
+
+
+def test_a_serial_found_elsewhere_is_moved_never_a_second_unit(db, clerk, supervisor, system, site):
+    from core.services import checks
+
+    _serial_at(db, system, "LS-L1")  # the book has it at the line side; the counter finds it in A-01
+    counting.create_task(db, supervisor, "A-01")
+    with pytest.raises(InvalidInput, match="A serial is one unit"):
+        counting.record_count(db, clerk, key="c0", location="A-01", lot="SN-04", qty=D(2))
+    r = counting.record_count(db, clerk, key="c1", location="A-01", lot="SN-04", qty=D(1))
+    assert (r.status, r.booked_at) == ("pending", "LS-L1")  # the count proposes a move; nothing moved yet
+    assert _places(db, "SN-04") == [("LS-L1", 1)]
+    assert helpers.scalar(db, "SELECT f.code FROM count_line c JOIN location f ON f.id = c.from_location_id") == "LS-L1"
+    (line,) = counting.pending_lines(db, supervisor)
+    assert (line.lot, line.expected_qty, line.counted_qty, line.from_location) == ("SN-04", 0, 1, "LS-L1")
+    counting.decide(db, supervisor, key="d", line_id=line.id, approve=True, reason="found in the rack")
+    assert _places(db, "SN-04") == [("A-01", 1)]  # one unit, moved: no Conflict, no second unit
+    legs = helpers.rows(db, "SELECT f.code, t.code, m.qty FROM movement m JOIN lot l ON l.id = m.lot_id"
+                            " JOIN location f ON f.id = m.from_location_id JOIN location t ON t.id = m.to_location_id"
+                            " WHERE l.lot_no = 'SN-04' AND m.kind = 'count'")
+    assert legs == [("LS-L1", "A-01", 1)]
+    assert checks.run_checks(db).ok
+
+
+def test_a_serial_found_where_the_book_has_it_changes_nothing(db, clerk, supervisor, system, site):
+    _serial_at(db, system, "A-01")
+    counting.create_task(db, supervisor, "A-01")
+    r = counting.record_count(db, clerk, key="c1", location="A-01", lot="SN-04", qty=D(1))
+    assert (r.status, r.booked_at) == ("posted", None)
+    assert _places(db, "SN-04") == [("A-01", 1)]

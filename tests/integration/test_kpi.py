@@ -83,4 +83,17 @@ def test_cli_kpi_json(cli_env_for_kpi):
     assert set(doc) == {"since", "until", "inventory_turnover", "kitting_rate", "on_time_delivery",
                         "inventory_accuracy", "dock_to_stock_hours_p50", "pick_lines_per_hour", "stockout_stoppages"}
     assert doc["since"] == TODAY.isoformat() and doc["on_time_delivery"] == 0.5
+    figures = {k: v for k, v in doc.items() if k not in ("since", "until")}
+    assert all(isinstance(v, int | float) and not isinstance(v, bool) for v in figures.values()), figures
     assert runner.invoke(app, ["kpi", "--since", "yesterday"]).exit_code == 2
+
+
+def test_the_trend_is_the_headline_quantity_and_ends_on_the_headline(db, system, supervisor):
+    _history(db, system)
+    since = TODAY - timedelta(days=29)
+    headline = kpi.kpis(db, supervisor, since, TODAY)
+    trend = kpi.trend(db, supervisor, since, TODAY)
+    assert len(trend) == 30 and trend[-1] == headline  # the chart's figure for the period is the headline
+    # 100 issued today over an average of 100 x 2 on hand for one day in 30: a 30-day turnover of 30, not a day's 1
+    assert headline.inventory_turnover == 30.0 and trend[-1].inventory_turnover == 30.0
+    assert all(point.until - point.since == timedelta(days=29) for point in trend)  # every point: 30 days
