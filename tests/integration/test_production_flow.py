@@ -51,12 +51,13 @@ def test_full_flow_with_genealogy(db, clerk, supervisor, site):
         issuing.issue(db, clerk, key="i4", wo_number="WO-1", lot="IC-B", qty=D(1))
     r = production.report_output(db, clerk, key="o1", wo_number="WO-1", good=D(60), scrap=D(2))
     assert r.lots == ("WO-1-01",) and r.status == "in_progress"
-    r = production.report_output(db, clerk, key="o2", wo_number="WO-1", good=D(40))
-    assert r.lots == ("WO-1-02",) and r.status == "completed"
+    r = production.report_output(db, clerk, key="o2", wo_number="WO-1", good=D(38))
+    assert r.lots == ("WO-1-02",) and r.status == "completed"  # 60 + 2 scrap + 38: the order's 100 are reported
     links = helpers.rows(db, "SELECT i.lot_no, o.lot_no, g.qty FROM genealogy g JOIN lot i ON i.id = g.input_lot_id"
                              " JOIN lot o ON o.id = g.output_lot_id ORDER BY 2, 1")
-    assert links == [("IC-A", "WO-1-01", 120), ("IC-B", "WO-1-01", 80), ("IC-A", "WO-1-02", 0),
-                     ("IC-B", "WO-1-02", 0)]
+    # each output lot carries its share of the material (62 of 100 units, then the rest), never 0
+    assert links == [("IC-A", "WO-1-01", D("74.4")), ("IC-B", "WO-1-01", D("49.6")), ("IC-A", "WO-1-02", D("45.6")),
+                     ("IC-B", "WO-1-02", D("30.4"))]
     assert helpers.scalar(db, "SELECT count(*) FROM outbox WHERE type = 'workorder.completed'") == 1
     assert helpers.scalar(db, "SELECT count(*) FROM reservation") == 0
 
