@@ -120,8 +120,6 @@ class OutputScreen(ApprovalFlow):
         self.last = done
         self.posted_note = _("Posted: {good} good, {scrap} scrap; lot {lots}").format(
             good=qty_text(done.good), scrap=qty_text(done.scrap), lots=", ".join(done.lots) or "—")
-        if done.status == "completed":
-            self.posted_note += "   " + _("{wo} is complete").format(wo=done.wo_number)
         if done.lots:
             self.post(self.printed, print_output_labels, self.app.services.db, self.app.actor, done.lots, done.sku,
                       refused=self.print_refused)
@@ -148,6 +146,8 @@ class OutputScreen(ApprovalFlow):
         """After a posting: the same work order, or the order step once it is complete."""
         self.order = order if order.state in OPEN_STATES else None
         self.go("good" if self.order is not None else "wo")
+        if self.posted_note and order.state == "completed":  # a completion is good news, never a refusal
+            self.posted_note += "   " + _("{wo} is complete").format(wo=order.wo_number)
         if self.posted_note:
             self.message.info(self.posted_note)
 
