@@ -118,6 +118,8 @@ class OutputScreen(ApprovalFlow):
         self.key.spent()
         self.approval_done()
         self.last = done
+        if self.step == "scrap":  # off the posted step at once: an Enter while the labels print never posts again
+            self.go("wo" if done.status == "completed" else "good")
         self.posted_note = _("Posted: {good} good, {scrap} scrap; lot {lots}").format(
             good=qty_text(done.good), scrap=qty_text(done.scrap), lots=", ".join(done.lots) or "—")
         if done.lots:

@@ -163,3 +163,35 @@ async def test_half_a_piece_is_refused_at_its_step(db, make_app, plant):
         assert await ps.refused(pilot, "0.5") == "PCBA-1 is counted in whole EA: not 0.5"
         assert screen.step == "scrap"
         assert helpers.scalar(db, "SELECT count(*) FROM movement WHERE kind = 'output'") == 0
+
+
+async def test_enter_while_the_completing_output_prints_posts_nothing_again(db, make_app, plant, monkeypatch):
+    """The order is complete, its labels still printing: an Enter then is no second output refused in red."""
+    import threading
+
+    from console.screens import output
+
+    _issued(db)
+    real, gate = output.print_output_labels, threading.Event()
+
+    def held(*args, **kwargs):
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(output, "print_output_labels", held)
+    app = make_app()
+    bells = []
+    monkeypatch.setattr(app, "bell", lambda: bells.append(1))
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "5", OutputScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "good")
+        await ps.step(pilot, "100", lambda: screen.step == "scrap")
+        await scan(pilot, "")
+        await wait_until(pilot, lambda: screen.last is not None)
+        await scan(pilot, "")  # impatient: the labels have not come out yet
+        await pilot.pause(0.3)
+        gate.set()
+        await wait_until(pilot, lambda: "is complete" in screen.message.text or screen.message.is_error)
+        assert not screen.message.is_error and bells == [] and screen.step == "wo"
+        assert helpers.scalar(db, "SELECT count(*) FROM movement WHERE kind = 'output'") == 1
