@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from time import monotonic
 
 from textual import events, work
@@ -19,6 +20,9 @@ from console.services import ConsoleServices, SignedIn
 from core.config import settings
 from core.i18n import LANGUAGES, _, set_language_resolver
 from core.permissions import Actor
+from core.services import picking
+
+log = logging.getLogger(__name__)
 
 
 class LinesideApp(App):
@@ -87,12 +91,21 @@ class LinesideApp(App):
         if self.actor is None:
             return
         alert_feed.stop(self)
+        self._release_claims(self.actor)  # F10 and the idle lock alike: another clerk may pick them at once
         self.actor, self.warehouse = None, None
         self.switch_mode("login")
         self.remove_mode("floor")
         login = self.screen
         if isinstance(login, LoginScreen):
             login.reset(notice)
+
+    @work(thread=True, exit_on_error=False, group="logout")
+    def _release_claims(self, actor: Actor) -> None:
+        """Give back the pick tasks the operator who signed out had claimed (a lost database: they expire)."""
+        try:
+            picking.release_claims(self.services.db, actor)
+        except Exception:  # signing out never fails; the claims then lapse after picking.CLAIM_MINUTES
+            log.warning("pick claims of %s not released at logout", actor.badge, exc_info=True)
 
     def _check_idle(self) -> None:
         if self.actor is not None and monotonic() - self.last_key >= self.idle_seconds:

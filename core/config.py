@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     amqp_url: str | None = None
     idle_minutes: float = 5.0
     printer: str | None = None
+    over_output_pct: float = 0.0  # good + scrap beyond a work order's quantity by more needs a supervisor
 
     def model_post_init(self, _ctx: object) -> None:
         if not self.lang:

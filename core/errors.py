@@ -71,6 +71,12 @@ class OverIssue(ApprovalNeeded):
     message = "Over-issue: {qty} more than required"
 
 
+class OverOutput(ApprovalNeeded):
+    """Good + scrap reported beyond the work order's quantity plus its tolerance (`over_output_pct`)."""
+
+    message = "Over-output: {total} reported of {ordered} ordered (+{tolerance}% tolerance)"
+
+
 class LotOnHold(LinesideError):
     message = "Lot {lot} is on hold"
 

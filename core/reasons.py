@@ -84,6 +84,13 @@ class OverIssueReason(Reason):
     OTHER = "other", N_("Other")
 
 
+class OverOutputReason(Reason):
+    FULL_PANEL = "full_panel", N_("Full panel or batch")
+    CUSTOMER_EXTRA = "customer_extra", N_("Customer needs more")
+    SPARE_PARTS = "spare_parts", N_("Spares for service")
+    OTHER = "other", N_("Other")
+
+
 class ReturnReason(Reason):
     SURPLUS = "surplus", N_("Surplus")
     WRONG_MATERIAL = "wrong_material", N_("Wrong material")

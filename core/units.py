@@ -28,3 +28,17 @@ def require_whole(qty: Decimal, uom: str | None, sku: str) -> Decimal:
 def pieces_up(qty: Decimal, uom: str | None) -> Decimal:
     """A requirement in a piece unit rounded up to whole pieces (122.4 EA needs 123)."""
     return qty.to_integral_value(rounding="ROUND_CEILING") if is_piece(uom) else qty
+
+
+def piece_units_sql(column: str) -> str:
+    """A SQL condition that `column` (a uom) counts pieces: the same list as PIECE_UNITS, for set-based checks."""
+    units = ", ".join("'" + u.replace("'", "''") + "'" for u in sorted(PIECE_UNITS))
+    return f"upper(btrim(coalesce({column}, ''))) IN ({units})"
+
+
+def require_whole_item(session, item_id: int, qty: Decimal) -> Decimal:
+    """require_whole for an item known by id (its uom and SKU read here): one line at each posting service."""
+    from sqlalchemy import text
+
+    row = session.execute(text("SELECT uom, sku FROM item WHERE id = :i"), {"i": item_id}).first()
+    return require_whole(qty, row.uom, row.sku) if row is not None else qty

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from console.flow import APPROVAL_STEPS, Approval, ApprovalFlow, Step, approval_steps, handles
@@ -21,6 +22,7 @@ from core.reasons import OverIssueReason
 from core.services import issuing
 from core.services.issuing import Issued
 from core.services.work_order_views import WorkOrderView, running_order
+from core.units import require_whole
 
 COLUMNS = [("SKU", False), ("Required", True), ("Issued", True), ("To issue", True), ("Reserved", True)]
 
@@ -68,8 +70,9 @@ class IssueScreen(ApprovalFlow):
                                             approving=step.name in APPROVAL_STEPS))
         else:
             detail.update("")
-        rows = [] if self.order is None else [
-            [c.sku, c.required, c.issued, max(c.required - c.issued, Decimal(0)), c.reserved]
+        rows = [] if self.order is None else [  # a backflushed component is consumed by output, not issued here
+            [c.sku, c.required, c.issued, Text(_("backflush"), style="dim", justify="right") if c.backflush
+             else max(c.required - c.issued, Decimal(0)), c.reserved]
             for c in self.order.components]
         pc.fill_table(self.query_one("#components", DataTable), COLUMNS, rows)
 
@@ -95,7 +98,8 @@ class IssueScreen(ApprovalFlow):
 
     @handles("qty")
     def qty_typed(self, value: str) -> None:
-        self.issue(parse_qty(value, zero=True) if value else self.material.proposal.proposed)
+        p = self.material.proposal
+        self.issue(require_whole(parse_qty(value, zero=True), p.uom, p.sku) if value else p.proposed)
 
     def issue(self, qty: Decimal, approval: Approval | None = None) -> None:
         """Post the issue (with a supervisor's approval once an over-issue was refused)."""

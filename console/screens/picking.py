@@ -18,7 +18,9 @@ from console.words import parse_qty, qty_text
 from core.errors import InvalidInput, WrongLocation
 from core.i18n import N_, _, ngettext
 from core.reasons import ShortPickReason
+from core.services import picking
 from core.services.picking import Picked, PickLine
+from core.units import require_whole
 
 COLUMNS = [("#", False), ("Location", False), ("SKU", False), ("Lot", False), ("Qty", True), ("Picked", True)]
 
@@ -127,7 +129,8 @@ class PickingScreen(FlowScreen):
 
     @handles("qty")
     def qty_typed(self, value: str) -> None:
-        qty = parse_qty(value, zero=True) if value else self.remaining(self.task)
+        task = self.task
+        qty = require_whole(parse_qty(value, zero=True), task.uom, task.sku) if value else self.remaining(task)
         if qty == 0:
             raise InvalidInput("Type a quantity, or F2 for a short pick")
         self.confirm(qty)
@@ -148,7 +151,7 @@ class PickingScreen(FlowScreen):
         typed, self.scan_field.value = self.scan_field.value.strip(), ""
         self.message.clear()
         try:
-            found = parse_qty(typed, zero=True) if typed else Decimal(0)
+            found = require_whole(parse_qty(typed, zero=True), self.task.uom, self.task.sku) if typed else Decimal(0)
             if found >= self.remaining(self.task):
                 raise InvalidInput("A short pick is less than {qty}", qty=qty_text(self.remaining(self.task)))
         except InvalidInput as exc:
@@ -187,6 +190,9 @@ class PickingScreen(FlowScreen):
 
     # Esc --------------------------------------------------------------------------------------------------------
 
+    def claims_released(self, _count: int) -> None:
+        """The claims of the order left are given back; nothing to show."""
+
     def back_from(self, step: str) -> str | None:
         """From a task's location (or the drop) to the previous task's quantity; from the first, the order step."""
         if step in ("location", "drop"):
@@ -197,6 +203,9 @@ class PickingScreen(FlowScreen):
 
     def forget(self, step: str) -> None:
         if step in ("location", "drop") and self.i == 0:
+            if self.wo:  # out of the order: its tasks are free for another clerk at once
+                self.post(self.claims_released, picking.release_claims, self.app.services.db, self.app.actor,
+                          self.wo)
             self.tasks, self.lines, self.wo, self.line = (), {}, "", ""
         elif step in ("location", "drop"):
             self.i -= 1

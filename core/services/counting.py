@@ -16,6 +16,7 @@ from core.results import Result
 from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
+from core.units import require_whole_item
 
 TOLERANCE_PCT = {"A": Decimal(0), "B": Decimal(2), "C": Decimal(5), None: Decimal(2)}
 ABC_DAYS = {"A": 30, "B": 91, "C": 365}
@@ -193,6 +194,7 @@ def record_count(db: Database, actor: Actor, *, key: str, location: str, qty: De
             if row is None:
                 raise NotFound(what=sku or "-")
             item_id, lot_id, sku_, abc = row.id, None, row.sku, row.abc
+        require_whole_item(session, item_id, qty)
         tracking = session.execute(text("SELECT tracking FROM item WHERE id = :i"), {"i": item_id}).scalar()
         if tracking == "serial" and qty not in (0, 1):
             raise InvalidInput("A serial is one unit: count it as 1 (or 0)")

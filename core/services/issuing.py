@@ -17,12 +17,13 @@ from core.services import reservations
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
 from core.services.picking import open_work_order
+from core.units import require_whole
 
 RETURN_REASONS = tuple(ReturnReason)
 
 
 def _component(session: Session, wo, lot: str | None, sku: str | None):
-    """(item_id, lot_id, sku, required) of a scanned lot or untracked SKU that is on the work order's BOM."""
+    """(item_id, lot_id, sku, required, backflush, uom) of a scanned lot or untracked SKU on the order's BOM."""
     if lot:
         found = find_lot(session, lot, sku)
         item_id, lot_id, sku = found.item_id, found.id, found.sku
@@ -31,13 +32,22 @@ def _component(session: Session, wo, lot: str | None, sku: str | None):
         if item_id is None:
             raise NotFound(what=sku or "-")
         lot_id = None
-    required = session.execute(
-        text("SELECT required FROM wo_requirement WHERE work_order_id = :wo AND item_id = :i"),
+    req = session.execute(
+        text("SELECT r.required, r.backflush, i.uom FROM wo_requirement r JOIN item i ON i.id = r.item_id"
+             " WHERE r.work_order_id = :wo AND r.item_id = :i"),
         {"i": item_id, "wo": wo.id},
-    ).scalar()
-    if required is None:
+    ).first()
+    if req is None:
         raise InvalidInput("{sku} is not a component of {wo}", sku=sku, wo=wo.wo_number)
-    return item_id, lot_id, sku, Decimal(required)
+    return item_id, lot_id, sku, Decimal(req.required), req.backflush, req.uom
+
+
+def _by_hand(session: Session, wo, lot: str | None, sku: str | None):
+    """_component, refusing a backflushed one: output consumes it, so an issue by hand would consume it twice."""
+    comp = _component(session, wo, lot, sku)
+    if comp[4]:
+        raise InvalidInput("{sku} is backflushed at output: it is not issued by hand", sku=comp[2])
+    return comp
 
 
 def _line_side(session: Session, wo, item_id: int, lot_id: int | None):
@@ -67,6 +77,7 @@ class Proposal(Result):
     at_line: Decimal
     remaining: Decimal
     proposed: Decimal
+    uom: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,10 +98,10 @@ def proposal(db: Database, actor: Actor, wo_number: str, *, lot: str | None = No
     """What Enter accepts: the smaller of the lot's usable quantity at the line side and what is still required."""
     with db.uow() as uow:
         wo = open_work_order(uow.session, wo_number)
-        item_id, lot_id, sku, required = _component(uow.session, wo, lot, sku)
+        item_id, lot_id, sku, required, _bf, uom = _by_hand(uow.session, wo, lot, sku)
         usable = sum((b.qty - b.reserved + b.mine for b in _line_side(uow.session, wo, item_id, lot_id)), Decimal(0))
         remaining = max(required - _issued(uow.session, wo.id, item_id), Decimal(0))
-        return Proposal(sku, lot, usable, remaining, min(usable, remaining))
+        return Proposal(sku, lot, usable, remaining, min(usable, remaining), uom)
 
 
 def consume(session: Session, actor: Actor, wo, item_id: int, lot_id: int | None, qty: Decimal, *,
@@ -130,7 +141,8 @@ def issue(db: Database, actor: Actor, *, key: str, wo_number: str, qty: Decimal,
 
     def body(session: Session) -> dict:
         wo = open_work_order(session, wo_number)
-        item_id, lot_id, sku_, required = _component(session, wo, lot, sku)
+        item_id, lot_id, sku_, required, _bf, uom = _by_hand(session, wo, lot, sku)
+        require_whole(qty, uom, sku_)
         issued = _issued(session, wo.id, item_id)
         over = issued + qty > required
         if over:
@@ -161,7 +173,7 @@ def return_to_stock(db: Database, actor: Actor, *, key: str, wo_number: str, qty
                              {"w": wo_number}).first()
         if wo is None:
             raise NotFound(what=wo_number)
-        item_id, lot_id, sku_, _ = _component(session, wo, lot, sku)
+        item_id, lot_id, sku_, *_ = _component(session, wo, lot, sku)
         target = session.execute(text("SELECT id FROM location WHERE code = :c AND kind = 'storage'"),
                                  {"c": location}).scalar()
         if target is None:

@@ -18,6 +18,7 @@ from core.results import Result
 from core.services import reservations
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.workorders import Shortage, reserve_for
+from core.units import require_whole
 from core.vocabulary import RUNNING_ORDERS
 
 CLAIM_MINUTES = 15
@@ -33,6 +34,7 @@ class PickTaskView:
     location: str
     qty: Decimal
     picked_qty: Decimal
+    uom: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class Picked(Result):
 
 
 _TASKS = """
-  SELECT t.id, i.sku, i.tracking, lt.lot_no AS lot, lt.expiry, l.code AS location, t.qty, t.picked_qty
+  SELECT t.id, i.sku, i.tracking, lt.lot_no AS lot, lt.expiry, l.code AS location, t.qty, t.picked_qty, i.uom
   FROM pick_task t JOIN item i ON i.id = t.item_id JOIN location l ON l.id = t.from_location_id
   LEFT JOIN lot lt ON lt.id = t.lot_id
 """
@@ -99,8 +101,31 @@ def claim(db: Database, actor: Actor, wo_number: str) -> list[PickTaskView]:
                           " ORDER BY l.pick_sequence, l.code, lt.expiry NULLS LAST, t.id"),
             {"wo": wo.id, "op": actor.operator_id},
         ).all()
+        holder = None if rows else uow.execute(
+            text("SELECT o.badge, min(t.claimed_at) AS since FROM pick_task t JOIN operator o ON o.id = t.claimed_by"
+                 " WHERE t.work_order_id = :wo AND t.status = 'open' AND t.claimed_by <> :op"
+                 " AND t.claimed_at >= now() - make_interval(mins => :m) GROUP BY o.badge ORDER BY 2 LIMIT 1"),
+            {"wo": wo.id, "op": actor.operator_id, "m": CLAIM_MINUTES},
+        ).first()
         uow.commit()
+    if holder is not None:
+        raise InvalidInput(N_("{wo} is being picked by {badge} (since {since})"), wo=wo.wo_number,
+                           badge=holder.badge, since=holder.since.astimezone().strftime("%H:%M"))
     return [PickTaskView(**r._mapping) for r in rows]
+
+
+def release_claims(db: Database, actor: Actor, wo_number: str | None = None) -> int:
+    """Give back the clerk's claims on open pick tasks (of one work order, or all: at logout and idle lock), so
+    another clerk can pick them at once; returns how many were released."""
+    with db.uow() as uow:
+        released = uow.execute(
+            text("UPDATE pick_task t SET claimed_by = NULL, claimed_at = NULL WHERE t.claimed_by = :op"
+                 " AND t.status = 'open' AND (CAST(:wo AS text) IS NULL OR t.work_order_id ="
+                 " (SELECT id FROM work_order WHERE wo_number = :wo))"),
+            {"op": actor.operator_id, "wo": (wo_number or "").strip() or None},
+        ).rowcount
+        uow.commit()
+    return released
 
 
 def _substitute(session: Session, task, lot_no: str, qty: Decimal):
@@ -139,12 +164,14 @@ def post_picks(db: Database, actor: Actor, *, key: str, wo_number: str, lines: l
         legs, shorts = [], []
         for line in sorted(lines, key=lambda ln: ln.task_id):
             task = session.execute(
-                text("SELECT t.*, lt.lot_no AS lot, lt.expiry FROM pick_task t LEFT JOIN lot lt ON lt.id = t.lot_id"
+                text("SELECT t.*, lt.lot_no AS lot, lt.expiry, i.uom, i.sku FROM pick_task t"
+                     " JOIN item i ON i.id = t.item_id LEFT JOIN lot lt ON lt.id = t.lot_id"
                      " WHERE t.id = :id AND t.work_order_id = :wo AND t.status = 'open' FOR UPDATE OF t"),
                 {"id": line.task_id, "wo": wo.id},
             ).first()
             if task is None:
                 raise NotFound(what=f"task {line.task_id}")
+            require_whole(line.qty, task.uom, task.sku)
             if session.execute(text("SELECT 1 FROM count_task WHERE location_id = :l AND status = 'open'"),
                                {"l": task.from_location_id}).first():
                 raise InvalidInput("A count is open at this location; picks wait until it closes")

@@ -9,27 +9,38 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from core.config import settings
 from core.db import Database
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, OverOutput, PermissionDenied
+from core.i18n import N_
 from core.permissions import Actor
+from core.reasons import OverOutputReason
 from core.results import Result
 from core.services import outbox
 from core.services.issuing import consume
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.picking import open_work_order
+from core.units import pieces_up, require_whole
 
 LOT_RULE = "{wo}-{seq:02d}"  # configurable; the default of the issue
 
 
-def _backflush(session: Session, actor: Actor, wo, units: Decimal, key: str) -> None:
-    """Consume backflush components FEFO from the line side for `units` made (good + scrap)."""
+def _backflush(session: Session, actor: Actor, wo, reported: Decimal, key: str) -> None:
+    """Consume backflushed components FEFO from the line side of the order's line, once: what the units reported
+    so far (good + scrap, this output included) need, in whole pieces for a piece unit, less what was backflushed
+    already. They are never issued by hand (issuing refuses them), so nothing is consumed twice."""
     comps = session.execute(
-        text("SELECT c.component_item_id AS item_id, bom_requirement(:u, c.qty_per, c.scrap_pct) AS qty"
-             " FROM bom_line c WHERE c.parent_item_id = :p AND c.backflush ORDER BY c.component_item_id"),
-        {"u": units, "p": wo.item_id},
+        text("SELECT c.component_item_id AS item_id, i.uom, bom_requirement(:u, c.qty_per, c.scrap_pct) AS qty,"
+             " coalesce((SELECT sum(w.qty) FROM wo_issue w WHERE w.work_order_id = :wo"
+             "  AND w.item_id = c.component_item_id AND w.backflush), 0) AS done"
+             " FROM bom_line c JOIN item i ON i.id = c.component_item_id"
+             " WHERE c.parent_item_id = :p AND c.backflush ORDER BY c.component_item_id"),
+        {"u": reported, "p": wo.item_id, "wo": wo.id},
     ).all()
     for comp in comps:
-        left = Decimal(comp.qty)
+        left = pieces_up(Decimal(comp.qty), comp.uom) - Decimal(comp.done)
+        if left <= 0:
+            continue
         lots = session.execute(
             text("SELECT b.lot_id, sum(b.qty - b.reserved) + coalesce(max(r.qty), 0) AS usable FROM stock_balance b"
                  " JOIN location l ON l.id = b.location_id AND l.kind = 'line_side' AND l.line = :line"
@@ -48,6 +59,41 @@ def _backflush(session: Session, actor: Actor, wo, units: Decimal, key: str) -> 
                 left -= part
         if left > 0:
             consume(session, actor, wo, comp.item_id, None, left, key=key, backflush=True)  # raises the shortage
+
+
+def _require_material(session: Session, wo) -> None:
+    """Output needs its material: something issued by hand, and some of every lot-tracked component (else the
+    output lot's trace would miss it). Backflushed components are consumed by the output itself."""
+    hand = session.execute(
+        text("SELECT i.sku, i.tracking, EXISTS (SELECT 1 FROM wo_issue x WHERE x.work_order_id = :w"
+             " AND x.item_id = r.item_id) AS issued FROM wo_requirement r JOIN item i ON i.id = r.item_id"
+             " WHERE r.work_order_id = :w AND NOT r.backflush ORDER BY i.sku"), {"w": wo.id}).all()
+    if hand and not any(h.issued for h in hand):
+        raise InvalidInput("Nothing was issued to {wo}; issue material first", wo=wo.wo_number)
+    missing = [h.sku for h in hand if not h.issued and h.tracking != "none"]
+    if missing:
+        raise InvalidInput("Nothing of {sku} was issued to {wo}; issue it first", sku=missing[0], wo=wo.wo_number)
+
+
+def _check_over_output(actor: Actor, wo, good: Decimal, scrap: Decimal, approver: Actor | None,
+                       reason: str | None) -> bool:
+    """True when this output takes the order beyond its quantity + tolerance, which a supervisor approved."""
+    pct = Decimal(str(settings().over_output_pct))
+    total = wo.qty_completed + wo.qty_scrapped + good + scrap
+    if total <= wo.qty * (1 + pct / 100):
+        return False
+    if approver is None or not reason:
+        raise OverOutput(total=_fmt(total), ordered=_fmt(wo.qty), tolerance=_fmt(pct))
+    OverOutputReason.require(reason, N_("Choose a reason for the over-output"))
+    if approver.operator_id == actor.operator_id:
+        raise PermissionDenied("An approval needs a second person, not {badge}", badge=actor.badge)
+    if not approver.may("override.approve"):
+        raise PermissionDenied(operation="override.approve")
+    return True
+
+
+def _fmt(qty: Decimal) -> str:
+    return format(Decimal(qty).normalize(), "f")
 
 
 def _output_lots(session: Session, wo, item, good: Decimal, now) -> list[tuple[int, str, Decimal]]:
@@ -70,21 +116,26 @@ def _output_lots(session: Session, wo, item, good: Decimal, now) -> list[tuple[i
     return lots
 
 
-def _genealogy(session: Session, wo_id: int, outputs: list[tuple[int, str, Decimal]]) -> None:
-    """Link every lot the work order consumed to each new output lot, with the consumption not yet attributed."""
+def _genealogy(session: Session, wo, units: Decimal, outputs: list[tuple[int, str, Decimal]]) -> None:
+    """Link the lots the work order consumed to each new output lot: what was backflushed for it, and of what was
+    issued by hand and not yet attributed the share these units (good + scrap) are of what is still to report,
+    so a first partial output does not take all the material and the last one none."""
+    left = max(wo.qty - wo.qty_completed - wo.qty_scrapped, units)
     session.execute(
         text("""
         WITH consumed AS (
-          SELECT lot_id, sum(qty) AS qty FROM wo_issue WHERE work_order_id = :wo AND lot_id IS NOT NULL GROUP BY lot_id
+          SELECT lot_id, sum(qty) AS qty, bool_or(backflush) AS backflush FROM wo_issue
+          WHERE work_order_id = :wo AND lot_id IS NOT NULL GROUP BY lot_id
         ), linked AS (
           SELECT input_lot_id AS lot_id, sum(qty) AS qty FROM genealogy WHERE work_order_id = :wo GROUP BY 1
         ), outs AS (SELECT unnest(CAST(:outs AS bigint[])) AS output_lot_id)
         INSERT INTO genealogy (input_lot_id, output_lot_id, work_order_id, qty)
         SELECT c.lot_id, o.output_lot_id, :wo,
-               greatest(c.qty - coalesce(l.qty, 0), 0) / (SELECT count(*) FROM outs)
+               greatest(c.qty - coalesce(l.qty, 0), 0) * CASE WHEN c.backflush THEN 1 ELSE :units / :left END
+               / (SELECT count(*) FROM outs)
         FROM consumed c LEFT JOIN linked l ON l.lot_id = c.lot_id CROSS JOIN outs o
         """),
-        {"wo": wo_id, "outs": [lot_id for lot_id, _, _ in outputs]},
+        {"wo": wo.id, "outs": [lot_id for lot_id, _, _ in outputs], "units": units, "left": left},
     )
 
 
@@ -100,21 +151,28 @@ class Output(Result):
     lots: tuple[str, ...]
     status: str
     completed: Decimal
+    approved_by: str | None = None  # who approved an output beyond the order's quantity
 
 
 def report_output(db: Database, actor: Actor, *, key: str, wo_number: str, good: Decimal,
-                  scrap: Decimal = Decimal(0)) -> Output:
-    """Post good output (new lots at the line side, with genealogy) and scrap; completes the work order."""
+                  scrap: Decimal = Decimal(0), approver: Actor | None = None, reason: str | None = None) -> Output:
+    """Post good output (new lots at the line side, with genealogy) and scrap, backflushing once; the order is
+    complete when good + scrap reach its quantity, and more than that (+ tolerance) needs a supervisor."""
     if good is None or good < 0 or scrap is None or scrap < 0 or good + scrap <= 0:
         raise InvalidInput("Quantity must be greater than zero")
 
     def body(session: Session) -> dict:
         now = datetime.now(UTC)
         wo = open_work_order(session, wo_number)
-        session.execute(text("SELECT 1 FROM work_order WHERE id = :w FOR UPDATE"), {"w": wo.id})
-        item = session.execute(text("SELECT id, sku, name, tracking, qc_required, shelf_life_days FROM item"
+        wo = session.execute(text("SELECT id, wo_number, item_id, status, line, qty, qty_completed, qty_scrapped"
+                                  " FROM work_order WHERE id = :w FOR UPDATE"), {"w": wo.id}).first()
+        item = session.execute(text("SELECT id, sku, name, uom, tracking, qc_required, shelf_life_days FROM item"
                                     " WHERE id = :i"), {"i": wo.item_id}).first()
-        _backflush(session, actor, wo, good + scrap, key)
+        require_whole(good, item.uom, item.sku)
+        require_whole(scrap, item.uom, item.sku)
+        over = _check_over_output(actor, wo, good, scrap, approver, reason)
+        _require_material(session, wo)
+        _backflush(session, actor, wo, wo.qty_completed + wo.qty_scrapped + good + scrap, key)
         if not session.execute(text("SELECT 1 FROM wo_issue WHERE work_order_id = :w LIMIT 1"), {"w": wo.id}).first():
             raise InvalidInput("Nothing was issued to {wo}; issue material first", wo=wo.wo_number)
         drop = session.execute(text("SELECT id FROM location WHERE kind = 'line_side' AND line = :l"
@@ -125,17 +183,20 @@ def report_output(db: Database, actor: Actor, *, key: str, wo_number: str, good:
         status = "qc_hold" if item.qc_required else "available"
         if outputs:
             apply_legs(session, actor, "output", [Leg(item.id, lot_id, qty, to_location_id=drop, to_status=status)
-                                                  for lot_id, _, qty in outputs], key=key, reference=wo.wo_number)
-            _genealogy(session, wo.id, outputs)
+                                                  for lot_id, _, qty in outputs], key=key, reference=wo.wo_number,
+                       reason=reason if over else None)
+            _genealogy(session, wo, good + scrap, outputs)
         done = session.execute(
             text("UPDATE work_order SET qty_completed = qty_completed + :g, qty_scrapped = qty_scrapped + :s,"
-                 " status = CASE WHEN qty_completed + :g >= qty THEN 'completed' ELSE 'in_progress' END,"
-                 " completed_at = CASE WHEN qty_completed + :g >= qty THEN :at END"
+                 " status = CASE WHEN qty_completed + qty_scrapped + :g + :s >= qty THEN 'completed'"
+                 "  ELSE 'in_progress' END,"
+                 " completed_at = CASE WHEN qty_completed + qty_scrapped + :g + :s >= qty THEN :at END"
                  " WHERE id = :w RETURNING status, qty_completed, qty"),
             {"g": good, "s": scrap, "at": now, "w": wo.id},
         ).first()
         result = {"wo_number": wo.wo_number, "sku": item.sku, "name": item.name, "good": good, "scrap": scrap,
-                  "lots": [n for _, n, _ in outputs], "status": done.status, "completed": done.qty_completed}
+                  "lots": [n for _, n, _ in outputs], "status": done.status, "completed": done.qty_completed,
+                  **({"approved_by": approver.badge} if over else {})}
         if done.status == "completed":
             outbox.emit(session, "workorder.completed", f"workorder:{wo.wo_number}",
                         {"wo_number": wo.wo_number, "sku": item.sku, "qty": done.qty_completed,
@@ -143,4 +204,4 @@ def report_output(db: Database, actor: Actor, *, key: str, wo_number: str, good:
         return result
 
     return Output.of(run_operation(db, actor, key=key, kind="output", permission="production.output", body=body,
-                                   audit_entity="work_order", audit_key=wo_number).data)
+                                   audit_entity="work_order", audit_key=wo_number, reason=reason).data)

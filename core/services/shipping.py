@@ -16,6 +16,7 @@ from core.results import Result
 from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
+from core.units import require_whole_item
 
 _LINE = text(
     "SELECT s.id, s.so_number, s.line_no, s.item_id, i.sku, i.tracking, s.qty, s.shipped_qty, s.customer_id,"
@@ -139,6 +140,7 @@ def ship(db: Database, actor: Actor, *, key: str, so_number: str, qty: Decimal, 
                 raise NotFound(what=sku or "-")
             lot_id = None
         line = open_line(session, so_number, item_id)
+        require_whole_item(session, item_id, qty)
         if line.tracking != "none" and lot_id is None:
             raise InvalidInput("A lot number is required for {sku}", sku=line.sku)
         if qty > line.qty - line.shipped_qty:

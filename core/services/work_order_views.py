@@ -21,6 +21,7 @@ from core.vocabulary import RUNNING_ORDERS
 @dataclass(frozen=True)
 class ComponentView(ComponentKit):
     tracking: str = "lot"
+    backflush: bool = False  # consumed by output, never issued by hand
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,14 @@ class WorkOrderView:
     state: str  # planned | released | in_progress | completed | closed | cancelled
     kit_status: str  # kitted | kittable | short (as the kitting service decides)
     components: list[ComponentView]
+    uom: str = ""  # the product's unit: a piece unit is reported in whole numbers
 
 
 # The kitting service's numbers for one work order, whatever its state; available = free usable stock.
 _ONE = text(
     """
-    SELECT wo.wo_number, p.sku AS parent_sku, p.name, wo.qty, wo.qty_completed, wo.due_date, wo.line, wo.status,
-           c.sku, c.tracking, req.required,
+    SELECT wo.wo_number, p.sku AS parent_sku, p.name, p.uom AS parent_uom, wo.qty, wo.qty_completed, wo.due_date,
+           wo.line, wo.status, c.sku, c.tracking, req.required, req.backflush,
            coalesce((SELECT sum(qty) FROM reservation r WHERE r.work_order_id = wo.id
                      AND r.item_id = req.item_id), 0) AS reserved,
            coalesce((SELECT sum(qty) FROM wo_issue i WHERE i.work_order_id = wo.id
@@ -73,11 +75,12 @@ def work_order_view(db: Database, actor: Actor, wo_number: str) -> WorkOrderView
     if not rows:
         raise NotFound(what=wo_number)
     comps = [ComponentView(r.sku, r.required, r.reserved, r.issued, r.available,
-                           max(r.required - r.reserved - r.issued - r.available, Decimal(0)), r.tracking)
+                           max(r.required - r.reserved - r.issued - r.available, Decimal(0)), r.tracking,
+                           bool(r.backflush))
              for r in rows if r.sku is not None]
     r = rows[0]
     return WorkOrderView(r.wo_number, r.parent_sku, r.name, r.qty, r.qty_completed, r.due_date, r.line, r.status,
-                         kit_status(comps), comps)
+                         kit_status(comps), comps, r.parent_uom)
 
 
 def running_order(db: Database, actor: Actor, wo_number: str) -> WorkOrderView:

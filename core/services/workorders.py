@@ -21,13 +21,13 @@ from core.services import outbox
 from core.services.ledger import run_operation
 from core.vocabulary import OPEN_ORDERS
 
-# Requirement per direct component (the view wo_requirement, core/sql: qty x qty_per x (1 + scrap)).
-REQUIREMENTS = "SELECT item_id, required FROM wo_requirement WHERE work_order_id = :wo"
+# Requirement per direct component (the view wo_requirement, core/sql: qty x qty_per x (1 + scrap), whole pieces).
+REQUIREMENTS = "SELECT item_id, required, backflush FROM wo_requirement WHERE work_order_id = :wo"
 
 # What is still missing per component: required less what is reserved or issued already. Grouped once, not a
 # sub-select per component: those scanned every reservation of the order per line (quadratic in BOM lines).
 REMAINING = f"""
-  SELECT r.item_id, r.required - coalesce(res.qty, 0) - coalesce(iss.qty, 0) AS qty
+  SELECT r.item_id, r.backflush, r.required - coalesce(res.qty, 0) - coalesce(iss.qty, 0) AS qty
   FROM ({REQUIREMENTS}) r
   LEFT JOIN (SELECT item_id, sum(qty) AS qty FROM reservation WHERE work_order_id = :wo GROUP BY item_id) res
     ON res.item_id = r.item_id
@@ -41,18 +41,22 @@ _LOCK = text(
     " ORDER BY b.id FOR UPDATE"
 )
 
-# FEFO: earliest expiry first, then earliest receipt; never expired; only available stock in storage.
+# FEFO: earliest expiry first, then earliest receipt; never expired; only available stock in storage. A
+# backflushed component is first reserved where it already is, at the line side of the order's line (no pick);
+# only what is missing there is picked to it. Output consumes it there; it is never issued by hand.
 _RESERVE = text(
     f"""
-    WITH req AS (SELECT item_id, qty AS need FROM ({REMAINING}) rem),
+    WITH req AS (SELECT item_id, backflush, qty AS need FROM ({REMAINING}) rem),
     cand AS (
       SELECT b.id, b.item_id, b.lot_id, b.location_id, b.qty - b.reserved AS free,
              sum(b.qty - b.reserved) OVER (PARTITION BY b.item_id
-               ORDER BY lt.expiry NULLS LAST, lt.received_at NULLS LAST, b.lot_id, l.pick_sequence, b.id
+               ORDER BY l.kind = 'line_side' DESC, lt.expiry NULLS LAST, lt.received_at NULLS LAST, b.lot_id,
+                        l.pick_sequence, b.id
                ROWS UNBOUNDED PRECEDING) AS cum
       FROM stock_balance b
       JOIN req ON req.item_id = b.item_id AND req.need > 0
-      JOIN location l ON l.id = b.location_id AND l.kind = 'storage'
+      JOIN location l ON l.id = b.location_id AND (l.kind = 'storage' OR (req.backflush AND l.kind = 'line_side'
+        AND l.line = (SELECT line FROM work_order WHERE id = :wo)))
       LEFT JOIN lot lt ON lt.id = b.lot_id
       WHERE b.item_id = ANY(ARRAY(SELECT item_id FROM req WHERE need > 0))  -- index look-ups, not a hash of all
         AND b.status = 'available' AND b.qty > b.reserved AND (lt.expiry IS NULL OR lt.expiry >= current_date)

@@ -9,7 +9,7 @@ from core.services import picking
 from tests import helpers
 from tests.console import production_steps as ps
 from tests.console.conftest import SIZE
-from tests.console.steps import scan, text_of, wait_until
+from tests.console.steps import scan, table_rows, text_of, wait_until
 
 plant = ps.plant
 
@@ -99,3 +99,22 @@ async def test_a_planned_work_order_is_refused(db, make_app, plant):
         await ps.open_flow(pilot, "4", IssueScreen)
         assert await ps.refused(pilot, "WO-2") == "Work order WO-2 is planned, not released"
         assert app.screen.step == "wo"
+
+
+async def test_a_backflushed_part_is_not_offered_and_half_a_piece_is_refused(db, make_app, plant):
+    clerk = helpers.actor(db, "C001")
+    helpers.exec_sql(db, "UPDATE bom_line SET backflush = true WHERE component_item_id = (SELECT id FROM item"
+                         " WHERE sku = 'SCR-1')")
+    _picked(db, clerk)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "4", IssueScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "lot")
+        assert [r[:4] for r in table_rows(app)] == [["IC-1", "200", "0", "200"], ["SCR-1", "400", "0", "backflush"]]
+        assert await ps.refused(pilot, "SCR-1") == "SCR-1 is backflushed at output: it is not issued by hand"
+        assert await ps.refused(pilot, "09501101530003") == "SCR-1 is backflushed at output: it is not issued by hand"
+        assert screen.step == "lot"
+        await ps.step(pilot, "IC-A", lambda: screen.step == "qty")
+        assert await ps.refused(pilot, "2.5") == "IC-1 is counted in whole EA: not 2.5"
+        assert screen.step == "qty" and _issued(db) == 0

@@ -144,3 +144,54 @@ async def test_escape_while_the_drop_posts_still_posts_what_was_confirmed(db, ma
         assert helpers.scalar(db, "SELECT count(*) FROM pick_task WHERE status = 'picked'") == 3
         assert ps.line_side(db) == [("IC-1", "IC-A", 120, 120), ("IC-1", "IC-B", 80, 80), ("SCR-1", None, 400, 400)]
         await wait_until(pilot, lambda: screen.step == "wo" and screen.lines == {})
+
+
+def _claimed(db, badge: str) -> int:
+    return helpers.scalar(db, "SELECT count(*) FROM pick_task t JOIN operator o ON o.id = t.claimed_by"
+                              " WHERE o.badge = :b", b=badge)
+
+
+async def test_half_a_piece_is_refused_at_the_quantity_step(db, make_app, plant):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "3", PickingScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "location")
+        await ps.step(pilot, "A-01", lambda: screen.step == "lot")
+        await ps.step(pilot, "IC-A", lambda: screen.step == "qty")
+        assert await ps.refused(pilot, "2.5") == "IC-1 is counted in whole EA: not 2.5"
+        assert screen.step == "qty" and not screen.lines
+
+
+async def test_claims_are_given_back_on_esc_and_logout_and_a_held_claim_says_who(db, make_app, plant):
+    from core.services import picking
+
+    helpers.make_operator(db, "C002", ["clerk"])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "3", PickingScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "location")
+        assert _claimed(db, "C001") == 3
+        await pilot.press("escape")  # out of the order: its tasks are free at once
+        await wait_until(pilot, lambda: screen.step == "wo" and _claimed(db, "C001") == 0)
+        other = picking.claim(db, helpers.actor(db, "C002"), "WO-1")
+        since = helpers.scalar(db, "SELECT min(claimed_at) FROM pick_task").astimezone().strftime("%H:%M")
+        assert await ps.refused(pilot, "WO-1") == f"WO-1 is being picked by C002 (since {since})"
+        assert len(other) == 3 and screen.step == "wo"
+        picking.release_claims(db, helpers.actor(db, "C002"))
+        await ps.step(pilot, "WO-1", lambda: screen.step == "location")
+        assert _claimed(db, "C001") == 3
+        await pilot.press("f10")  # logout (and the idle lock, which logs out the same way)
+        await wait_until(pilot, lambda: _claimed(db, "C001") == 0)
+        assert len(picking.claim(db, helpers.actor(db, "C002"), "WO-1")) == 3
+
+
+async def test_the_idle_lock_gives_the_claims_back(db, make_app, plant):
+    app = make_app(idle_minutes=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "3", PickingScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "location")
+        assert _claimed(db, "C001") == 3
+        await wait_until(pilot, lambda: app.actor is None and _claimed(db, "C001") == 0, timeout=10)

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.errors import InvalidInput, PermissionDenied, WrongLocation
-from core.reasons import OverIssueReason
+from core.errors import InvalidInput, OverOutput, PermissionDenied, WrongLocation
+from core.reasons import OverIssueReason, OverOutputReason
 from core.services import issuing, picking, production, workorders
 from tests import helpers
 
@@ -51,12 +51,13 @@ def test_full_flow_with_genealogy(db, clerk, supervisor, site):
         issuing.issue(db, clerk, key="i4", wo_number="WO-1", lot="IC-B", qty=D(1))
     r = production.report_output(db, clerk, key="o1", wo_number="WO-1", good=D(60), scrap=D(2))
     assert r.lots == ("WO-1-01",) and r.status == "in_progress"
-    r = production.report_output(db, clerk, key="o2", wo_number="WO-1", good=D(40))
-    assert r.lots == ("WO-1-02",) and r.status == "completed"
+    r = production.report_output(db, clerk, key="o2", wo_number="WO-1", good=D(38))
+    assert r.lots == ("WO-1-02",) and r.status == "completed"  # 60 + 2 scrap + 38: the order's 100 are reported
     links = helpers.rows(db, "SELECT i.lot_no, o.lot_no, g.qty FROM genealogy g JOIN lot i ON i.id = g.input_lot_id"
                              " JOIN lot o ON o.id = g.output_lot_id ORDER BY 2, 1")
-    assert links == [("IC-A", "WO-1-01", 120), ("IC-B", "WO-1-01", 80), ("IC-A", "WO-1-02", 0),
-                     ("IC-B", "WO-1-02", 0)]
+    # each output lot carries its share of the material (62 of 100 units, then the rest), never 0
+    assert links == [("IC-A", "WO-1-01", D("74.4")), ("IC-B", "WO-1-01", D("49.6")), ("IC-A", "WO-1-02", D("45.6")),
+                     ("IC-B", "WO-1-02", D("30.4"))]
     assert helpers.scalar(db, "SELECT count(*) FROM outbox WHERE type = 'workorder.completed'") == 1
     assert helpers.scalar(db, "SELECT count(*) FROM reservation") == 0
 
@@ -154,3 +155,77 @@ def test_over_issue_with_supervisor_approval_and_inspector_refused(db, clerk, su
     assert helpers.scalar(db, "SELECT new ->> 'approved_by' FROM audit_log WHERE action = 'issue'"
                               " AND reason = 'damaged'") == supervisor.badge
     assert helpers.scalar(db, "SELECT approved_by FROM wo_issue WHERE qty = 400") is None
+
+
+def _issued_all(db, clerk, supervisor):
+    workorders.release(db, supervisor, "WO-1")
+    _pick_all(db, clerk)
+    for lot, qty in (("IC-A", 120), ("IC-B", 80)):
+        issuing.issue(db, clerk, key=f"i-{lot}", wo_number="WO-1", lot=lot, qty=D(qty))
+
+
+def test_output_beyond_the_order_needs_a_supervisor_and_a_complete_order_takes_none(db, clerk, supervisor, site):
+    _issued_all(db, clerk, supervisor)
+    with pytest.raises(OverOutput, match="Over-output: 200 reported of 100 ordered"):
+        production.report_output(db, clerk, key="o0", wo_number="WO-1", good=D(200))
+    assert helpers.scalar(db, "SELECT count(*) FROM lot WHERE work_order_id IS NOT NULL") == 0
+    r = production.report_output(db, clerk, key="o1", wo_number="WO-1", good=D(98), scrap=D(2))
+    assert r.status == "completed"  # good + scrap reached the order's 100
+    with pytest.raises(InvalidInput, match="WO-1 is completed"):  # nothing left to make: no lot without material
+        production.report_output(db, clerk, key="o2", wo_number="WO-1", good=D(2))
+    assert helpers.scalar(db, "SELECT count(*) FROM genealogy WHERE qty = 0") == 0
+
+
+def test_an_approved_over_output_names_the_approver_and_the_reason(db, clerk, supervisor, site):
+    _issued_all(db, clerk, supervisor)
+    production.report_output(db, clerk, key="o1", wo_number="WO-1", good=D(90))
+    with pytest.raises(InvalidInput, match="Choose a reason"):
+        production.report_output(db, clerk, key="o2", wo_number="WO-1", good=D(12), approver=supervisor,
+                                 reason="because")
+    with pytest.raises(PermissionDenied, match="second person"):
+        production.report_output(db, supervisor, key="o3", wo_number="WO-1", good=D(12), approver=supervisor,
+                                 reason=OverOutputReason.FULL_PANEL)
+    with pytest.raises(PermissionDenied):
+        production.report_output(db, clerk, key="o4", wo_number="WO-1", good=D(12), approver=clerk,
+                                 reason=OverOutputReason.FULL_PANEL)
+    r = production.report_output(db, clerk, key="o5", wo_number="WO-1", good=D(12), approver=supervisor,
+                                 reason=OverOutputReason.FULL_PANEL)
+    assert (r.status, r.completed, r.approved_by) == ("completed", 102, supervisor.badge)
+    assert helpers.scalar(db, "SELECT reason FROM movement WHERE operation_key = 'o5'") == "full_panel"
+    assert helpers.scalar(db, "SELECT new ->> 'approved_by' FROM audit_log WHERE action = 'output'"
+                              " AND reason = 'full_panel'") == supervisor.badge
+
+
+def test_the_tolerance_is_a_setting(db, clerk, supervisor, site, monkeypatch):
+    from core.config import settings
+
+    monkeypatch.setattr(settings(), "over_output_pct", 5.0)
+    _issued_all(db, clerk, supervisor)
+    assert production.report_output(db, clerk, key="o1", wo_number="WO-1", good=D(105)).status == "completed"
+
+
+def test_output_needs_every_lot_tracked_component_issued(db, clerk, supervisor, system, site):
+    helpers.exec_sql(db, "INSERT INTO item (sku, name, uom, tracking) VALUES ('CAP-1', 'Capacitor', 'EA', 'lot')")
+    helpers.exec_sql(db, "INSERT INTO bom_line (parent_item_id, component_item_id, qty_per) SELECT p.id, c.id, 1"
+                         " FROM item p, item c WHERE p.sku = 'PCBA-1' AND c.sku = 'CAP-1'")
+    helpers.put_stock(db, system, "CAP-1", "C-1", "A-01", 100, expiry="2030-01-01")
+    _issued_all(db, clerk, supervisor)
+    with pytest.raises(InvalidInput, match="Nothing of CAP-1 was issued to WO-1"):
+        production.report_output(db, clerk, key="o1", wo_number="WO-1", good=D(10))
+    issuing.issue(db, clerk, key="i-c", wo_number="WO-1", lot="C-1", qty=D(100))
+    assert production.report_output(db, clerk, key="o2", wo_number="WO-1", good=D(10)).lots == ("WO-1-01",)
+
+
+def test_a_claim_held_by_another_clerk_says_who_and_is_given_back(db, clerk, supervisor, site):
+    other = helpers.make_operator(db, "C901", ["clerk"])
+    workorders.release(db, supervisor, "WO-1")
+    assert len(picking.claim(db, clerk, "WO-1")) == 3
+    since = helpers.scalar(db, "SELECT min(claimed_at) FROM pick_task").astimezone().strftime("%H:%M")
+    with pytest.raises(InvalidInput) as refused:
+        picking.claim(db, other, "WO-1")
+    assert str(refused.value) == f"WO-1 is being picked by C900 (since {since})"
+    assert picking.release_claims(db, clerk, "WO-2") == 0  # another order's claims are not touched
+    assert picking.release_claims(db, clerk, "WO-1") == 3
+    assert len(picking.claim(db, other, "WO-1")) == 3
+    assert picking.release_claims(db, other) == 3  # at logout: every claim of the clerk
+    assert helpers.scalar(db, "SELECT count(*) FROM pick_task WHERE claimed_by IS NOT NULL") == 0

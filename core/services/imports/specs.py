@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core.services.imports import fields as f
+from core.units import piece_units_sql
 from core.vocabulary import IMPORTABLE_STATUSES, LocationKind, Tracking, values
 
 Parser = Callable[[str], object]
@@ -166,7 +167,10 @@ spec(Spec(
                       " LEFT JOIN lot t ON t.id = b.lot_id WHERE w.code = i.warehouse AND l.code = i.location"
                       " AND x.sku = i.sku AND t.lot_no IS NOT DISTINCT FROM i.lot AND b.status = i.status"
                       " AND b.reserved > CAST(i.qty AS numeric))",
-               "{value} is less than is reserved there")),
+               "{value} is less than is reserved there"),
+     Reference("qty", "CAST(i.qty AS numeric) = trunc(CAST(i.qty AS numeric)) OR NOT EXISTS (SELECT 1 FROM item x"
+                      f" WHERE x.sku = i.sku AND {piece_units_sql('x.uom')})",
+               "{value}: this item is counted in whole pieces")),
     defaults={"status": "available"},
 ))
 
