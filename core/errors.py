@@ -62,7 +62,7 @@ class ApprovalNeeded(InvalidInput):
 class OverReceipt(ApprovalNeeded):
     """More than the PO line's open quantity plus its tolerance."""
 
-    message = "Over-receipt: {qty} is more than {open} open + {tolerance}% tolerance"
+    message = "Over-receipt: {qty} received, {open} open + {tolerance}%"
 
 
 class OverIssue(ApprovalNeeded):

@@ -93,7 +93,7 @@ async def test_over_receipt_refused_then_approved_with_f2(db, make_app, inbound,
         screen = await open_po(pilot)
         rung = bells(app)
         await refused(pilot, screen, f"(01){GTIN}(10)LOT-O(17)271231(30)150")
-        assert screen.message.text == "Over-receipt: 150 is more than 100 open + 10% tolerance · F2 Supervisor approval"
+        assert screen.message.text == "Over-receipt: 150 received, 100 open + 10% · F2 Supervisor approval"
         assert screen.step == "item" and rung and written(db)[1] == 0
         await pilot.press("f2")
         assert screen.step == "approver"
