@@ -65,7 +65,9 @@ def _quarantine(session: Session, location_id: int) -> int:
         {"l": location_id},
     ).scalar()
     if qid is None:
-        raise NotFound(what="quarantine")
+        where = session.execute(text("SELECT w.code FROM location l JOIN warehouse w ON w.id = l.warehouse_id"
+                                     " WHERE l.id = :l"), {"l": location_id}).scalar()
+        raise NotFound(N_("No quarantine location in warehouse {what}"), what=where or "-")
     return qid
 
 

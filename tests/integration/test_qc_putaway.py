@@ -101,3 +101,14 @@ def test_wrong_location_refused_unless_f3_reason(db, clerk, site):
 def test_nothing_to_put_away(db, clerk, site):
     with pytest.raises(InvalidInput, match="waiting for putaway"):
         putaway.suggest(db, clerk, "L1")
+
+
+def test_a_failed_lot_in_a_warehouse_without_quarantine_says_which_warehouse(db, clerk, inspector, site):
+    from core.errors import NotFound
+
+    _receive(db, clerk, "NQ-1")
+    helpers.exec_sql(db, "UPDATE location SET kind = 'storage' WHERE kind = 'quarantine'")
+    with pytest.raises(NotFound) as refused:
+        qc.inspect(db, inspector, key="q", lot="NQ-1", passed=False, reason="damaged")
+    assert str(refused.value) == "No quarantine location in warehouse RM"
+    assert _where(db, "NQ-1") == [("DOCK", "qc_hold", 10)]  # nothing moved
