@@ -9,7 +9,7 @@ from console.screens.picking import PickingScreen
 from tests import helpers
 from tests.console import production_steps as ps
 from tests.console.conftest import SIZE
-from tests.console.steps import scan, table_rows, text_of, wait_until
+from tests.console.steps import scan, screen_lines, table_rows, text_of, wait_until
 
 plant = ps.plant
 
@@ -230,3 +230,38 @@ async def test_escape_while_the_drop_posts_still_posts_what_was_confirmed(db, ma
         assert helpers.scalar(db, "SELECT count(*) FROM pick_task WHERE status = 'picked'") == 3
         assert ps.line_side(db) == [("IC-1", "IC-A", 120, 120), ("IC-1", "IC-B", 80, 80), ("SCR-1", None, 400, 400)]
         await wait_until(pilot, lambda: screen.step == "wo" and screen.lines == {})
+
+
+async def test_alerts_styles_do_not_leak_into_output_and_picking(db, make_app, plant):
+    """Issue #12 item 15: a screen's stylesheet applied to every screen once it had been shown: after Alerts
+    (whose panel is at most 4 rows) Output drew its prompt at rows 7-11 with empty rows below, and the short-pick
+    reason list showed only its first reason."""
+    from console.screens.alerts import AlertsScreen
+    from console.screens.output import OutputScreen
+
+    helpers.make_operator(db, "S002", ["supervisor", "clerk"])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "a", AlertsScreen, badge="S002")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await scan(pilot, "5")
+        await wait_until(pilot, lambda: isinstance(app.screen, OutputScreen))
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "good")
+        await pilot.pause()
+        assert screen.query_one("#prompt").region.y == SIZE[1] - 6  # prompt, field (3 rows), message, keys
+        await pilot.press("escape", "escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await scan(pilot, "3")
+        await wait_until(pilot, lambda: isinstance(app.screen, PickingScreen))
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "location")
+        await ps.step(pilot, "A-01", lambda: screen.step == "lot")
+        await ps.step(pilot, "IC-A", lambda: screen.step == "qty")
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: screen.step == "reason")
+        await pilot.pause()
+        shown = "\n".join(screen_lines(app))
+        for reason in ("Not found in the bin", "Damaged", "Less than the system says", "Other"):
+            assert reason in shown
