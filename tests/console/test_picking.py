@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from console.screens.home import HomeScreen
 from console.screens.picking import PickingScreen
 from tests import helpers
 from tests.console import production_steps as ps
 from tests.console.conftest import SIZE
-from tests.console.steps import scan, screen_lines, table_rows, text_of, wait_until
+from tests.console.steps import cut_columns, hints_fit, scan, screen_lines, table_rows, text_of, wait_until
 
 plant = ps.plant
 
@@ -265,3 +267,24 @@ async def test_alerts_styles_do_not_leak_into_output_and_picking(db, make_app, p
         shown = "\n".join(screen_lines(app))
         for reason in ("Not found in the bin", "Damaged", "Less than the system says", "Other"):
             assert reason in shown
+
+
+@pytest.mark.parametrize("size", [SIZE, (120, 30)])
+async def test_columns_and_keys_fit_after_a_short_pick(db, make_app, plant, size):
+    """Issue #12 item 15: after F2 the pick list's columns were cut to their headers. They fit, and so does the
+    key line with Esc and F10, at 80 and 120 columns."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await ps.open_flow(pilot, "3", PickingScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "location")
+        await ps.step(pilot, "A-01", lambda: screen.step == "lot")
+        await ps.step(pilot, "IC-A", lambda: screen.step == "qty")
+        await pilot.press(*"100", "f2")
+        await wait_until(pilot, lambda: screen.step == "reason")
+        await pilot.pause()
+        assert cut_columns(app) == [] and hints_fit(app)
+        await ps.step(pilot, "3", lambda: screen.step == "location")
+        await pilot.pause()
+        assert table_rows(app)[0][5] == "100 !"
+        assert cut_columns(app) == [] and hints_fit(app)
