@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from console.flow import BACK, CLOSE, FlowScreen, Key, Step, handles
+from console.flow import CLOSE, FlowScreen, Key, Step, handles
 from console.screens import counting_steps as steps
 from console.words import parse_qty, qty_text
 from core.errors import InvalidInput
@@ -33,7 +33,6 @@ class CountingScreen(FlowScreen):
 
     TITLE_MSGID = N_("Cycle count")
     CSS_PATH = "counting.tcss"
-    HINTS = [BACK]
     BINDINGS = [Binding("f5", "close", show=False), Binding("f6", "review", show=False)]
     STEPS = (
         Step("location", N_("Scan the location to count")),

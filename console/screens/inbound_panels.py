@@ -18,6 +18,11 @@ def label(text: Text, msgid: str, value: str, style: str = "bold") -> Text:
     return text.append(f"{_(msgid)} ", style="dim").append(value, style=style)
 
 
+def label_line(where: str) -> Text:
+    """Where the last receipt's label went, on a line of its own."""
+    return label(Text(), "Label", where, "green")
+
+
 def po_panel(po, supplier: str | None) -> Text:
     """The order being received: PO and supplier, then its lines with what is still open."""
     text = Text()

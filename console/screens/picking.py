@@ -70,10 +70,22 @@ class PickingScreen(FlowScreen):
         return task.qty - task.picked_qty
 
     def prompt_values(self) -> dict[str, object]:
-        task = self.task
+        task, kept = self.task, self.kept()
+        qty = qty_text(kept.qty if kept else self.remaining(task)) if task else ""
         return {"location": task.location if task else "", "lot": task.lot if task else "",
-                "sku": task.sku if task else "", "qty": qty_text(self.remaining(task)) if task else "",
-                "line": self.line}
+                "sku": task.sku if task else "", "qty": qty, "line": self.line}
+
+    def kept(self) -> PickLine | None:
+        """The pick already recorded for the task at hand (Esc came back to its quantity), if any."""
+        return self.lines.get(self.task.id) if self.task is not None and self.step == "qty" else None
+
+    def scanned(self, value: str) -> None:
+        """Enter alone on a kept pick's quantity keeps that pick (a short one stays short) and goes on."""
+        if self.step == "qty" and not value.strip() and self.kept() is not None:
+            self.i, self.lot = self.i + 1, None
+            self.go("drop" if self.task is None else "location")
+            return
+        super().scanned(value)
 
     def draw(self, step: Step) -> None:
         detail = views.pick_panel(self.wo, self.tasks, self.i, self.lines, self.lot)
@@ -115,15 +127,12 @@ class PickingScreen(FlowScreen):
 
     @handles("lot", "item")
     def material_scanned(self, value: str) -> None:
-        self.read(self.material, self.app.services.classify, value)
+        self.read(self.material, pc.pick_material, self.app.services.db, self.app.actor, value, self.task)
 
-    def material(self, scan) -> None:
-        task = self.task
-        if scan.sku is not None and scan.sku != task.sku:
-            raise InvalidInput("Wrong item {sku}: pick {wanted}", sku=scan.sku, wanted=task.sku)
-        self.lot, _sku = pc.material_of(scan, task.tracking)
-        if scan.qty is not None:  # a label that carries the quantity fills the quantity step
-            self.confirm(scan.qty)
+    def material(self, found: pc.PickMaterial) -> None:
+        self.lot = found.lot
+        if found.carried is not None:  # a label that carries the quantity fills the quantity step
+            self.confirm(found.carried)
         else:
             self.go("qty")
 
@@ -207,11 +216,12 @@ class PickingScreen(FlowScreen):
                 self.post(self.claims_released, picking.release_claims, self.app.services.db, self.app.actor,
                           self.wo)
             self.tasks, self.lines, self.wo, self.line = (), {}, "", ""
-        elif step in ("location", "drop"):
+        elif step in ("location", "drop"):  # back to the previous task's quantity: its pick stays recorded
             self.i -= 1
-            line = self.lines.pop(self.task.id, None)
+            line = self.lines.get(self.task.id)
             self.lot = line.lot if line else None
-        elif step == "qty":
+        elif step == "qty":  # back to the lot: this task's pick (only this one) is undone
+            self.lines.pop(self.task.id, None)
             self.lot = None
         elif step == "reason":
             self.short_qty = Decimal(0)

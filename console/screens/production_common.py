@@ -16,7 +16,7 @@ from console.words import qty_text
 from core.errors import InvalidInput
 from core.i18n import _
 from core.scan import ScanResult, classify
-from core.services import issuing, picking
+from core.services import issuing, picking, picking_check
 from core.services.picking import PickLine, PickTaskView
 from core.services.work_order_views import BoardRow, WorkOrderView, board, running_order, work_order_view
 
@@ -69,6 +69,25 @@ def pick_list(db, actor, wo: str) -> PickList:
 def scanned_pick_list(db, actor, raw: str) -> PickList:
     """A work-order scan -> its pick list."""
     return pick_list(db, actor, require_work_order(classify(db, raw)))
+
+
+@dataclass(frozen=True)
+class PickMaterial:
+    """A lot (or untracked SKU) the task may be picked from, and the quantity a label carries."""
+
+    lot: str | None
+    carried: Decimal | None
+
+
+def pick_material(db, actor, raw: str, task: PickTaskView) -> PickMaterial:
+    """A lot or item scan at a task's lot step -> what is picked, refused there (picking_check) when it may not be."""
+    scan = classify(db, raw)
+    if scan.sku is not None and scan.sku != task.sku:
+        lot, sku = None, scan.sku  # the check names the wrong item
+    else:
+        lot, sku = material_of(scan, task.tracking)
+    picking_check.check_pick(db, actor, task.id, lot=lot, sku=sku, qty=scan.qty)
+    return PickMaterial(lot, scan.qty)
 
 
 def post_at_drop(db, actor, raw: str, *, key: str, wo_number: str, line: str,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
@@ -90,8 +89,8 @@ class ReceivingScreen(ApprovalFlow):
                                        self.proposed_expiry if step.name == "expiry" else None)
         if step.reasons:
             receipt.append("\n\n").append_text(self.reason_list(step.reasons))
-        elif self.label_where and step.name == "item":
-            receipt.append_text(panels.label(Text(), "Label", self.label_where, "green"))
+        elif self.label_where and step.name == "item" and self.item is None:  # not over the next receipt
+            receipt.append_text(panels.label_line(self.label_where))
         self.query_one("#receipt", Static).update(receipt)
 
     # Steps -----------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from console.flow import BACK, LANGUAGE, FlowScreen, Step, handles
+from console.flow import BACK, LANGUAGE, LOG_OUT, FlowScreen, Step, handles
 from console.screens import production_common as pc
 from console.screens import production_views as views
 from console.words import qty_text, state_text
@@ -32,7 +32,7 @@ class WorkOrdersScreen(FlowScreen):
 
     TITLE_MSGID = N_("Work orders & kitting")
     CSS_PATH = "production.tcss"
-    HINTS = [*ACTIONS.values(), BACK, LANGUAGE]  # F10 still logs out; the line must fit 80 columns
+    HINTS = [*ACTIONS.values(), BACK, LOG_OUT, LANGUAGE]  # KeyHints drops labels to fit, never Esc and F10
     BINDINGS = [Binding("up", "move(-1)", show=False), Binding("down", "move(1)", show=False),
                 Binding("f5", "act('release')", show=False), Binding("f6", "act('cancel')", show=False),
                 Binding("f7", "act('close')", show=False)]

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.db import Database
-from core.errors import InsufficientStock, InvalidInput, NotFound, OverIssue, PermissionDenied
+from core.errors import InsufficientStock, InvalidInput, LotOnHold, NotFound, OverIssue, PermissionDenied
 from core.permissions import Actor
 from core.reasons import OverIssueReason, ReturnReason
 from core.results import Result
@@ -99,9 +99,40 @@ def proposal(db: Database, actor: Actor, wo_number: str, *, lot: str | None = No
     with db.uow() as uow:
         wo = open_work_order(uow.session, wo_number)
         item_id, lot_id, sku, required, _bf, uom = _by_hand(uow.session, wo, lot, sku)
-        usable = sum((b.qty - b.reserved + b.mine for b in _line_side(uow.session, wo, item_id, lot_id)), Decimal(0))
+        at_line = _line_side(uow.session, wo, item_id, lot_id)
+        usable = sum((b.qty - b.reserved + b.mine for b in at_line), Decimal(0))
+        if usable <= 0:
+            _refuse_off_line(uow.session, wo, item_id, lot_id, lot, sku, reserved=bool(at_line))
         remaining = max(required - _issued(uow.session, wo.id, item_id), Decimal(0))
         return Proposal(sku, lot, usable, remaining, min(usable, remaining), uom)
+
+
+def _refuse_off_line(session: Session, wo, item_id: int, lot_id: int | None, lot: str | None, sku: str, *,
+                     reserved: bool) -> None:
+    """Raise why nothing of a lot (or untracked SKU) can be issued from the work order's line side."""
+    what = {"lot": lot, "sku": sku, "line": wo.line}
+    if reserved and lot:
+        raise InvalidInput("Lot {lot} at the line side of {line} is reserved for other work orders", **what)
+    if reserved:
+        raise InvalidInput("{sku} at the line side of {line} is reserved for other work orders", **what)
+    held = session.execute(
+        text("SELECT 1 FROM stock_balance b JOIN location l ON l.id = b.location_id AND l.kind = 'line_side'"
+             " AND l.line = :line WHERE b.item_id = :i AND coalesce(b.lot_id, 0) = coalesce(CAST(:lot AS bigint), 0)"
+             " AND b.qty > 0 AND b.status <> 'available'"),
+        {"line": wo.line, "i": item_id, "lot": lot_id}).first()
+    if held is not None and lot:
+        raise LotOnHold(lot=lot)
+    where = session.execute(
+        text("SELECT l.code FROM stock_balance b JOIN location l ON l.id = b.location_id WHERE b.item_id = :i"
+             " AND coalesce(b.lot_id, 0) = coalesce(CAST(:lot AS bigint), 0) AND b.qty > 0"
+             " ORDER BY b.status = 'available' DESC, l.code LIMIT 1"),
+        {"i": item_id, "lot": lot_id}).scalar()
+    if lot and where is not None:
+        raise InvalidInput("Lot {lot} is at {location}, not at the line side of {line}: pick it first",
+                           location=where, **what)
+    if lot:
+        raise InvalidInput("Lot {lot} is not at the line side of {line}", **what)
+    raise InvalidInput("No {sku} at the line side of {line}", **what)
 
 
 def consume(session: Session, actor: Actor, wo, item_id: int, lot_id: int | None, qty: Decimal, *,

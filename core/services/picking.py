@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.db import Database
-from core.errors import InvalidInput, NotFound, WrongLocation
+from core.errors import InsufficientStock, InvalidInput, LotOnHold, NotFound, WrongLocation
 from core.i18n import N_
 from core.permissions import Actor, require
 from core.reasons import ShortPickReason
@@ -19,7 +19,7 @@ from core.services import reservations
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.workorders import Shortage, reserve_for
 from core.units import require_whole
-from core.vocabulary import RUNNING_ORDERS
+from core.vocabulary import RUNNING_ORDERS, QcStatus, StockStatus
 
 CLAIM_MINUTES = 15
 
@@ -128,18 +128,62 @@ def release_claims(db: Database, actor: Actor, wo_number: str | None = None) -> 
     return released
 
 
-def _substitute(session: Session, task, lot_no: str, qty: Decimal):
-    """Another lot of the same item at the same location: available, free, and no later-expiring."""
-    sub = session.execute(
-        text("SELECT lt.id, lt.expiry, b.qty - b.reserved AS free FROM lot lt JOIN stock_balance b ON b.lot_id = lt.id"
-             " WHERE lt.item_id = :item AND lt.lot_no = :n AND b.location_id = :loc AND b.status = 'available'"),
-        {"item": task.item_id, "n": lot_no, "loc": task.from_location_id},
-    ).first()
-    if sub is None or sub.free < qty:
-        raise InvalidInput("Lot {lot} is not available here for this pick", lot=lot_no)
-    if task.expiry is not None and (sub.expiry is None or sub.expiry > task.expiry):
+def refuse_unpickable(session: Session, task, lot_no: str, qty: Decimal | None = None) -> int:
+    """The id of a lot the task may be picked from, or the reason it may not.
+
+    The task's own lot is pickable while it is available at the task's location (its reservation is the task's).
+    A substitute is another lot of the same item, available there (not held, rejected, blocked or expired), with
+    `qty` free (the task's remaining quantity when None), and expiring no later than the planned lot (FEFO kept).
+    `task` has item_id, lot_id, lot, expiry, from_location_id, qty and picked_qty.
+    """
+    lot_no = (lot_no or "").strip()
+    found = session.execute(
+        text("SELECT lt.id, lt.item_id, i.sku, lt.expiry, lt.qc_status FROM lot lt JOIN item i ON i.id = lt.item_id"
+             " WHERE lt.lot_no = :n ORDER BY lt.item_id = :item DESC LIMIT 1"),
+        {"n": lot_no, "item": task.item_id}).first()
+    if found is None:
+        raise NotFound(what=lot_no)
+    wanted, here = session.execute(
+        text("SELECT (SELECT sku FROM item WHERE id = :i), (SELECT code FROM location WHERE id = :l)"),
+        {"i": task.item_id, "l": task.from_location_id}).one()
+    if found.item_id != task.item_id:
+        raise InvalidInput("Wrong item {sku}: pick {wanted}", sku=found.sku, wanted=wanted)
+    if found.qc_status == QcStatus.FAILED:
+        raise InvalidInput("Lot {lot} was rejected by QC", lot=lot_no)
+    balances = session.execute(
+        text("SELECT status, qty - reserved AS free FROM stock_balance WHERE lot_id = :lot AND location_id = :loc"
+             " AND qty > 0 ORDER BY status = 'available' DESC"),
+        {"lot": found.id, "loc": task.from_location_id}).all()
+    available = next((b for b in balances if b.status == StockStatus.AVAILABLE), None)
+    if available is None and balances:
+        status = balances[0].status
+        if status == StockStatus.BLOCKED:
+            raise InvalidInput("Lot {lot} is blocked at {location}", lot=lot_no, location=here)
+        if status == StockStatus.REJECTED:
+            raise InvalidInput("Lot {lot} was rejected by QC", lot=lot_no)
+        raise LotOnHold(lot=lot_no)
+    if available is None:
+        where = session.execute(
+            text("SELECT l.code FROM stock_balance b JOIN location l ON l.id = b.location_id WHERE b.lot_id = :lot"
+                 " AND b.qty > 0 ORDER BY b.status = 'available' DESC, l.pick_sequence, l.code LIMIT 1"),
+            {"lot": found.id}).scalar()
+        if where is None:
+            raise InvalidInput("Lot {lot} has no stock", lot=lot_no)
+        raise WrongLocation("Lot {lot} is at {where}, not at {location}", lot=lot_no, where=where, location=here)
+    if found.id == task.lot_id:
+        return found.id
+    if found.qc_status == QcStatus.PENDING:
+        raise LotOnHold(lot=lot_no)
+    if found.expiry is not None and found.expiry < datetime.now(UTC).date():
+        raise InvalidInput("Lot {lot} expired on {expiry}", lot=lot_no, expiry=found.expiry.isoformat())
+    if task.expiry is not None and (found.expiry is None or found.expiry > task.expiry):
         raise InvalidInput("Lot {lot} expires later than the proposed {proposed}", lot=lot_no, proposed=task.lot)
-    return sub.id
+    wanted_qty = task.qty - task.picked_qty if qty is None else qty
+    if available.free < wanted_qty:
+        raise InsufficientStock("Only {free} of lot {lot} free at {location}, {qty} to pick", lot=lot_no,
+                                location=here, free=format(Decimal(available.free).normalize(), "f"),
+                                qty=format(Decimal(wanted_qty).normalize(), "f"))
+    return found.id
 
 
 def _drop(session: Session, wo, code: str) -> int:
@@ -181,7 +225,7 @@ def post_picks(db: Database, actor: Actor, *, key: str, wo_number: str, lines: l
                 raise InvalidInput("Pick at most {qty}", qty=format((task.qty - task.picked_qty).normalize(), "f"))
             lot_id = task.lot_id
             if line.lot and task.lot and line.lot != task.lot:
-                lot_id = _substitute(session, task, line.lot, line.qty)
+                lot_id = refuse_unpickable(session, task, line.lot, line.qty)
             if line.qty > 0:
                 if lot_id == task.lot_id:
                     legs.append(Leg(task.item_id, lot_id, line.qty, task.from_location_id, "available", drop,

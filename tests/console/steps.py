@@ -47,3 +47,30 @@ def table_rows(app) -> list[list[str]]:
 def screen_lines(app) -> list[str]:
     """What the terminal shows now, one plain string per row."""
     return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def cut_columns(app) -> list[str]:
+    """The labels of the table's columns narrower than their header or one of their cells (none: all fit)."""
+    from rich.text import Text
+    from textual.widgets import DataTable
+
+    table = app.screen.query_one(DataTable)
+    cut = []
+    for n, column in enumerate(table.ordered_columns):
+        cells = [table.get_row_at(i)[n] for i in range(table.row_count)]
+        widest = max([column.label.cell_len, *(Text.from_markup(c).cell_len if isinstance(c, str)
+                                               else c.cell_len for c in cells)])
+        if column.get_render_width(table) - 2 * table.cell_padding < widest:
+            cut.append(str(column.label))
+    return cut
+
+
+def hints_fit(app) -> bool:
+    """The key line fits the terminal and offers Esc and F10."""
+    from rich.cells import cell_len
+
+    from console.widgets import KeyHints
+
+    hints = app.screen.query_one(KeyHints)
+    shown = str(hints.render())
+    return cell_len(shown.rstrip()) <= hints.content_size.width and " Esc " in shown and " F10 " in shown

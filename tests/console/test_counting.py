@@ -9,7 +9,7 @@ from core.services import counting
 from tests import helpers
 from tests.console.conftest import SIZE
 from tests.console.flow_steps import busy
-from tests.console.steps import scan, screen_lines, sign_in, table_rows, text_of, wait_until
+from tests.console.steps import cut_columns, hints_fit, scan, screen_lines, sign_in, table_rows, text_of, wait_until
 
 
 @pytest.fixture
@@ -125,3 +125,24 @@ async def test_a_serial_counts_as_one_and_one_found_elsewhere_is_a_proposed_move
         places = helpers.rows(db, "SELECT c.code, b.qty FROM stock_balance b JOIN location c ON c.id = b.location_id"
                                   " JOIN lot l ON l.id = b.lot_id WHERE l.lot_no = 'SN-04' AND b.qty > 0")
         assert places == [("A-01", 1)]
+
+
+@pytest.mark.parametrize("size", [SIZE, (120, 30)])
+async def test_columns_and_keys_fit_after_closing_a_location(db, make_app, count_site, size):
+    """Issue #12 item 15: after F5 the count table's columns collapsed to their headers, and the key line dropped
+    F10. Every column is as wide as its cells, and the key line fits with Esc and F10, at 80 and 120 columns."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        screen = await open_counting(pilot, "S900")
+        assert hints_fit(app)
+        await step(pilot, screen, "A-01", "lot")
+        await step(pilot, screen, "IC-A", "qty")
+        await step(pilot, screen, "100", "lot")
+        await pilot.press("f5")
+        await step(pilot, screen, "", "location")
+        await step(pilot, screen, "A-01", "lot")  # a supervisor opens it again and counts
+        await step(pilot, screen, "SCR-1", "qty")
+        await step(pilot, screen, "500", "lot")
+        await pilot.pause()
+        assert table_rows(app) == [["", "SCR-1", "500", "Count recorded"]]
+        assert cut_columns(app) == [] and hints_fit(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from console.screens.issue import IssueScreen
-from core.services import picking
+from core.services import picking, recall
 from tests import helpers
 from tests.console import production_steps as ps
 from tests.console.conftest import SIZE
@@ -118,3 +118,24 @@ async def test_a_backflushed_part_is_not_offered_and_half_a_piece_is_refused(db,
         await ps.step(pilot, "IC-A", lambda: screen.step == "qty")
         assert await ps.refused(pilot, "2.5") == "IC-1 is counted in whole EA: not 2.5"
         assert screen.step == "qty" and _issued(db) == 0
+
+
+async def test_a_lot_that_is_not_at_the_line_side_is_refused_at_the_lot_step(db, make_app, plant, system):
+    """Issue #12 item 7: a lot in storage (nothing at the line side) was accepted with "Enter = 0", and the next
+    lot scan was read as a quantity. It is refused at the lot step, which stays asked."""
+    clerk = helpers.actor(db, "C001")
+    _picked(db, clerk)
+    helpers.put_stock(db, system, "IC-1", "IC-C", "A-01", 40, expiry="2030-03-01")
+    helpers.put_stock(db, system, "IC-1", "IC-Q", "LS-L1", 5, expiry="2030-03-01")
+    recall.block_lot(db, system, key="blk", lot="IC-Q", reason="damaged")  # at the line, but blocked
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "4", IssueScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "lot")
+        assert await ps.refused(pilot, "IC-C") == "Lot IC-C is at A-01, not at the line side of L1: pick it first"
+        assert screen.step == "lot" and screen.material is None
+        assert await ps.refused(pilot, "IC-Q") == "Lot IC-Q is on hold"
+        assert screen.step == "lot" and _issued(db) == 0
+        await ps.step(pilot, "IC-B", lambda: screen.step == "qty")  # the next scan is a lot again, not a quantity
+        assert text_of(app, "#prompt") == "Quantity to issue (Enter = 80)"

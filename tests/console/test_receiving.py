@@ -150,3 +150,33 @@ async def test_refused_scan_red_line_bell_nothing_written(db, make_app, inbound,
         await refused(pilot, screen, raw)
         assert screen.message.text == message and screen.step == step and rung
         assert written(db) == before and receipts(db) == []
+
+
+async def test_the_last_label_is_shown_on_its_own_line_and_not_over_the_next_receipt(db, make_app, inbound,
+                                                                                     labels_home, monkeypatch):
+    """Issue #12 item 15: while the next label's receipt posted, the panel glued the last label to it
+    ("Qty 20 EALabel /…") and kept showing that stale label. The label shows alone, after the posting."""
+    import threading
+
+    from console.screens import receiving_steps
+
+    real, gate = receiving_steps.post, threading.Event()
+
+    def held(*args, **kwargs):
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_po(pilot)
+        await scan(pilot, FULL_LABEL)
+        await wait_until(pilot, lambda: "Received" in screen.message.text)
+        assert text_of(app, "#receipt").startswith("Label ")
+        monkeypatch.setattr(receiving_steps, "post", held)
+        await scan(pilot, f"(01){GTIN}(10)LOT-B(17)271231(30)20")
+        await wait_until(pilot, lambda: "LOT-B" in text_of(app, "#receipt"))
+        shown = text_of(app, "#receipt")
+        assert "Label" not in shown and shown.splitlines()[-1].endswith("Qty 20 EA")
+        gate.set()
+        await wait_until(pilot, lambda: "LOT-B on DOCK" in screen.message.text)
+        assert text_of(app, "#receipt").replace("\n", "").endswith("IC-1_LOT-B.zpl")

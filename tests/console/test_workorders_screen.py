@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from console.screens.workorders import WorkOrdersScreen
 from tests import helpers
 from tests.console import production_steps as ps
 from tests.console.conftest import SIZE
-from tests.console.steps import scan, sign_in, table_rows, text_of, wait_until
+from tests.console.steps import cut_columns, hints_fit, scan, sign_in, table_rows, text_of, wait_until
 
 plant = ps.plant
 
@@ -60,3 +62,24 @@ async def test_a_clerk_is_not_offered_the_board(db, make_app, plant):
         await sign_in(pilot)
         assert "Work orders" not in text_of(app, "#menu") and "Picking" in text_of(app, "#menu")
         assert await ps.refused(pilot, "w") == "No menu entry w"
+
+
+@pytest.mark.parametrize("size", [SIZE, (120, 30)])
+async def test_columns_and_keys_fit_after_returning_to_the_board(db, make_app, plant, size):
+    """Issue #12 item 15: after opening a work order and Esc the board's columns were cut to their headers
+    ("PCB 400 202 L1 relea"), and the key line left out F10. Both fit, at 80 and 120 columns."""
+    helpers.add_work_order(db, "WO-2", "PCBA-1", 50, due="2030-01-05")
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await ps.open_flow(pilot, "w", WorkOrdersScreen, badge="S001", pin="9876")
+        screen = app.screen
+        await wait_until(pilot, lambda: len(table_rows(app)) == 2)
+        assert cut_columns(app) == [] and hints_fit(app)
+        await ps.step(pilot, "WO-2", lambda: screen.step == "detail")
+        await pilot.pause()
+        assert cut_columns(app) == [] and hints_fit(app)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.step == "list" and len(table_rows(app)) == 2)
+        await pilot.pause()
+        assert table_rows(app)[0][:3] == ["WO-2", "PCBA-1", "50"]
+        assert cut_columns(app) == [] and hints_fit(app)
