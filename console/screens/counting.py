@@ -151,7 +151,8 @@ class CountingScreen(FlowScreen):
 
     def recorded(self, done: counting.Counted) -> None:
         self.key.spent()
-        self.counted.append(done)
+        # a recount replaces that line's count (the same lot, or untracked SKU)
+        self.counted = [c for c in self.counted if (c.lot, c.sku) != (done.lot, done.sku)] + [done]
         self.target = None
         self.go("lot")
         if done.booked_at and done.status == "pending":  # never a second unit: the count proposes a move here

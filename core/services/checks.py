@@ -53,6 +53,35 @@ GENEALOGY_ACYCLIC = """
     SELECT DISTINCT l.lot_no AS lot, i.sku FROM down d JOIN up u USING (start, cur)
     JOIN lot l ON l.id = d.cur JOIN item i ON i.id = l.item_id"""
 
+# A count adjustment names its line (`count line <id>`, counting.line_reference). What a line's movements post at
+# its location must be what the line says it posted, and a posted or approved line has posted exactly its
+# variance: counted less the book recorded at the moment of the count. A count movement naming no line (or
+# another item or lot than its line's) is a hand-made adjustment.
+COUNT_VARIANCE = """
+    WITH m AS (
+      SELECT id, item_id, lot_id, qty, from_location_id, to_location_id,
+             CASE WHEN reference ~ '^count line [0-9]{1,18}$' THEN CAST(substr(reference, 12) AS bigint) END AS line_id
+      FROM movement WHERE kind = 'count'
+    ), posted AS (
+      SELECT c.id, sum(CASE WHEN m.to_location_id = t.location_id THEN m.qty ELSE 0 END)
+                 - sum(CASE WHEN m.from_location_id = t.location_id THEN m.qty ELSE 0 END) AS qty
+      FROM count_line c JOIN count_task t ON t.id = c.task_id
+      JOIN m ON m.line_id = c.id AND m.item_id = c.item_id AND m.lot_id IS NOT DISTINCT FROM c.lot_id
+      GROUP BY c.id
+    )
+    SELECT l.code AS location, i.sku, lt.lot_no AS lot, c.id AS count_line, NULL AS movement_id, c.status,
+           c.counted_qty AS counted, c.expected_qty AS book, coalesce(p.qty, 0) AS adjusted
+    FROM count_line c JOIN count_task t ON t.id = c.task_id JOIN location l ON l.id = t.location_id
+    JOIN item i ON i.id = c.item_id LEFT JOIN lot lt ON lt.id = c.lot_id LEFT JOIN posted p ON p.id = c.id
+    WHERE coalesce(p.qty, 0) <> c.adjusted_qty
+       OR (c.status IN ('posted', 'approved') AND c.adjusted_qty <> c.counted_qty - c.expected_qty)
+    UNION ALL
+    SELECT coalesce(tl.code, fl.code), i.sku, lt.lot_no, m.line_id, m.id, NULL, NULL, NULL, m.qty
+    FROM m JOIN item i ON i.id = m.item_id LEFT JOIN lot lt ON lt.id = m.lot_id
+    LEFT JOIN location tl ON tl.id = m.to_location_id LEFT JOIN location fl ON fl.id = m.from_location_id
+    WHERE NOT EXISTS (SELECT 1 FROM count_line c WHERE c.id = m.line_id AND c.item_id = m.item_id
+                      AND c.lot_id IS NOT DISTINCT FROM m.lot_id)"""
+
 INVARIANTS: tuple[Invariant, ...] = (
     Invariant("ledger_matches_balances", """
         WITH ledger AS (
@@ -98,6 +127,7 @@ INVARIANTS: tuple[Invariant, ...] = (
     Invariant("movements_have_operator_and_terminal", """
         SELECT id AS movement_id, kind, operator_id, terminal FROM movement
         WHERE operator_id IS NULL OR coalesce(btrim(terminal), '') = ''"""),
+    Invariant("count_variance", COUNT_VARIANCE, ("count_line", "count_task")),
 )
 AUDIT_CHAIN = "audit_chain_verifies"
 
@@ -155,6 +185,7 @@ def title(name: str) -> str:
         "issued_lots_in_genealogy": _("Every issued lot is in its output's genealogy"),
         "genealogy_acyclic": _("The genealogy has no cycles"),
         "movements_have_operator_and_terminal": _("Every movement has an operator and terminal"),
+        "count_variance": _("Every count adjustment is the counted less the book at the count"),
         AUDIT_CHAIN: _("The audit chain verifies"),
     }
     return titles.get(name, name)

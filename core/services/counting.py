@@ -1,4 +1,5 @@
-"""Blind cycle counts: variances within the ABC tolerance post at once; larger ones wait for a supervisor."""
+"""Blind cycle counts: one line per item/lot of a task; the first count within the ABC tolerance posts at once,
+anything else (a larger variance, a recount that changes the book) waits for a supervisor who did not count it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.db import Database
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.permissions import Actor, require
 from core.results import Result
 from core.services import outbox
@@ -117,15 +118,21 @@ def _on_hand(session: Session, location_id: int, item_id: int, lot_id: int | Non
     return (rows[0].status if rows else "available"), sum((r.qty for r in rows), Decimal(0))
 
 
+def line_reference(line_id: int) -> str:
+    """The movement reference that ties a count adjustment to its count line (what `check` follows)."""
+    return f"count line {line_id}"
+
+
 def _adjust(session: Session, actor: Actor, key: str, location_id: int, item_id: int, lot_id, status: str,
-            delta: Decimal, reason: str) -> None:
+            delta: Decimal, reason: str, line_id: int) -> None:
     if delta == 0:
         return
     leg = (Leg(item_id, lot_id, delta, to_location_id=location_id, to_status=status) if delta > 0 else
            Leg(item_id, lot_id, -delta, from_location_id=location_id, from_status=status))
-    apply_legs(session, actor, "count", [leg], key=key, reason=reason, reference="cycle count")
+    apply_legs(session, actor, "count", [leg], key=key, reason=reason, reference=line_reference(line_id))
     outbox.emit(session, "stock.adjusted", f"location:{location_id}",
-                {"location_id": location_id, "item_id": item_id, "lot_id": lot_id, "delta": delta, "reason": reason})
+                {"location_id": location_id, "item_id": item_id, "lot_id": lot_id, "delta": delta, "reason": reason,
+                 "count_line_id": line_id})
 
 
 def _booked_elsewhere(session: Session, location_id: int, item_id: int, lot_id: int | None):
@@ -139,40 +146,83 @@ def _booked_elsewhere(session: Session, location_id: int, item_id: int, lot_id: 
         {"i": item_id, "lot": lot_id, "l": location_id}).first()
 
 
-def _settle(session: Session, actor: Actor, key: str, location_id: int, item_id: int, lot_id, counted: Decimal,
-            reason: str) -> None:
-    """Make the book say what was counted: a serial found here while booked elsewhere moves here (one unit, kept
-    in its status); anything else is adjusted by the counted less the book quantity now."""
-    status, expected = _on_hand(session, location_id, item_id, lot_id)
-    elsewhere = _booked_elsewhere(session, location_id, item_id, lot_id) if counted > expected else None
-    if elsewhere is None:
-        _adjust(session, actor, key, location_id, item_id, lot_id, status, counted - expected, reason)
+def _settle(session: Session, actor: Actor, key: str, line, delta: Decimal, reason: str, *,
+            first_count: bool = False) -> None:
+    """Post `delta` (what the line's variance still needs) for a count line: a serial found here while booked
+    elsewhere moves here (one unit, kept in its status); anything else is adjusted at the counted location.
+
+    Every count adjustment passes here: the first count of a line within tolerance is the counter's own
+    (`count.post`); any other needs `stock.adjust`."""
+    if delta == 0:
         return
-    apply_legs(session, actor, "count", [Leg(item_id, lot_id, counted - expected, elsewhere.location_id,
-                                             elsewhere.status, location_id, elsewhere.status)],
-               key=key, reason=reason, reference="cycle count")
-    outbox.emit(session, "stock.adjusted", f"location:{location_id}",
-                {"location_id": location_id, "from_location_id": elsewhere.location_id, "item_id": item_id,
-                 "lot_id": lot_id, "delta": counted - expected, "reason": reason})
+    if not first_count:
+        require(actor, "stock.adjust")
+    status, _expected = _on_hand(session, line.location_id, line.item_id, line.lot_id)
+    elsewhere = _booked_elsewhere(session, line.location_id, line.item_id, line.lot_id) if delta > 0 else None
+    if elsewhere is None:
+        _adjust(session, actor, key, line.location_id, line.item_id, line.lot_id, status, delta, reason, line.id)
+    else:
+        apply_legs(session, actor, "count", [Leg(line.item_id, line.lot_id, delta, elsewhere.location_id,
+                                                 elsewhere.status, line.location_id, elsewhere.status)],
+                   key=key, reason=reason, reference=line_reference(line.id))
+        outbox.emit(session, "stock.adjusted", f"location:{line.location_id}",
+                    {"location_id": line.location_id, "from_location_id": elsewhere.location_id,
+                     "item_id": line.item_id, "lot_id": line.lot_id, "delta": delta, "reason": reason,
+                     "count_line_id": line.id})
+    session.execute(text("UPDATE count_line SET adjusted_qty = adjusted_qty + :d WHERE id = :id"),
+                    {"d": delta, "id": line.id})
 
 
 def _count_line(session: Session, actor: Actor, key: str, task_id: int, location_id: int, item_id: int,
                 lot_id, abc, counted: Decimal) -> tuple[str, str | None]:
-    """Record one count line (and settle it when within tolerance): its status, and where the book had a serial
-    found here (the line proposes moving that unit here, never a second one)."""
-    status, expected = _on_hand(session, location_id, item_id, lot_id)
-    elsewhere = _booked_elsewhere(session, location_id, item_id, lot_id) if counted > expected else None
+    """Record the task's one line for this item/lot, or replace its count (a recount): its status, and where the
+    book had a serial found here (the line proposes moving that unit here, never a second one).
+
+    The book is read at the moment of the count and kept on the line (less what the line already posted), so the
+    line's variance is counted less the book then, whatever moves afterwards. Only the first count of a line posts
+    within tolerance; a recount that leaves something to post waits for a supervisor who did not count it."""
+    line = session.execute(text(
+        "SELECT id, counted_qty, adjusted_qty, status, counters FROM count_line WHERE task_id = :t AND item_id = :i"
+        " AND coalesce(lot_id, 0) = coalesce(CAST(:lot AS bigint), 0) FOR UPDATE"),
+        {"t": task_id, "i": item_id, "lot": lot_id}).first()
+    adjusted = line.adjusted_qty if line else Decimal(0)
+    _status, on_hand = _on_hand(session, location_id, item_id, lot_id)
+    expected = on_hand - adjusted  # the book as it would be without this line's own adjustments
+    elsewhere = _booked_elsewhere(session, location_id, item_id, lot_id) if counted > on_hand else None
     allowed = expected * TOLERANCE_PCT.get(abc, Decimal(2)) / 100
     within = abs(counted - expected) <= allowed
-    line_status = "posted" if within else "pending"
-    if within:
-        _settle(session, actor, key, location_id, item_id, lot_id, counted, "count variance")
-    session.execute(text(
-        "INSERT INTO count_line (task_id, item_id, lot_id, from_location_id, counted_qty, expected_qty,"
-        " within_tolerance, status, counted_by, counted_at) VALUES (:t, :i, :l, :f, :c, :e, :w, :s, :op, :at)"),
-        {"t": task_id, "i": item_id, "l": lot_id, "f": elsewhere.location_id if elsewhere else None, "c": counted,
-         "e": expected, "w": within, "s": line_status, "op": actor.operator_id, "at": datetime.now(UTC)})
+    to_post = counted - expected - adjusted
+    if to_post == 0:
+        line_status = "posted" if line is None or line.status != "approved" else "approved"
+    elif line is None and within:
+        line_status = "posted"
+    else:  # outside tolerance, or a recount that would change the book: a supervisor decides
+        line_status = "pending"
+    params = {"t": task_id, "i": item_id, "l": lot_id, "f": elsewhere.location_id if elsewhere else None,
+              "c": counted, "e": expected, "w": within, "s": line_status, "op": actor.operator_id,
+              "at": datetime.now(UTC)}
+    if line is None:
+        line_id = session.execute(text(
+            "INSERT INTO count_line (task_id, item_id, lot_id, from_location_id, counted_qty, expected_qty,"
+            " within_tolerance, status, counted_by, counted_at, counters) VALUES (:t, :i, :l, :f, :c, :e, :w, :s,"
+            " :op, :at, ARRAY[CAST(:op AS bigint)]) RETURNING id"), params).scalar()
+    else:
+        line_id = line.id
+        session.execute(text(
+            "UPDATE count_line SET from_location_id = :f, counted_qty = :c, expected_qty = :e, within_tolerance = :w,"
+            " status = :s, counted_by = :op, counted_at = :at, approved_by = NULL, reason = NULL,"
+            " counters = CASE WHEN CAST(:op AS bigint) = ANY(counters) THEN counters"
+            " ELSE counters || CAST(:op AS bigint) END WHERE id = :id"), {**params, "id": line_id})
+    if line_status == "posted" and to_post != 0:  # the first count, within tolerance: the one adjustment a clerk posts
+        _settle(session, actor, key, _line(session, line_id), to_post, "count variance", first_count=True)
     return line_status, elsewhere.code if elsewhere else None
+
+
+def _line(session: Session, line_id: int, *, pending: bool = False):
+    return session.execute(text(
+        "SELECT c.*, t.location_id FROM count_line c JOIN count_task t ON t.id = c.task_id"
+        " WHERE c.id = :id AND (NOT :pending OR c.status = 'pending') FOR UPDATE OF c"),
+        {"id": line_id, "pending": pending}).first()
 
 
 def record_count(db: Database, actor: Actor, *, key: str, location: str, qty: Decimal, lot: str | None = None,
@@ -245,18 +295,23 @@ def pending_lines(db: Database, actor: Actor) -> list[PendingLine]:
 
 
 def decide(db: Database, actor: Actor, *, key: str, line_id: int, approve: bool, reason: str) -> Decided:
-    """Approve a large variance (adjust to the count) or ask for a recount; a reason is required."""
+    """Approve a large variance or ask for a recount; a reason is required. Approving posts the line's variance,
+    counted less the book at the moment of the count (never against the book now), and needs `stock.adjust` and a
+    supervisor who did not count the line (four eyes)."""
     if not (reason or "").strip():
         raise InvalidInput("A decision on a count needs a reason")
+    if approve:
+        require(actor, "stock.adjust")
 
     def body(session: Session) -> dict:
-        line = session.execute(text(
-            "SELECT c.*, t.location_id FROM count_line c JOIN count_task t ON t.id = c.task_id"
-            " WHERE c.id = :id AND c.status = 'pending' FOR UPDATE OF c"), {"id": line_id}).first()
+        line = _line(session, line_id, pending=True)
         if line is None:
             raise NotFound(what=f"count line {line_id}")
-        if approve:  # against the book now: a serial found here moves from wherever the book has it by now
-            _settle(session, actor, key, line.location_id, line.item_id, line.lot_id, line.counted_qty, reason)
+        if actor.operator_id in (line.counters or []) or actor.operator_id == line.counted_by:
+            raise PermissionDenied("You counted this line: another supervisor decides its variance",
+                                   operation="count.approve")
+        if approve:  # a serial found here moves from wherever the book has it by now
+            _settle(session, actor, key, line, line.counted_qty - line.expected_qty - line.adjusted_qty, reason)
         else:
             session.execute(text("INSERT INTO count_task (location_id, source, created_by) VALUES (:l, 'recount', :op)"
                                  " ON CONFLICT DO NOTHING"), {"l": line.location_id, "op": actor.operator_id})

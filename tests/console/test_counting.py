@@ -146,3 +146,38 @@ async def test_columns_and_keys_fit_after_closing_a_location(db, make_app, count
         await pilot.pause()
         assert table_rows(app) == [["", "SCR-1", "500", "Count recorded"]]
         assert cut_columns(app) == [] and hints_fit(app)
+
+
+async def test_a_recount_replaces_the_line_and_posts_nothing(db, make_app, count_site, clerk):
+    """Issue 13: a clerk counting one lot again and again writes nothing off after the first count."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_counting(pilot, "C900")
+        await step(pilot, screen, "A-01", "lot")
+        await step(pilot, screen, "IC-A", "qty")
+        await step(pilot, screen, "97", "lot")  # the first count, within 5%: posted
+        for qty in ("93", "89", "85"):  # each within 5% of what the last one left
+            await step(pilot, screen, "IC-A", "qty")
+            await step(pilot, screen, qty, "lot")
+            assert not screen.message.is_error and text_of(app, "MessageLine") == f"Counted IC-A: {qty}"
+        assert on_hand(db, "IC-A") == 97  # the recounts wait for a supervisor
+        assert table_rows(app) == [["IC-A", "IC-1", "85", "Count recorded"]]  # one line, its count replaced
+        assert helpers.scalar(db, "SELECT count(*) FROM count_line") == 1
+
+
+async def test_a_supervisor_cannot_approve_their_own_count(db, make_app, count_site, clerk):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_counting(pilot, "S900")
+        await step(pilot, screen, "A-01", "lot")
+        await step(pilot, screen, "IC-B", "qty")
+        await step(pilot, screen, "30", "lot")
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: screen.step == "pending")
+        await step(pilot, screen, "1", "decide")
+        await step(pilot, screen, "1", "reason")
+        await step(pilot, screen, "mine", "never")
+        assert screen.message.is_error and screen.step == "reason"
+        assert text_of(app, "MessageLine") == "You counted this line: another supervisor decides its variance"
+        assert on_hand(db, "IC-B") == 50
+        assert helpers.scalar(db, "SELECT status FROM count_line") == "pending"

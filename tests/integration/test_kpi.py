@@ -32,11 +32,12 @@ def _history(db, system):
                              " 'available', :op, 'T', now() - interval '5 hours',"
                              " now() - interval '5 hours' + make_interval(hours => :h) FROM lot WHERE lot_no = :l",
                          k=f"rc-{lot}-{hours}", loc=ids["DOCK"], op=system.operator_id, h=hours, l=lot)
-    # count lines: one within tolerance, one not
-    helpers.exec_sql(db, "INSERT INTO count_task (location_id, source) VALUES (:l, 'manual')", l=ids["A-01"])
+    # count lines: one within tolerance, one not (two counts of A-01: one line per item and lot in a task)
     for ok in (True, False):
+        helpers.exec_sql(db, "INSERT INTO count_task (location_id, source, status) VALUES (:l, 'manual', 'closed')",
+                         l=ids["A-01"])
         helpers.exec_sql(db, "INSERT INTO count_line (task_id, item_id, counted_qty, expected_qty, within_tolerance,"
-                             " status, counted_by, counted_at) SELECT id, :i, 1, 1, :ok, 'posted', :op, now()"
+                             " status, counted_by, counted_at) SELECT max(id), :i, 1, 1, :ok, 'posted', :op, now()"
                              " FROM count_task", i=ids["IC"], ok=ok, op=system.operator_id)
     # picks: 3 lines by one operator within one hour
     for _ in range(3):
