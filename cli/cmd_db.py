@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, text
 from cli.common import emit_json, fail
 from core.db import resolve_url, upgrade
 from core.errors import MigrationRefused
+from core.i18n import _
 
 db_app = typer.Typer(no_args_is_help=True, help="Database migrations (Alembic).")
 
@@ -35,19 +36,57 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     typer.echo(_current(url) or "base")
 
 
+def _columns(conn) -> set[tuple[str, str]]:
+    return {(t, c) for t, c in conn.execute(text(
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND table_name <> 'alembic_version'"))}
+
+
+def _holding_data(conn, lost: set[tuple[str, str]], gone_tables: set[str]) -> list[str]:
+    """What of `lost` holds data now: a whole table with rows, or a column with a value."""
+    held = [t for t in sorted(gone_tables)
+            if conn.execute(text(f'SELECT EXISTS (SELECT 1 FROM "{t}")')).scalar()]
+    held += [f"{t}.{c}" for t, c in sorted(lost) if t not in gone_tables
+             and conn.execute(text(f'SELECT EXISTS (SELECT 1 FROM "{t}" WHERE "{c}" IS NOT NULL)')).scalar()]
+    return held
+
+
 @db_app.command("downgrade")
-def db_downgrade(revision: str = typer.Argument(..., metavar="REV")) -> None:
-    """Migrate down to REV (`base` removes every table)."""
+def db_downgrade(
+    revision: str = typer.Argument(..., metavar="REV"),
+    yes: bool = typer.Option(False, "--yes", help="Really change the schema"),
+    destroy_data: bool = typer.Option(False, "--destroy-data", help="Allow dropping tables or columns that hold data"),
+) -> None:
+    """Migrate down to REV (`base` removes every table); refuses to drop data without --destroy-data."""
     from alembic import command
     from alembic.util.exc import CommandError
 
     from core.db import alembic_config
 
-    url, _ = resolve_url()
+    if not yes:
+        raise fail(_("A downgrade changes the database's schema: add --yes"))
+    url, _embedded = resolve_url()
+    engine = create_engine(url)
     try:
-        command.downgrade(alembic_config(url), revision)
+        with engine.connect() as conn, conn.begin():
+            cfg = alembic_config(url)
+            cfg.attributes["connection"] = conn
+            before = _columns(conn)
+            trial = conn.begin_nested()  # DDL is transactional: try it, see what it drops, take it back
+            command.downgrade(cfg, revision)
+            after = _columns(conn)
+            trial.rollback()
+            lost = before - after
+            gone_tables = {t for t, _c in before} - {t for t, _c in after}
+            held = _holding_data(conn, lost, gone_tables)
+            if held and not destroy_data:
+                shown = ", ".join(held[:5]) + (" …" if len(held) > 5 else "")
+                raise fail(_("This downgrade would drop data ({what}): add --destroy-data").format(what=shown))
+            command.downgrade(cfg, revision)
     except CommandError as exc:
         raise fail(str(exc)) from None
+    finally:
+        engine.dispose()
     typer.echo(_current(url) or "base")
 
 

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     idle_minutes: float = 5.0
     printer: str | None = None
     over_output_pct: float = 0.0  # good + scrap beyond a work order's quantity by more needs a supervisor
+    pin_min_length: int = 4  # clerks and inspectors
+    pin_min_length_privileged: int = 6  # supervisors and admins: their PIN approves and manages
+    login_failures_per_terminal: int = 10  # wrong sign-ins (any badges) from one terminal within the window ...
+    login_window_minutes: float = 15.0
+    login_delay_seconds: float = 2.0  # ... then each further failure makes the terminal wait, doubling
+    login_delay_max_seconds: float = 300.0
 
     def model_post_init(self, _ctx: object) -> None:
         if not self.lang:

@@ -89,8 +89,14 @@ class AuthFailed(LinesideError):
     message = "Badge or PIN not recognised"
 
 
-class BadgeLocked(LinesideError):
-    message = "Badge {badge} is locked until {until}"
+class BadgeLocked(AuthFailed):
+    """A locked badge reads exactly as a wrong PIN: the answer never confirms that a badge exists."""
+
+
+class SignInThrottled(LinesideError):
+    """Too many failed sign-ins from one terminal (any badges): it waits before the next try."""
+
+    message = "Too many failed sign-ins on this terminal: try again in {seconds} s"
 
 
 class Conflict(LinesideError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from console.flow import BACK, LANGUAGE, FlowScreen, Step, handles
-from core.errors import BadgeLocked, LinesideError
+from core.errors import LinesideError
 from core.i18n import N_, _
 
 
@@ -53,11 +53,9 @@ class LoginScreen(FlowScreen):
         self.read(self.app.sign_in, self.app.services.login, self.badge, value, refused=self.login_refused)
 
     def login_refused(self, error: LinesideError) -> None:
-        """A wrong PIN stays on the PIN step (the red line says so); a locked badge starts again at the badge."""
+        """A refused sign-in stays on the PIN step (the red line says so), a locked badge too: the screen never
+        tells a locked badge from a wrong PIN."""
         self.refuse(error)
-        if isinstance(error, BadgeLocked):
-            self.badge = ""
-            self.go("badge")
 
     def forget(self, step: str) -> None:
         if step == "pin":

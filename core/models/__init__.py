@@ -8,7 +8,7 @@ from core.models.inbound import PurchaseOrderLine, Receipt
 from core.models.integration import InboundMessage
 from core.models.masterdata import Customer, Item, Location, Supplier, Warehouse
 from core.models.outbound import SalesOrderLine, Shipment
-from core.models.people import Operator
+from core.models.people import LoginThrottle, Operator
 from core.models.production import (
     BomLine,
     Genealogy,
@@ -39,6 +39,7 @@ __all__ = [
     "Customer",
     "Item",
     "Location",
+    "LoginThrottle",
     "Lot",
     "Movement",
     "Operation",

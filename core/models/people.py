@@ -23,3 +23,13 @@ class Operator(Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins per terminal (any badges), shared by every process: repeated failures make it wait."""
+
+    __tablename__ = "login_throttle"
+    terminal: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,20 +1,28 @@
-"""Operators: login by badge + PIN (Argon2id), lockout after five wrong PINs, PIN changes."""
+"""Operators: login by badge + PIN (Argon2id), lockout after five wrong PINs, a per-terminal throttle, PIN changes."""
 
 from __future__ import annotations
 
+import math
+import secrets
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import text
 
+from core.config import settings
 from core.db import Database
-from core.errors import AuthFailed, BadgeLocked, InvalidInput, NotFound, PermissionDenied
+from core.errors import AuthFailed, BadgeLocked, InvalidInput, NotFound, PermissionDenied, SignInThrottled
+from core.i18n import N_
 from core.permissions import SYSTEM_BADGE, Actor, require
 from core.services import audit
 
 MAX_ATTEMPTS = 5
 LOCK_MINUTES = 15
+MAX_PIN_LENGTH = 12
+PRIVILEGED_ROLES = frozenset({"supervisor", "admin"})
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 
 
@@ -23,10 +31,25 @@ def hash_pin(pin: str) -> str:
     return _hasher.hash(pin)
 
 
-def validate_pin(pin: str) -> str:
+@cache
+def _dummy_hash() -> str:
+    """A hash no PIN is checked against for real: an unknown badge costs the same Argon2 work as a known one."""
+    return _hasher.hash(secrets.token_hex(16))
+
+
+def pin_rule(roles: Iterable[str] = ()) -> tuple[str, int]:
+    """The msgid and minimum length of a PIN for these roles (`pin_min_length[_privileged]`)."""
+    if PRIVILEGED_ROLES & set(roles):
+        return N_("A supervisor's or admin's PIN is {min} to 12 digits"), settings().pin_min_length_privileged
+    return N_("A PIN is {min} to 12 digits"), settings().pin_min_length
+
+
+def validate_pin(pin: str, roles: Iterable[str] = ()) -> str:
+    """The PIN stripped, or InvalidInput when it is too short for the roles, too long or not all digits."""
     pin = (pin or "").strip()
-    if not (4 <= len(pin) <= 12) or not pin.isdigit():
-        raise InvalidInput("A PIN is 4 to 12 digits")
+    msgid, least = pin_rule(roles)
+    if not (least <= len(pin) <= MAX_PIN_LENGTH) or not pin.isdigit():
+        raise InvalidInput(msgid, min=least)
     return pin
 
 
@@ -46,62 +69,106 @@ def system_actor(db: Database, terminal: str) -> Actor:
     return actor_for(db, SYSTEM_BADGE, terminal)
 
 
+def _throttled(uow, terminal: str, now: datetime) -> int:
+    """Seconds this terminal still waits after repeated failed sign-ins (0: it may try)."""
+    until = uow.execute(text("SELECT blocked_until FROM login_throttle WHERE terminal = :t"),
+                        {"t": terminal}).scalar()
+    return math.ceil((until - now).total_seconds()) if until and until > now else 0
+
+
+def _count_failure(uow, terminal: str, now: datetime) -> None:
+    """One more failed sign-in on the terminal; past the limit it waits, twice as long each time.
+
+    The count starts again only after a quiet window (no failure for `login_window_minutes`); a successful
+    sign-in does not reset it, or an attacker's own badge would.
+    """
+    cfg = settings()
+    failures = uow.execute(text(
+        "INSERT INTO login_throttle AS t (terminal, failures, last_failed_at) VALUES (:t, 1, :now)"
+        " ON CONFLICT (terminal) DO UPDATE SET failures = CASE WHEN t.last_failed_at < :quiet THEN 1"
+        " ELSE t.failures + 1 END, last_failed_at = :now RETURNING failures"),
+        {"t": terminal, "now": now, "quiet": now - timedelta(minutes=cfg.login_window_minutes)}).scalar()
+    over = failures - cfg.login_failures_per_terminal
+    if over >= 0:
+        delay = min(cfg.login_delay_max_seconds, cfg.login_delay_seconds * 2 ** min(over, 30))
+        uow.execute(text("UPDATE login_throttle SET blocked_until = :u WHERE terminal = :t"),
+                    {"u": now + timedelta(seconds=delay), "t": terminal})
+
+
+def _verify(pin_hash: str, pin: str) -> bool:
+    try:
+        return _hasher.verify(pin_hash, pin or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def login(db: Database, badge: str, pin: str, terminal: str, now: datetime | None = None) -> Actor:
-    """Check badge + PIN; five wrong PINs lock the badge for 15 minutes (audited)."""
+    """Check badge + PIN; five wrong PINs lock the badge for 15 minutes; every failure is audited.
+
+    An unknown badge, a badge without a PIN, SYSTEM, a locked badge and a wrong PIN all cost one Argon2
+    verification and read the same (AuthFailed's message): the answer never tells whether a badge exists.
+    """
     now = now or datetime.now(UTC)
     badge = (badge or "").strip()
     with db.uow() as uow:
+        wait = _throttled(uow, terminal, now)
+        if wait:
+            raise SignInThrottled(seconds=wait)
         row = uow.execute(
             text(
                 "SELECT id, badge, name, roles, pin_hash, failed_attempts, locked_until FROM operator"
-                " WHERE badge = :b AND active FOR UPDATE"
+                " WHERE badge = :b AND active AND upper(badge) <> :system FOR UPDATE"
             ),
-            {"b": badge},
+            {"b": badge, "system": SYSTEM_BADGE},
         ).first()
-        if row is None or row.pin_hash is None:
-            raise AuthFailed()
-        actor = Actor(row.id, row.badge, row.name, frozenset(row.roles), terminal)
-        if row.locked_until and row.locked_until > now:
-            raise BadgeLocked(badge=badge, until=row.locked_until.astimezone().strftime("%H:%M"))
-        try:
-            _hasher.verify(row.pin_hash, pin or "")
-        except (VerificationError, InvalidHashError):
+        known = row is not None and row.pin_hash is not None
+        right = _verify(row.pin_hash if known else _dummy_hash(), pin)
+        actor = Actor(row.id, row.badge, row.name, frozenset(row.roles), terminal) if known else None
+        locked = known and row.locked_until is not None and row.locked_until > now
+        if known and right and not locked:
+            if row.failed_attempts or row.locked_until:
+                uow.execute(text("UPDATE operator SET failed_attempts = 0, locked_until = NULL WHERE id = :id"),
+                            {"id": row.id})
+            audit.record(uow.session, actor, "operator.login", "operator", badge)
+            uow.commit()
+            return actor
+        why = "unknown badge" if not known else "badge locked" if locked else "wrong PIN"
+        newly_locked = None
+        if known and not locked:
             attempts = (row.failed_attempts or 0) + 1
             if row.locked_until and row.locked_until <= now:
                 attempts = 1  # an expired lock starts a fresh count
-            locked = now + timedelta(minutes=LOCK_MINUTES) if attempts >= MAX_ATTEMPTS else None
+            newly_locked = now + timedelta(minutes=LOCK_MINUTES) if attempts >= MAX_ATTEMPTS else None
             uow.execute(
                 text("UPDATE operator SET failed_attempts = :a, locked_until = :l WHERE id = :id"),
-                {"a": 0 if locked else attempts, "l": locked, "id": row.id},
+                {"a": 0 if newly_locked else attempts, "l": newly_locked, "id": row.id},
             )
-            if locked:
-                audit.record(uow.session, actor, "operator.locked", "operator", badge,
-                             new={"locked_until": locked}, reason="too many wrong PINs")
-                uow.commit()
-                raise BadgeLocked(badge=badge, until=locked.astimezone().strftime("%H:%M")) from None
-            uow.commit()
-            raise AuthFailed() from None
-        if row.failed_attempts or row.locked_until:
-            uow.execute(
-                text("UPDATE operator SET failed_attempts = 0, locked_until = NULL WHERE id = :id"), {"id": row.id}
-            )
-        audit.record(uow.session, actor, "operator.login", "operator", badge)
+        _count_failure(uow, terminal, now)
+        audit.record(uow.session, actor, "operator.login_failed", "operator", badge[:64], reason=why,
+                     terminal=terminal)
+        if newly_locked:
+            audit.record(uow.session, actor, "operator.locked", "operator", badge,
+                         new={"locked_until": newly_locked}, reason="too many wrong PINs")
         uow.commit()
-        return actor
+    if locked or newly_locked:
+        raise BadgeLocked()
+    raise AuthFailed()
 
 
 def set_pin(db: Database, actor: Actor, badge: str, pin: str) -> None:
-    """Set or reset an operator's PIN (admin); clears a lockout."""
+    """Set or reset an operator's PIN (admin); clears a lockout. SYSTEM never gets one: no one signs in as it."""
     require(actor, "operator.manage")
-    pin = validate_pin(pin)
+    if (badge or "").strip().upper() == SYSTEM_BADGE:
+        raise PermissionDenied("{badge} is the built-in operator: it has no PIN", badge=SYSTEM_BADGE)
     with db.uow() as uow:
-        found = uow.execute(
-            text("UPDATE operator SET pin_hash = :h, failed_attempts = 0, locked_until = NULL"
-                 " WHERE badge = :b RETURNING id"),
-            {"h": hash_pin(pin), "b": badge},
-        ).first()
-        if found is None:
+        roles = uow.execute(text("SELECT roles FROM operator WHERE badge = :b"), {"b": badge}).scalar()
+        if roles is None:
             raise NotFound(what=badge)
+        pin = validate_pin(pin, roles)
+        uow.execute(
+            text("UPDATE operator SET pin_hash = :h, failed_attempts = 0, locked_until = NULL WHERE badge = :b"),
+            {"h": hash_pin(pin), "b": badge},
+        )
         audit.record(uow.session, actor, "operator.set_pin", "operator", badge)
         uow.commit()
 

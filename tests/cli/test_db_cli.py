@@ -20,7 +20,7 @@ def test_current_downgrade_to_base_and_back(cli_env, db_url):
     head = cli_env.invoke(app, ["db", "current"]).stdout.strip()
     assert head.isdigit() and len(head) == 4
     assert json.loads(cli_env.invoke(app, ["db", "current", "--json"]).stdout) == {"revision": head, "embedded": False}
-    result = cli_env.invoke(app, ["db", "downgrade", "base"])
+    result = cli_env.invoke(app, ["db", "downgrade", "base", "--yes", "--destroy-data"])
     assert (result.exit_code, result.stdout.strip()) == (0, "base")
     assert _tables(db_url) == {"alembic_version"}
     assert json.loads(cli_env.invoke(app, ["db", "current", "--json"]).stdout)["revision"] is None
@@ -31,7 +31,7 @@ def test_current_downgrade_to_base_and_back(cli_env, db_url):
 
 def test_downgrade_one_step_and_upgrade_to_a_revision(cli_env, db_url):
     head = cli_env.invoke(app, ["db", "current"]).stdout.strip()
-    assert cli_env.invoke(app, ["db", "downgrade", "0001"]).stdout.strip() == "0001"
+    assert cli_env.invoke(app, ["db", "downgrade", "0001", "--yes", "--destroy-data"]).stdout.strip() == "0001"
     assert "genealogy" not in _tables(db_url) and "movement" in _tables(db_url)
     assert cli_env.invoke(app, ["check", "--json"]).exit_code == 0  # the checks of later tables stand aside
     assert cli_env.invoke(app, ["db", "upgrade", "0003"]).stdout.strip() == "0003"
@@ -39,7 +39,7 @@ def test_downgrade_one_step_and_upgrade_to_a_revision(cli_env, db_url):
 
 
 def test_bad_revisions_are_one_line_and_exit_1(cli_env):
-    for args in (["db", "downgrade", "nope"], ["db", "upgrade", "nope"]):
+    for args in (["db", "downgrade", "nope", "--yes"], ["db", "upgrade", "nope"]):
         result = cli_env.invoke(app, args)
         assert result.exit_code == 1, args
         assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, args
@@ -52,7 +52,9 @@ def test_usage_errors_exit_2(cli_env):
 
 def test_an_upgrade_refused_by_a_migration_is_one_line(cli_env, db_url):
     """0008 will not re-seal a broken audit chain: the admin gets the reason in one line, exit 1, nothing moved."""
-    cli_env.invoke(app, ["db", "downgrade", "0007"])
+    # 0008 made audit_head, whose seeded row is the chain's head: dropping it is dropping data
+    down = cli_env.invoke(app, ["db", "downgrade", "0007", "--yes", "--destroy-data"])
+    assert down.exit_code == 0, down.stderr
     db = Database(db_url)
     try:
         helpers.exec_sql(db, "INSERT INTO audit_log (at, terminal, action, entity, prev_hash, hash)"
@@ -63,3 +65,51 @@ def test_an_upgrade_refused_by_a_migration_is_one_line(cli_env, db_url):
     assert result.exit_code == 1 and result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1 and "audit chain broken" in result.stderr
     assert cli_env.invoke(app, ["db", "current"]).stdout.strip() == "0007"
+
+
+def test_a_downgrade_needs_yes(cli_env, db_url):
+    head = cli_env.invoke(app, ["db", "current"]).stdout.strip()
+    result = cli_env.invoke(app, ["db", "downgrade", "0001"])
+    assert result.exit_code == 1 and result.stdout == "" and "--yes" in result.stderr
+    assert cli_env.invoke(app, ["db", "current"]).stdout.strip() == head
+
+
+def test_a_downgrade_that_would_drop_data_is_refused(cli_env, db_url):
+    """`db downgrade base` dropped every table, ledger and audit included, with exit 0: now it needs --destroy-data."""
+    head = cli_env.invoke(app, ["db", "current"]).stdout.strip()
+    db = Database(db_url)
+    try:
+        helpers.make_operator(db, "C1", ["clerk"])
+        before = helpers.scalar(db, "SELECT count(*) FROM operator")
+    finally:
+        db.dispose()
+    result = cli_env.invoke(app, ["db", "downgrade", "base", "--yes"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "operator" in result.stderr
+    assert "--destroy-data" in result.stderr
+    assert cli_env.invoke(app, ["db", "current"]).stdout.strip() == head  # nothing moved, nothing dropped
+    assert "movement" in _tables(db_url)
+    db = Database(db_url)
+    try:
+        assert helpers.scalar(db, "SELECT count(*) FROM operator") == before
+    finally:
+        db.dispose()
+    result = cli_env.invoke(app, ["db", "downgrade", "base", "--yes", "--destroy-data"])
+    assert (result.exit_code, result.stdout.strip()) == (0, "base")
+    assert _tables(db_url) == {"alembic_version"}
+
+
+def test_a_downgrade_that_drops_only_empty_tables_needs_no_destroy_data(cli_env, db_url):
+    db = Database(db_url)
+    try:
+        helpers.exec_sql(db, "INSERT INTO login_throttle (terminal, failures, last_failed_at) VALUES ('X', 1, now())")
+    finally:
+        db.dispose()
+    result = cli_env.invoke(app, ["db", "downgrade", "0013", "--yes"])
+    assert result.exit_code == 1 and "login_throttle" in result.stderr
+    db = Database(db_url)
+    try:
+        helpers.exec_sql(db, "DELETE FROM login_throttle")
+    finally:
+        db.dispose()
+    assert cli_env.invoke(app, ["db", "downgrade", "0013", "--yes"]).stdout.strip() == "0013"

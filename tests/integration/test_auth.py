@@ -1,11 +1,16 @@
 """Login by badge + PIN, the five-wrong-PINs lockout, and PINs never stored in clear."""
 
+import statistics
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
-from core.errors import AuthFailed, BadgeLocked, InvalidInput
+from core.config import settings
+from core.errors import AuthFailed, BadgeLocked, InvalidInput, PermissionDenied, SignInThrottled
 from core.services import auth
+from core.services.imports import run_import
 from tests import helpers
 
 
@@ -89,3 +94,111 @@ def test_set_pin_refuses_a_bad_pin_and_writes_nothing(c1, admin, pin):
         auth.set_pin(c1, admin, "C1", pin)
     assert helpers.rows(c1, "SELECT pin_hash, (SELECT count(*) FROM audit_log) FROM operator"
                             " WHERE badge = 'C1'") == before
+
+
+def test_set_pin_refuses_system(c1, admin):
+    """`operator set-pin SYSTEM` would let anyone sign in as SYSTEM: refused, nothing written."""
+    for badge in ("SYSTEM", " system "):
+        with pytest.raises(PermissionDenied):
+            auth.set_pin(c1, admin, badge, "864213")
+    assert helpers.scalar(c1, "SELECT pin_hash FROM operator WHERE badge = 'SYSTEM'") is None
+    assert helpers.scalar(c1, "SELECT count(*) FROM audit_log WHERE action = 'operator.set_pin'") == 0
+
+
+def test_system_never_signs_in_even_with_a_pin_hash(c1):
+    with c1.uow() as uow:  # as if a PIN had been set some other way (an older release allowed it)
+        uow.execute(text("UPDATE operator SET pin_hash = :h WHERE badge = 'SYSTEM'"), {"h": auth.hash_pin("2468")})
+        uow.commit()
+    with pytest.raises(AuthFailed):
+        auth.login(c1, "SYSTEM", "2468", "T")
+
+
+def _median_seconds(fn, tries=5):
+    times = []
+    for _ in range(tries):
+        start = time.perf_counter()
+        with pytest.raises(AuthFailed):
+            fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def test_an_unknown_badge_costs_as_much_as_a_known_one(c1, monkeypatch):
+    monkeypatch.setattr(settings(), "login_failures_per_terminal", 1000)
+    auth.login(c1, "C1", "2468", "warm-up")
+    known = _median_seconds(lambda: auth.login(c1, "C1", "0000", "T1"), tries=4)  # four: not yet locked
+    unknown = _median_seconds(lambda: auth.login(c1, "NOBODY", "0000", "T2"), tries=4)
+    # Before: 0.7 ms against 111 ms. Both now pay one Argon2 verification (tens of ms).
+    assert unknown > known / 3 and known > unknown / 3, (known, unknown)
+
+
+def test_a_locked_badge_reads_as_a_wrong_pin(c1):
+    now = datetime(2030, 1, 1, 8, 0, tzinfo=UTC)
+    _wrong(c1, 5, now)
+    messages = set()
+    for badge in ("C1", "NOBODY"):
+        with pytest.raises(AuthFailed) as refused:
+            auth.login(c1, badge, "2468", "T", now=now)
+        messages.add(str(refused.value))
+    assert messages == {str(AuthFailed())}
+    assert "C1" not in messages.pop()
+
+
+def test_every_failed_pin_is_audited(c1):
+    _wrong(c1, 2)
+    with pytest.raises(AuthFailed):
+        auth.login(c1, "NOBODY", "1111", "T-9")
+    rows = helpers.rows(c1, "SELECT entity_key, reason, terminal FROM audit_log"
+                            " WHERE action = 'operator.login_failed' ORDER BY id")
+    assert [tuple(r) for r in rows] == [("C1", "wrong PIN", "T"), ("C1", "wrong PIN", "T"),
+                                        ("NOBODY", "unknown badge", "T-9")]
+    assert helpers.scalar(c1, "SELECT count(*) FROM audit_log WHERE coalesce(reason, '') || coalesce(new::text, '')"
+                              " LIKE '%0000%'") == 0
+
+
+def test_pin_length_depends_on_the_roles(c1, admin, monkeypatch):
+    helpers.make_operator(c1, "S1", ["supervisor", "clerk"], pin="123456")
+    auth.set_pin(c1, admin, "C1", "1357")  # a clerk: four digits are enough
+    with pytest.raises(InvalidInput) as short:
+        auth.set_pin(c1, admin, "S1", "13579")
+    assert str(short.value) == "A supervisor's or admin's PIN is 6 to 12 digits"
+    auth.set_pin(c1, admin, "S1", "135790")
+    monkeypatch.setattr(settings(), "pin_min_length", 5)
+    with pytest.raises(InvalidInput):
+        auth.set_pin(c1, admin, "C1", "1357")
+
+
+def test_import_enforces_the_privileged_pin_length(c1, admin, tmp_path):
+    path = tmp_path / "o.csv"
+    path.write_text("badge,name,roles,pin\nN1,A,clerk,1234\nN2,B,supervisor,1234\nN3,C,admin|clerk,123456\n")
+    summary = run_import(c1, admin, "operators", path)
+    assert [(e.row, e.column) for e in summary.errors] == [(2, "pin")]
+    assert helpers.scalar(c1, "SELECT count(*) FROM operator WHERE badge IN ('N1', 'N2', 'N3')") == 0
+
+
+def test_repeated_failures_from_one_terminal_slow_it_down(c1, monkeypatch):
+    """Guessing across badges: past the limit each failure makes the terminal wait, twice as long each time."""
+    cfg = settings()
+    monkeypatch.setattr(cfg, "login_failures_per_terminal", 3)
+    now = datetime(2030, 1, 1, 8, 0, tzinfo=UTC)
+    for i in range(2):
+        with pytest.raises(AuthFailed):
+            auth.login(c1, f"GUESS{i}", "1111", "T-A", now=now)
+    with pytest.raises(AuthFailed):  # the third failure: from now on the terminal waits
+        auth.login(c1, "GUESS2", "1111", "T-A", now=now)
+    with pytest.raises(SignInThrottled) as wait:  # even the right PIN, and nothing more counted or audited
+        auth.login(c1, "C1", "2468", "T-A", now=now + timedelta(seconds=1))
+    assert "1 s" in str(wait.value)
+    assert auth.login(c1, "C1", "2468", "T-B", now=now).badge == "C1"  # another terminal is not slowed
+    with pytest.raises(AuthFailed):
+        auth.login(c1, "GUESS3", "1111", "T-A", now=now + timedelta(seconds=2))
+    with pytest.raises(SignInThrottled):  # the fourth failure doubled the wait to 4 s
+        auth.login(c1, "C1", "2468", "T-A", now=now + timedelta(seconds=5))
+    assert auth.login(c1, "C1", "2468", "T-A", now=now + timedelta(seconds=6, milliseconds=1)).badge == "C1"
+    # the throttle is in the database: another process (another Database) sees it
+    assert helpers.scalar(c1, "SELECT failures FROM login_throttle WHERE terminal = 'T-A'") == 4
+    assert helpers.scalar(c1, "SELECT count(*) FROM audit_log WHERE action = 'operator.login_failed'") == 4
+    quiet = now + timedelta(minutes=cfg.login_window_minutes, seconds=10)
+    with pytest.raises(AuthFailed):  # after a quiet window the count starts again: no wait
+        auth.login(c1, "GUESS4", "1111", "T-A", now=quiet)
+    assert auth.login(c1, "C1", "2468", "T-A", now=quiet).badge == "C1"

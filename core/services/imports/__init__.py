@@ -21,7 +21,7 @@ from core.errors import InvalidInput
 from core.i18n import _, pgettext
 from core.permissions import Actor, require
 from core.services import audit
-from core.services.auth import hash_pin
+from core.services.auth import hash_pin, validate_pin
 from core.services.imports import reading
 from core.services.imports import stock as stock_writer
 from core.services.imports.fields import FieldError
@@ -82,7 +82,12 @@ def _clean(spec: Spec, header: list[str], raw: list[str], n: int) -> tuple[dict,
         if values.get(col) is None and col not in [e.column for e in errors]:
             values[col] = default  # so a stated default and an omitted one are the same natural key
     if spec.kind == "operators" and values.get("pin"):
-        values["pin"] = hash_pin(values["pin"])  # hashed on import, never stored
+        try:
+            validate_pin(values["pin"], values.get("roles") or ())
+        except InvalidInput as exc:
+            errors.append(RowError(n, "pin", str(exc)))
+        else:
+            values["pin"] = hash_pin(values["pin"])  # hashed on import, never stored
     return values, errors
 
 

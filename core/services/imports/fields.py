@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from core.errors import InvalidInput
 from core.i18n import _
+from core.services.auth import validate_pin
 
 # Unit spellings seen in plants' spreadsheets -> our codes. Anything else is an error, never a guess.
 UNITS = {
@@ -127,7 +129,7 @@ def roles(value: str) -> list[str]:
 
 
 def pin(value: str) -> str:
-    v = value.strip()
-    if not (4 <= len(v) <= 12) or not v.isdigit():
-        raise FieldError(_("A PIN is 4 to 12 digits"))
-    return v
+    try:
+        return validate_pin(value)  # the roles' own minimum is checked with the whole row (imports._clean)
+    except InvalidInput as exc:
+        raise FieldError(str(exc)) from None
