@@ -37,7 +37,7 @@ def test_small_demo(db, system):
     assert counts["movement"] == counts["stock_balance"] == 9  # 8 opening balances + the lot waiting for QC
     assert run_checks(db).ok
     for badge, pin, roles in [("C001", "1111", {"clerk"}), ("Q001", "2222", {"inspector"}),
-                              ("S001", "333333", {"supervisor", "clerk"}), ("A001", "444444", {"admin"})]:
+                              ("S001", "3333", {"supervisor", "clerk"}), ("A001", "4444", {"admin"})]:
         assert login(db, badge, pin, "T").roles == frozenset(roles)
     assert helpers.scalar(db, "SELECT count(*) FROM item WHERE gtin IS NOT NULL") == 5  # bought parts carry GTINs
     assert {r[0] for r in helpers.rows(db, "SELECT line FROM location WHERE kind = 'line_side'")} == {"L1", "L2"}

@@ -74,11 +74,11 @@ def test_operator_pins_are_hashed_and_kept_when_the_column_is_absent(db, admin, 
     assert len(hashes) == 4 and all(h.startswith("$argon2id$") for h in hashes.values())
     audit = helpers.scalar(db, "SELECT new::text FROM audit_log WHERE action = 'import.operators'")
     assert "pin" not in audit and "1111" not in audit
-    assert login(db, "S001", "333333", "T").roles == frozenset({"supervisor", "clerk"})
+    assert login(db, "S001", "3333", "T").roles == frozenset({"supervisor", "clerk"})
     run_import(db, admin, "operators", write(tmp_path, "o.csv", "badge,name,roles\nS001,Wang Fang,admin\n"))
-    assert login(db, "S001", "333333", "T").roles == frozenset({"admin"})  # the old PIN still works
-    run_import(db, admin, "operators", write(tmp_path, "o.csv", "badge,name,roles,pin\nS001,Wang Fang,admin,987654\n"))
-    assert login(db, "S001", "987654", "T").badge == "S001"
+    assert login(db, "S001", "3333", "T").roles == frozenset({"admin"})  # the old PIN still works
+    run_import(db, admin, "operators", write(tmp_path, "o.csv", "badge,name,roles,pin\nS001,Wang Fang,admin,98765\n"))
+    assert login(db, "S001", "98765", "T").badge == "S001"
 
 
 def test_operator_refusals(db, admin, tmp_path):
