@@ -175,11 +175,25 @@ def _duplicates(session: Session, spec: Spec) -> None:
     session.execute(text("UPDATE imp SET _ok = false WHERE _row IN (SELECT _row FROM imp_err)"))
 
 
+def _failing(exists: str) -> str:
+    """The SQL a row that breaks `exists` meets: `NOT EXISTS (q)` becomes `EXISTS (q)`, which the planner runs as
+    one semi-join over the file instead of a sub-plan per row; anything else is `NOT (exists)`."""
+    if exists.startswith("NOT EXISTS (") and exists.endswith(")"):
+        depth = 0
+        for i, ch in enumerate(exists[len("NOT EXISTS "):], start=len("NOT EXISTS ")):
+            depth += (ch == "(") - (ch == ")")
+            if depth == 0:
+                if i == len(exists) - 1:
+                    return exists[len("NOT "):]
+                break
+    return f"NOT ({exists})"
+
+
 def _references(session: Session, spec: Spec) -> None:
     for ref in spec.refs:
         session.execute(text(
             f'INSERT INTO imp_err (_row, col, msg) SELECT i._row, :col, replace(:msg, \'{{value}}\', i."{ref.column}")'
-            f' FROM imp i WHERE i._ok AND i."{ref.column}" IS NOT NULL AND NOT ({ref.exists})'),
+            f' FROM imp i WHERE i._ok AND i."{ref.column}" IS NOT NULL AND {_failing(ref.exists)}'),
             {"col": ref.column, "msg": _(ref.message)})
 
 
@@ -220,9 +234,8 @@ def _write_rejects(session: Session, path: Path, header: list[str]) -> None:
         writer = csv_out.writer(fh)
         writer.writerow([*header, "error"])
         cur.itersize = 2000
-        cur.execute("SELECT i._raw, (SELECT string_agg(e.col || ': ' || e.msg, '; ' ORDER BY e.col)"
-                    " FROM imp_err e WHERE e._row = i._row) FROM imp i"
-                    " WHERE i._row IN (SELECT _row FROM imp_err) ORDER BY i._row")
+        cur.execute("SELECT i._raw, e.error FROM imp i JOIN (SELECT _row, string_agg(col || ': ' || msg, '; '"
+                    " ORDER BY col) AS error FROM imp_err GROUP BY _row) e ON e._row = i._row ORDER BY i._row")
         for raw, error in cur:
             writer.writerow([*(raw or []), error])
 
