@@ -17,9 +17,12 @@ LARGE = 256 * 1024  # bytes: smaller files finish before a progress bar would be
 
 
 def _document(summary: ImportSummary) -> dict:
-    return {"kind": summary.kind, "rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated,
-            "rejected": summary.rejected,
-            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in summary.errors]}
+    doc = {"kind": summary.kind, "rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated,
+           "rejected": summary.rejected,
+           "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in summary.errors]}
+    if summary.errors_total > len(summary.errors):  # only the first errors are listed; the rejects file has all
+        doc["errors_omitted"] = summary.errors_total - len(summary.errors)
+    return doc
 
 
 def _refused(kind: str, message: str, as_json: bool) -> typer.Exit:
@@ -71,8 +74,8 @@ def import_file(
         for e in summary.errors[:50]:
             err.print(_("row {row} {column}: {message}").format(row=e.row, column=e.column, message=e.message),
                       markup=False)
-        if len(summary.errors) > 50:
-            more = len(summary.errors) - 50
+        if max(summary.errors_total, len(summary.errors)) > 50:
+            more = max(summary.errors_total, len(summary.errors)) - 50
             err.print(ngettext("… and {more} more error", "… and {more} more errors", more).format(more=more),
                       markup=False)
         rows = summary.rows

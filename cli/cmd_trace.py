@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import typer
@@ -11,6 +10,7 @@ from rich.tree import Tree
 
 from cli.common import actor, database, emit_json, plain, refusals
 from core.i18n import _, ngettext
+from core.services import csv_out
 from core.services import recall as recall_service
 from core.services import trace as trace_service
 
@@ -69,7 +69,7 @@ def recall(
         result = recall_service.affected(db, actor(db), lot, sku).json()
     if out is not None:
         with out.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
+            w = csv_out.writer(fh)
             w.writerow(["kind", "customer", "so_number", "lot", "sku", "location", "status", "qty", "shipped_at"])
             for s in plain(result["shipments"]):
                 w.writerow(["shipment", s["customer"], s["so_number"], s["lot"], s["sku"], "", "", s["qty"],

@@ -77,14 +77,31 @@ def _text_lines(label: LotLabel) -> list[str]:
 
 def render_zpl(label: LotLabel) -> str:
     """ZPL II for a 4x2 inch Zebra label: GS1-128 (FNC1 via >8) with interpretation line, plus the text lines."""
-    body = ">;>8" + label.element_string(separator=">8")
+    body = ">;>8" + "".join(_zpl_barcode_escape(part) if i % 2 == 0 else part
+                            for i, part in enumerate(_split_fields(label)))
     lines = "".join(f"^FO30,{20 + 40 * i}^A0N,32,32^FH^FD{_zpl_escape(t)}^FS" for i, t in enumerate(_text_lines(label)))
     return (f"^XA^CI28^PW812^LL406{lines}"
-            f"^FO30,150^BY2,3,160^BCN,160,Y,N,N,D^FD{body}^FS^XZ")
+            f"^FO30,150^BY2,3,160^BCN,160,Y,N,N,D^FH^FD{body}^FS^XZ")
 
 
 def _zpl_escape(value: str) -> str:
+    """Field data under ^FH: `_` `^` `~` as hex escapes, so no value can end the field or start a command."""
     return value.replace("_", "_5F").replace("^", "_5E").replace("~", "_7E")
+
+
+def _zpl_barcode_escape(value: str) -> str:
+    """Code 128 field data: as _zpl_escape, and a literal `>` as `><` (a bare `>` is an invocation code)."""
+    return _zpl_escape(value).replace(">", "><")
+
+
+def _split_fields(label: LotLabel) -> list[str]:
+    """The element string as [AI+value, separator, AI+value, ...], the separators being ZPL's FNC1 `>8`."""
+    parts, fields = [], label.fields()
+    for i, (ai, value) in enumerate(fields):
+        if parts:
+            parts.append(">8" if fields[i - 1][0] in ("10", "240", "21", "30") else "")
+        parts.append(ai + value)
+    return parts
 
 
 def render_png(label: LotLabel, dpi: int = 300) -> bytes:

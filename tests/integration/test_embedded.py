@@ -58,7 +58,8 @@ def test_started_on_demand_migrated_shared_and_stopped_by_the_last_process(tmp_p
     doc = json.loads(current.stdout)
     assert doc == {"embedded": True, "revision": _head()}  # migrated to head automatically
     _wait_stopped(_postmaster_pid(home))  # it was the only process: the server stopped with it
-    for args, expected in ((["db", "downgrade", "0001", "--yes", "--destroy-data"], "0001"), (["db", "upgrade"], _head())):
+    down = ["db", "downgrade", "0001", "--yes", "--destroy-data"]
+    for args, expected in ((down, "0001"), (["db", "upgrade"], _head())):
         step = subprocess.run([LINESIDE, *args], env=_env(home), capture_output=True, text=True, timeout=120)
         assert (step.returncode, step.stdout.strip()) == (0, expected), step.stderr
     # one process holds the server (a console would) while two others start, work and leave

@@ -91,3 +91,28 @@ def test_unreachable_printer_is_a_clear_error(db, clerk, lot):
 def test_label_file_when_no_printer(db, clerk, lot, tmp_path):
     path = labels.print_lot_label(db, clerk, "ABC-7", folder=tmp_path)
     assert Path(path).read_text().startswith("^XA")
+
+
+def _zpl_commands(zpl: str) -> list[str]:
+    """The ZPL command names in order (^XA, ^FO, ...): what a printer would execute."""
+    import re
+
+    return re.findall(r"[\^~][A-Z@][A-Z0-9]?", zpl)
+
+
+def test_a_lot_cannot_break_out_of_the_zpl_field(db, clerk):
+    helpers.small_site(db)
+    hostile = "Z1^FS^FO0,0^A0N,99,99^FDPWNED^FS^XZ"  # a legacy lot, from before lots were checked at receiving
+    helpers.exec_sql(db, "INSERT INTO lot (item_id, lot_no) SELECT id, :lot FROM item WHERE sku = 'IC-1'", lot=hostile)
+    plain = labels.LotLabel("IC-1", "Timer IC", "PLAIN", None, Decimal(5), "EA", None)
+    label = labels.lot_label(db, clerk, hostile)
+    zpl = labels.render_zpl(label)
+    assert _zpl_commands(zpl) == _zpl_commands(labels.render_zpl(plain))  # no command added by the lot
+    assert zpl.count("^XZ") == 1 and "^FDPWNED" not in zpl
+    assert "Z1_5EFS_5EFO0,0_5EA0N,99,99_5EFDPWNED_5EFS_5EXZ" in zpl
+
+
+def test_zpl_barcode_data_escapes_the_code128_invocation_sign():
+    label = labels.LotLabel("A_1~", "N", "L>1<", None, Decimal(3), "EA", None)
+    zpl = labels.render_zpl(label)
+    assert "^FH^FD>;>8240A_5F1_7E>810L><1<>8303^FS" in zpl

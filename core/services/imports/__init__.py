@@ -7,7 +7,6 @@ every row is good, or `rejects` is given (then bad rows go to that CSV with an `
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,11 +19,11 @@ from core.db import Database
 from core.errors import InvalidInput
 from core.i18n import _, pgettext
 from core.permissions import Actor, require
-from core.services import audit
+from core.services import audit, csv_out
 from core.services.auth import hash_pin, validate_pin
 from core.services.imports import reading
 from core.services.imports import stock as stock_writer
-from core.services.imports.fields import FieldError
+from core.services.imports.fields import MAX_TEXT, FieldError
 from core.services.imports.specs import SPECS, UPDATES, Spec
 
 KINDS = ("warehouses", "locations", "suppliers", "customers", "items", "operators", "stock", "boms",
@@ -45,7 +44,8 @@ class ImportSummary:
     inserted: int = 0
     updated: int = 0
     rejected: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_ERRORS, by row and column
+    errors_total: int = 0
 
 
 def _as_text(value) -> str | None:
@@ -67,7 +67,18 @@ def _clean(spec: Spec, header: list[str], raw: list[str], n: int) -> tuple[dict,
     if any(c.strip() for c in raw[len(header):]):
         errors.append(RowError(n, f"#{len(header) + 1}", _("More cells than columns in the header")))
     for col in spec.columns:
-        cell = (cells.get(col) or "").strip()
+        cell = cells.get(col) or ""
+        if isinstance(cell, reading.Uncomputed):
+            errors.append(RowError(n, col, _("A formula without a computed value: {formula}").format(
+                formula=cell[:40])))
+            continue
+        cell = cell.strip()
+        if "\x00" in cell:
+            errors.append(RowError(n, col, _("Contains a NUL character")))
+            continue
+        if len(cell) > MAX_TEXT:
+            errors.append(RowError(n, col, _("Longer than {n} characters").format(n=MAX_TEXT)))
+            continue
         if not cell:
             if col in spec.required:
                 errors.append(RowError(n, col, pgettext("import error", "Required")))
@@ -104,46 +115,101 @@ def _header_errors(spec: Spec, header: list[str]) -> list[RowError]:
     return errors
 
 
-def _load(session: Session, spec: Spec, header: list[str], rows, summary: ImportSummary,
-          progress: Callable[[int], None] | None) -> dict[int, list[str]]:
-    """COPY the cleaned rows into temp table imp; returns the raw cells of bad rows (for the rejects file)."""
+BATCH = 10_000  # rows per COPY: the cleaning errors of a batch go to imp_err between two COPYs
+MAX_ERRORS = 1000  # errors kept in the summary (all of them go to the rejects file); the rest are counted
+
+
+def _raw(cells: list[str]) -> list[str]:
+    return [str(c).replace("\x00", "\ufffd") for c in cells]  # PostgreSQL text holds no NUL
+
+
+def _load(session: Session, spec: Spec, header: list[str], rows, summary: ImportSummary, keep_raw: bool,
+          progress: Callable[[int], None] | None) -> None:
+    """COPY the rows, in batches, into temp table imp (the cleaned values of good rows; with `keep_raw` every
+    row's cells for the rejects file) and their cleaning errors into imp_err. Memory stays bounded: nothing
+    of a row outlives its batch."""
     cols = spec.columns
-    session.execute(text("CREATE TEMP TABLE imp (_row integer, " + ", ".join(f'"{c}" text' for c in cols)
-                         + ") ON COMMIT DROP"))
-    bad: dict[int, list[str]] = {}
-    keys: dict[tuple, int] = {}
+    session.execute(text("CREATE TEMP TABLE imp (_row integer PRIMARY KEY, _ok boolean NOT NULL, _raw text[], "
+                         + ", ".join(f'"{c}" text' for c in cols) + ") ON COMMIT DROP"))
+    session.execute(text("CREATE TEMP TABLE imp_err (_row integer NOT NULL, col text NOT NULL, msg text NOT NULL)"
+                         " ON COMMIT DROP"))
     raw_conn = session.connection().connection.driver_connection
-    with raw_conn.cursor() as cur, cur.copy("COPY imp (_row, " + ", ".join(f'"{c}"' for c in cols) + ") FROM STDIN") \
-            as copy:
-        for n, raw in enumerate(rows, start=1):
-            if not any(c.strip() for c in raw):
-                continue  # a blank line is no row, but keeps the numbering of the file
-            summary.rows += 1
-            values, errors = _clean(spec, header, raw, n)
-            key = tuple(values.get(k) for k in spec.key)
-            if not errors and key in keys:
-                errors.append(RowError(n, spec.key[-1], _("Same key as row {row}").format(row=keys[key])))
-            keys.setdefault(key, n)
+    copy_imp = "COPY imp (_row, _ok, _raw, " + ", ".join(f'"{c}"' for c in cols) + ") FROM STDIN"
+    empty = [None] * len(cols)
+    it = enumerate(rows, start=1)
+    done = False
+    while not done:
+        errors: list[RowError] = []
+        with raw_conn.cursor() as cur:
+            with cur.copy(copy_imp) as copy:
+                taken = 0
+                for n, raw in it:
+                    if not any(str(c).strip() for c in raw):
+                        continue  # a blank line is no row, but keeps the numbering of the file
+                    summary.rows += 1
+                    values, bad = _clean(spec, header, raw, n)
+                    raw_cells = _raw(raw) if keep_raw else None
+                    if bad:
+                        errors.extend(bad)
+                        if keep_raw:
+                            copy.write_row([n, False, raw_cells, *empty])
+                    else:
+                        copy.write_row([n, True, raw_cells, *(_as_text(values[c]) for c in cols)])
+                    taken += 1
+                    if progress and summary.rows % 2000 == 0:
+                        progress(summary.rows)
+                    if taken >= BATCH:
+                        break
+                else:
+                    done = True
             if errors:
-                summary.errors.extend(errors)
-                bad[n] = raw
-                continue
-            copy.write_row([n, *(_as_text(values[c]) for c in cols)])
-            if progress and summary.rows % 2000 == 0:
-                progress(summary.rows)
+                with cur.copy("COPY imp_err (_row, col, msg) FROM STDIN") as copy:
+                    for e in errors:
+                        copy.write_row([e.row, e.column, e.message])
     if progress:
         progress(summary.rows)
-    return bad
+    session.execute(text("ANALYZE imp"))
 
 
-def _references(session: Session, spec: Spec, summary: ImportSummary, bad: dict[int, list[str]],
-                raw_rows: dict[int, list[str]]) -> None:
+def _duplicates(session: Session, spec: Spec) -> None:
+    """A natural key seen on an earlier good row: an error on the later one (set-based, in the server)."""
+    keys = ", ".join(f'"{k}"' for k in spec.key)
+    session.execute(text(
+        f"WITH d AS (SELECT _row, first_value(_row) OVER (PARTITION BY {keys} ORDER BY _row) AS first FROM imp"
+        " WHERE _ok) INSERT INTO imp_err (_row, col, msg)"
+        " SELECT _row, :col, replace(:msg, '{row}', first::text) FROM d WHERE _row <> first"),
+        {"col": spec.key[-1], "msg": _("Same key as row {row}")})
+    session.execute(text("UPDATE imp SET _ok = false WHERE _row IN (SELECT _row FROM imp_err)"))
+
+
+def _failing(exists: str) -> str:
+    """The SQL a row that breaks `exists` meets: `NOT EXISTS (q)` becomes `EXISTS (q)`, which the planner runs as
+    one semi-join over the file instead of a sub-plan per row; anything else is `NOT (exists)`."""
+    if exists.startswith("NOT EXISTS (") and exists.endswith(")"):
+        depth = 0
+        for i, ch in enumerate(exists[len("NOT EXISTS "):], start=len("NOT EXISTS ")):
+            depth += (ch == "(") - (ch == ")")
+            if depth == 0:
+                if i == len(exists) - 1:
+                    return exists[len("NOT "):]
+                break
+    return f"NOT ({exists})"
+
+
+def _references(session: Session, spec: Spec) -> None:
     for ref in spec.refs:
-        for row, value in session.execute(text(
-                f'SELECT i._row, i."{ref.column}" FROM imp i WHERE i."{ref.column}" IS NOT NULL'
-                f" AND NOT ({ref.exists}) ORDER BY i._row")):
-            summary.errors.append(RowError(row, ref.column, _(ref.message).format(value=value)))
-            bad.setdefault(row, raw_rows.get(row, []))
+        session.execute(text(
+            f'INSERT INTO imp_err (_row, col, msg) SELECT i._row, :col, replace(:msg, \'{{value}}\', i."{ref.column}")'
+            f' FROM imp i WHERE i._ok AND i."{ref.column}" IS NOT NULL AND {_failing(ref.exists)}'),
+            {"col": ref.column, "msg": _(ref.message)})
+
+
+def _errors(session: Session, summary: ImportSummary) -> None:
+    """The first MAX_ERRORS errors by row and column into the summary; all of them counted."""
+    summary.errors = [RowError(r._row, r.col, r.msg) for r in session.execute(text(
+        "SELECT _row, col, msg FROM imp_err ORDER BY _row, col LIMIT :n"), {"n": MAX_ERRORS})]
+    counts = session.execute(text("SELECT count(*), count(DISTINCT _row) FROM imp_err")).one()
+    summary.errors_total, summary.rejected = counts[0], counts[1]
 
 
 def _write(session: Session, spec: Spec, header: list[str], actor: Actor, key: str) -> tuple[int, int]:
@@ -167,15 +233,18 @@ def _refuse_cycles(session: Session) -> None:
         raise InvalidInput("The BOM has a cycle through {sku}", sku=cycle)
 
 
-def _write_rejects(path: Path, header: list[str], bad: dict[int, list[str]], errors: list[RowError]) -> None:
-    reasons: dict[int, list[str]] = {}
-    for e in errors:
-        reasons.setdefault(e.row, []).append(f"{e.column}: {e.message}")
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+def _write_rejects(session: Session, path: Path, header: list[str]) -> None:
+    """The bad rows as read, with an `error` column, streamed from the server (a named cursor) in row order."""
+    raw_conn = session.connection().connection.driver_connection
+    with path.open("w", newline="", encoding="utf-8") as fh, \
+            raw_conn.cursor(name="imp_rejects") as cur:
+        writer = csv_out.writer(fh)
         writer.writerow([*header, "error"])
-        for row in sorted(bad):
-            writer.writerow([*bad[row], "; ".join(reasons.get(row, []))])
+        cur.itersize = 2000
+        cur.execute("SELECT i._raw, e.error FROM imp i JOIN (SELECT _row, string_agg(col || ': ' || msg, '; '"
+                    " ORDER BY col) AS error FROM imp_err GROUP BY _row) e ON e._row = i._row ORDER BY i._row")
+        for raw, error in cur:
+            writer.writerow([*(raw or []), error])
 
 
 def run_import(db: Database, actor: Actor, kind: str, path: Path, *, dry_run: bool = False,
@@ -189,24 +258,19 @@ def run_import(db: Database, actor: Actor, kind: str, path: Path, *, dry_run: bo
     summary = ImportSummary(kind)
     summary.errors = _header_errors(spec, header)
     if summary.errors:
+        summary.errors_total = len(summary.errors)
         return summary
-    raw_rows: dict[int, list[str]] = {}
-
-    def remember(it):  # the raw cells are kept only until the file is read, for the rejects file
-        for n, raw in enumerate(it, start=1):
-            raw_rows[n] = raw
-            yield raw
-
     with db.uow() as uow:
-        bad = _load(uow.session, spec, header, remember(rows) if rejects else rows, summary, progress)
-        _references(uow.session, spec, summary, bad, raw_rows)
-        summary.errors.sort(key=lambda e: (e.row, e.column))
-        summary.rejected = len(bad)
-        if bad and rejects is None:
+        _load(uow.session, spec, header, rows, summary, rejects is not None, progress)
+        _duplicates(uow.session, spec)
+        _references(uow.session, spec)
+        _errors(uow.session, summary)
+        if summary.rejected and rejects is None:
             return summary  # all or nothing: the unit of work rolls back
-        if bad:
-            uow.execute(text("DELETE FROM imp WHERE _row = ANY(:rows)"), {"rows": list(bad)})
-            _write_rejects(rejects, header, bad, summary.errors)
+        if summary.rejected:
+            _write_rejects(uow.session, rejects, header)
+            uow.execute(text("DELETE FROM imp WHERE _row IN (SELECT _row FROM imp_err)"))
+        uow.execute(text("DELETE FROM imp WHERE NOT _ok"))
         key = f"import:{kind}:{uuid.uuid4()}"
         summary.inserted, summary.updated = _write(uow.session, spec, header, actor, key)
         if dry_run:

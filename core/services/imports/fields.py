@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from core.errors import InvalidInput
 from core.i18n import _
 from core.services.auth import validate_pin
+from core.services.lots import lot_number
 
 # Unit spellings seen in plants' spreadsheets -> our codes. Anything else is an error, never a guess.
 UNITS = {
@@ -25,34 +27,70 @@ class FieldError(ValueError):
     """A cell that cannot be cleaned; the message is already translated."""
 
 
+MAX_TEXT = 200  # the longest text column (names); every cell is refused beyond it
+MAX_INT = 2**31 - 1  # PostgreSQL integer
+MAX_QTY = Decimal(10) ** 12  # numeric(18, 6): below 10^12, at most 6 decimal places
+SCALE = 6
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")  # `.` is the only decimal point; no signs, groups or exponents
+_WHOLE = re.compile(r"[0-9]+(\.0+)?")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def text(value: str) -> str:
-    return " ".join(value.split())
-
-
-def code(value: str) -> str:
-    cleaned = value.strip()
-    if any(ch.isspace() for ch in cleaned):
-        raise FieldError(_("A code cannot contain spaces"))
+    cleaned = " ".join(value.split())
+    if len(cleaned) > MAX_TEXT:
+        raise FieldError(_("Longer than {n} characters").format(n=MAX_TEXT))
     return cleaned
 
 
-def integer(value: str) -> int:
+def code(value: str, longest: int = 64) -> str:
+    cleaned = value.strip()
+    if any(ch.isspace() for ch in cleaned):
+        raise FieldError(_("A code cannot contain spaces"))
+    if len(cleaned) > longest:
+        raise FieldError(_("Longer than {n} characters").format(n=longest))
+    return cleaned
+
+
+def short_code(value: str) -> str:
+    """A code of at most 32 characters (warehouse, supplier and customer codes, zones, lines)."""
+    return code(value, 32)
+
+
+def zone(value: str) -> str:
+    cleaned = text(value)
+    if len(cleaned) > 32:
+        raise FieldError(_("Longer than {n} characters").format(n=32))
+    return cleaned
+
+
+def lot(value: str) -> str:
+    """A lot or serial number: 1-20 characters of the GS1 AI 82 set, as at receiving."""
     try:
-        number = Decimal(value.strip())
-    except InvalidOperation:
-        raise FieldError(_("Not a whole number: {value}").format(value=value)) from None
-    if number != number.to_integral_value() or number < 0:
+        return lot_number(value)
+    except InvalidInput as exc:
+        raise FieldError(str(exc)) from None
+
+
+def integer(value: str) -> int:
+    v = value.strip()
+    if not _WHOLE.fullmatch(v):
         raise FieldError(_("Not a whole number: {value}").format(value=value))
-    return int(number)
+    number = int(Decimal(v))
+    if number > MAX_INT:
+        raise FieldError(_("Too large: {value}").format(value=value))
+    return number
 
 
 def quantity(value: str) -> Decimal:
-    try:
-        number = Decimal(value.strip().replace(",", ""))
-    except InvalidOperation:
-        raise FieldError(_("Not a number: {value}").format(value=value)) from None
-    if not number.is_finite() or number < 0:
-        raise FieldError(_("Not a quantity: {value}").format(value=value))
+    v = value.strip()
+    if not _NUMBER.fullmatch(v):
+        raise FieldError(_("Not a number (use . as the decimal point): {value}").format(value=value))
+    number = Decimal(v)
+    if number >= MAX_QTY:
+        raise FieldError(_("Too large: {value}").format(value=value))
+    if -number.as_tuple().exponent > SCALE and number != number.quantize(Decimal(1).scaleb(-SCALE)):
+        raise FieldError(_("More than {n} decimal places: {value}").format(n=SCALE, value=value))
     return number
 
 
@@ -73,8 +111,11 @@ def boolean(value: str) -> bool:
 
 
 def day(value: str) -> date:
+    v = value.strip()
     try:
-        return date.fromisoformat(value.strip()[:10])
+        if not _DAY.fullmatch(v):
+            raise ValueError(v)
+        return date.fromisoformat(v)
     except ValueError:
         raise FieldError(_("Not a date (YYYY-MM-DD): {value}").format(value=value)) from None
 
@@ -130,6 +171,6 @@ def roles(value: str) -> list[str]:
 
 def pin(value: str) -> str:
     try:
-        return validate_pin(value)  # the roles' own minimum is checked with the whole row (imports._clean)
+        return validate_pin(value)  # the base rule; a privileged role's longer one applies at set-pin
     except InvalidInput as exc:
         raise FieldError(str(exc)) from None

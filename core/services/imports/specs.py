@@ -47,6 +47,20 @@ SKU_REF = Reference("sku", "EXISTS (SELECT 1 FROM item x WHERE x.sku = i.sku)", 
 SUPPLIER_REF = Reference("supplier", "EXISTS (SELECT 1 FROM supplier x WHERE x.code = i.supplier)",
                          "Unknown supplier: {value}")
 RETURN = " RETURNING (xmax = 0) AS inserted"
+CASE_MESSAGE = "{value} differs only in upper/lower case from an existing code"
+CASE_IN_FILE = "{value} differs only in upper/lower case from a code earlier in the file"
+
+
+def same_but_case(table: str, column: str, *, scope: str = "", file_scope: str = "") -> tuple[Reference, ...]:
+    """Codes are case-insensitive: a code that differs only in case from one already stored (`scope`: more SQL
+    over `x`, the table, and `i`) or from one earlier in the file (`file_scope`: over `y`, another row, and `i`)
+    is refused, never stored as a second record."""
+    c = column
+    return (Reference(c, f"NOT EXISTS (SELECT 1 FROM {table} x WHERE lower(x.{c}) = lower(i.{c})"
+                         f" AND x.{c} <> i.{c}{scope})", CASE_MESSAGE),
+            Reference(c, f"NOT EXISTS (SELECT 1 FROM imp y WHERE lower(y.{c}) = lower(i.{c}) AND y.{c} <> i.{c}"
+                         f" AND y._row < i._row{file_scope})", CASE_IN_FILE))
+
 
 SPECS: dict[str, Spec] = {}
 
@@ -56,20 +70,22 @@ def spec(s: Spec) -> Spec:
     return s
 
 
-spec(Spec("warehouses", ("code",), {"code": f.code, "name": f.text},
+spec(Spec("warehouses", ("code",), {"code": f.short_code, "name": f.text}, refs=same_but_case("warehouse", "code"),
           upsert="INSERT INTO warehouse (code, name) SELECT code, name FROM imp"
                  " ON CONFLICT (code) DO UPDATE SET name = excluded.name" + RETURN))
-spec(Spec("suppliers", ("code",), {"code": f.code, "name": f.text},
+spec(Spec("suppliers", ("code",), {"code": f.short_code, "name": f.text}, refs=same_but_case("supplier", "code"),
           upsert="INSERT INTO supplier (code, name) SELECT code, name FROM imp"
                  " ON CONFLICT (code) DO UPDATE SET name = excluded.name" + RETURN))
-spec(Spec("customers", ("code",), {"code": f.code, "name": f.text},
+spec(Spec("customers", ("code",), {"code": f.short_code, "name": f.text}, refs=same_but_case("customer", "code"),
           upsert="INSERT INTO customer (code, name) SELECT code, name FROM imp"
                  " ON CONFLICT (code) DO UPDATE SET name = excluded.name" + RETURN))
 spec(Spec(
     "locations", ("warehouse", "code"),
     {"warehouse": f.code, "code": f.code, "kind": f.choice(*values(LocationKind))},
-    {"zone": f.text, "capacity_lots": f.integer, "pick_sequence": f.integer, "line": f.code},
-    (WAREHOUSE_REF,),
+    {"zone": f.zone, "capacity_lots": f.integer, "pick_sequence": f.integer, "line": f.short_code},
+    (WAREHOUSE_REF, *same_but_case("location", "code", scope=" AND x.warehouse_id ="
+                                   " (SELECT w.id FROM warehouse w WHERE w.code = i.warehouse)",
+                                   file_scope=" AND y.warehouse = i.warehouse")),
     "INSERT INTO location (warehouse_id, code, kind, zone, capacity_lots, pick_sequence, line)"
     " SELECT w.id, i.code, i.kind, i.zone, CAST(i.capacity_lots AS integer),"
     " coalesce(CAST(i.pick_sequence AS integer), 0), i.line FROM imp i JOIN warehouse w ON w.code = i.warehouse"
@@ -80,7 +96,8 @@ spec(Spec(
     {"tracking": f.choice(*values(Tracking)), "shelf_life_days": f.integer, "gtin": f.gtin,
      "safety_stock": f.quantity, "reorder_qty": f.quantity, "abc": f.choice("A", "B", "C"),
      "unit_cost": f.quantity, "qc_required": f.boolean, "home_location": f.code, "warehouse": f.code},
-    (Reference("home_location", "(SELECT count(*) FROM location l WHERE l.code = i.home_location) = 1",
+    (*same_but_case("item", "sku"),
+     Reference("home_location", "(SELECT count(*) FROM location l WHERE l.code = i.home_location) = 1",
                "Unknown or ambiguous location: {value}"),
      WAREHOUSE_REF,
      Reference("gtin", "NOT EXISTS (SELECT 1 FROM item x WHERE x.gtin = i.gtin AND x.sku <> i.sku)"
@@ -98,7 +115,8 @@ spec(Spec(
     " ON CONFLICT (sku) DO UPDATE SET name = excluded.name, uom = excluded.uom{updates}" + RETURN))
 spec(Spec(
     "operators", ("badge",), {"badge": f.code, "name": f.text, "roles": f.roles}, {"pin": f.pin},
-    (Reference("badge", "upper(i.badge) <> 'SYSTEM'", "{value} is the built-in operator and cannot be imported"),),
+    (*same_but_case("operator", "badge"),
+     Reference("badge", "upper(i.badge) <> 'SYSTEM'", "{value} is the built-in operator and cannot be imported"),),
     upsert="INSERT INTO operator (badge, name, roles, pin_hash) SELECT badge, name, string_to_array(roles, '|'), pin"
            " FROM imp ON CONFLICT (badge) DO UPDATE SET name = excluded.name, roles = excluded.roles,"
            " pin_hash = coalesce(excluded.pin_hash, operator.pin_hash)" + RETURN))
@@ -152,7 +170,7 @@ spec(Spec(
 spec(Spec(
     "stock", ("warehouse", "location", "sku", "lot", "status"),
     {"warehouse": f.code, "location": f.code, "sku": f.code, "qty": f.quantity},
-    {"lot": f.code, "expiry": f.day, "status": f.choice(*IMPORTABLE_STATUSES), "supplier": f.code,
+    {"lot": f.lot, "expiry": f.day, "status": f.choice(*IMPORTABLE_STATUSES), "supplier": f.code,
      "received_at": f.moment},
     (WAREHOUSE_REF, SKU_REF, SUPPLIER_REF,
      Reference("location", "EXISTS (SELECT 1 FROM location l JOIN warehouse w ON w.id = l.warehouse_id"

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from core.permissions import Actor
 from core.services import alerts
-from core.services.ledger import Leg, apply_legs
+from core.services.ledger import apply_selected
 
-_CHUNK = 5000  # legs per ledger call: each batch of movement rows stays a bounded statement
+_CHUNK = 20_000  # file rows per ledger call: each batch of movement rows stays a bounded statement
 
 _LOTS = text("""
 INSERT INTO lot (item_id, lot_no, supplier_id, expiry, received_at)
@@ -33,20 +33,28 @@ JOIN item it ON it.sku = i.sku LEFT JOIN lot lt ON lt.item_id = it.id AND lt.lot
 LEFT JOIN stock_balance b ON b.location_id = l.id AND b.item_id = it.id AND coalesce(b.lot_id, 0) = coalesce(lt.id, 0)
   AND b.status = coalesce(i.status, 'available')
 """)
+_TARGET_INDEX = text("CREATE INDEX ON imp_t (_row)")
+_LEGS = """
+SELECT item_id, lot_id, abs(qty - have) AS qty,
+       CASE WHEN qty < have THEN location_id END AS from_location_id,
+       CASE WHEN qty < have THEN status END AS from_status,
+       CASE WHEN qty > have THEN location_id END AS to_location_id,
+       CASE WHEN qty > have THEN status END AS to_status
+FROM imp_t WHERE qty <> have AND _row > :lo AND _row <= :hi ORDER BY _row
+"""
+
+
 def write(session: Session, actor: Actor, key: str) -> tuple[int, int]:
     """Set every balance the file states through the ledger; returns (inserted, updated) balances."""
     session.execute(_LOTS)
     session.execute(_TARGET)
-    # the differences are found set-based; the ledger posts them (movements + guarded balance updates)
-    legs = [Leg(r.item_id, r.lot_id, abs(r.qty - r.have),
-                from_location_id=r.location_id if r.qty < r.have else None,
-                from_status=r.status if r.qty < r.have else None,
-                to_location_id=r.location_id if r.qty > r.have else None,
-                to_status=r.status if r.qty > r.have else None)
-            for r in session.execute(text("SELECT * FROM imp_t WHERE qty <> have ORDER BY _row"))]
-    for start in range(0, len(legs), _CHUNK):
-        apply_legs(session, actor, "opening", legs[start:start + _CHUNK], key=key, reason="opening balance import",
-                   reference="import stock")
+    session.execute(_TARGET_INDEX)
+    # the differences are found and posted set-based, in ranges of rows: the ledger gets them as arrays from the
+    # server (movements + guarded balance updates), nothing of them is held here
+    last = session.execute(text("SELECT coalesce(max(_row), 0) FROM imp_t")).scalar()
+    for lo in range(0, last, _CHUNK):
+        apply_selected(session, actor, "opening", _LEGS, {"lo": lo, "hi": lo + _CHUNK}, key=key,
+                       reason="opening balance import", reference="import stock")
     touched = session.info.pop("touched_items", set())
     session.info.pop("moved_items", None)
     if touched:  # as a ledger operation does: the alert rules look again at what changed
