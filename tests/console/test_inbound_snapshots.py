@@ -99,3 +99,14 @@ def test_putaway_location_step(snap_compare, make_app, received, labels_home, la
 @pytest.mark.parametrize("lang", LANGS)
 def test_qc_fail_reason(snap_compare, make_app, received, labels_home, lang):
     assert snap_compare(make_app(lang=lang), terminal_size=SIZE, run_before=_qc_reason)
+
+
+async def _putaway_untracked(pilot) -> None:
+    await _steps(pilot, "C900", ("2", "lot"), ("SCR-1", "location"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_putaway_untracked_item(snap_compare, make_app, received, labels_home, lang, db, clerk):
+    """An untracked item is put away by its SKU: the panel shows no lot."""
+    receiving.receive(db, clerk, receiving.ReceiveCommand(key="scr", sku="SCR-1", qty=Decimal(300), supplier="SUP-1"))
+    assert snap_compare(make_app(lang=lang), terminal_size=SIZE, run_before=_putaway_untracked)
