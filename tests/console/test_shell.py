@@ -21,7 +21,7 @@ from tests.console.tcp_proxy import TcpProxy
 
 async def test_idle_terminal_returns_to_login(db, make_app):
     helpers.make_operator(db, "C001", ["clerk"])
-    app = make_app(idle_minutes=0.01)  # 0.6 s
+    app = make_app(idle_minutes=0.03)  # 1.8 s: keys 0.3 s apart keep it alive with room to spare under load
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
         await scan(pilot, "9")
@@ -30,7 +30,7 @@ async def test_idle_terminal_returns_to_login(db, make_app):
             await pilot.pause(0.3)
             await pilot.press("x")
         assert app.actor is not None
-        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), timeout=3)
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), timeout=6)
         assert app.actor is None and "without a key" in text_of(app, "MessageLine")
         assert app.screen.step == "badge"
 
