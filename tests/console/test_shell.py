@@ -26,7 +26,7 @@ async def test_idle_terminal_returns_to_login(db, make_app):
         await sign_in(pilot)
         await scan(pilot, "9")
         await wait_until(pilot, lambda: isinstance(app.screen, StockLookupScreen))
-        for _key in range(4):  # keys keep the session alive
+        for _key in range(8):  # 2.4 s, longer than the idle limit: only the keys keep the session alive
             await pilot.pause(0.3)
             await pilot.press("x")
         assert app.actor is not None
