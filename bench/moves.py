@@ -66,12 +66,14 @@ def _pgbench(url: str, terminals: int, seconds: float) -> float:
     return float(re.search(r"tps = ([\d.]+)", out).group(1))
 
 
-def _terminal(url: str, n: int, item: int, locs: list[int], stop_at: float, out) -> None:
-    """One terminal process: moves until `stop_at`; sends its latencies back."""
+def _terminal(url: str, n: int, item: int, locs: list[int], seconds: float, out) -> None:
+    """One terminal process: moves for `seconds` from the moment it is ready (a loaded machine may start it
+    late), at least one; sends its latencies back."""
     db = Database(url)
     actor = system_actor(db, f"bench-{n}")
     rng, mine, i = random.Random(n), [], 0
-    while time.time() < stop_at:
+    stop_at = time.time() + seconds
+    while i == 0 or time.time() < stop_at:
         i += 1
         a, b = rng.sample(locs, 2)
         t0 = time.perf_counter()
@@ -91,8 +93,7 @@ def _moves(bench_url: str, terminals: int, seconds: float) -> tuple[list[float],
     db.dispose()
     spawn = mp.get_context("spawn")
     out = spawn.Queue()
-    stop_at = time.time() + seconds + 2  # the processes need a moment to start
-    procs = [spawn.Process(target=_terminal, args=(bench_url, n, ctx["item"], ctx["locs"], stop_at, out))
+    procs = [spawn.Process(target=_terminal, args=(bench_url, n, ctx["item"], ctx["locs"], seconds, out))
              for n in range(terminals)]
     for p in procs:
         p.start()
