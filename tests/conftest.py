@@ -83,6 +83,20 @@ def db(db_url) -> Database:
     database.dispose()
 
 
+@pytest.fixture
+def owner_url(db_url) -> str:
+    """The same database as the role that owns its schema (what `lineside db upgrade` runs as): for a test that
+    plays an attacker holding more than the runtime role's rights (disabling a trigger, editing history)."""
+    return db_url
+
+
+@pytest.fixture
+def owner_db(owner_url) -> Database:
+    database = Database(owner_url)
+    yield database
+    database.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _english():
     set_language("en")
