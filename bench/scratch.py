@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from core.db import Database, ensure_database, resolve_url, upgrade
+from core.db import Database, ensure_database, resolve_urls, upgrade
 
 
 def _admin(base_url: str, sql: str) -> None:
@@ -36,9 +36,10 @@ def scratch_name(kind: str) -> str:
 def scratch_url(kind: str, base_url: str | None = None) -> Iterator[str]:
     """CREATE a fresh `lineside_bench_<kind>_<pid>` migrated to head; yield its URL; DROP it afterwards.
 
-    `base_url` defaults to the configured database (`LINESIDE_DATABASE_URL`, else the embedded server).
+    `base_url` (a role that may create databases) defaults to the configured owner's URL
+    (`LINESIDE_OWNER_DATABASE_URL`, else `LINESIDE_DATABASE_URL`), or the embedded server's superuser.
     """
-    base = base_url or resolve_url()[0]
+    base = base_url or resolve_urls().admin
     name = scratch_name(kind)
     _admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # left over by a run that was killed
     _admin(base, f'CREATE DATABASE "{name}"')

@@ -39,9 +39,9 @@ def bench_trace(
 ) -> None:
     """>= 1M lots, >= 3M genealogy links (built once, reused): trace p95 and a 20,000-lot recall listing."""
     from bench.trace import run
-    from core.db import resolve_url
+    from core.db import resolve_urls
 
-    emit_json(run(resolve_url()[0], samples))
+    emit_json(run(resolve_urls().admin, samples))
 
 
 @bench_app.command("scans")
@@ -65,10 +65,9 @@ def bench_moves(
 ) -> None:
     """Ledger moves from N terminal processes vs the embedded server's pgbench on the same server."""
     from bench.moves import run
-    from core.db import resolve_url
+    from core.db import resolve_urls
 
-    url, _ = resolve_url()
-    emit_json(run(url, terminals, seconds))
+    emit_json(run(resolve_urls().admin, terminals, seconds))
 
 
 @bench_app.command("kitting")

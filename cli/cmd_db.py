@@ -1,4 +1,5 @@
-"""`lineside db upgrade|downgrade REV|current`: Alembic migrations on the configured database."""
+"""`lineside db upgrade|downgrade REV|current|grant ROLE`: Alembic migrations on the configured database, as its
+owner (`LINESIDE_OWNER_DATABASE_URL`, else `LINESIDE_DATABASE_URL`); the runtime role's grants."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import typer
 from sqlalchemy import create_engine, text
 
 from cli.common import emit_json, fail
-from core.db import resolve_url, upgrade
+from core.db import RUNTIME_ROLE, Urls, resolve_urls, role_of, upgrade
 from core.errors import MigrationRefused
 from core.i18n import _
 
@@ -28,12 +29,19 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Migrate to head (or REV)."""
     from alembic.util.exc import CommandError
 
-    url, _ = resolve_url()
+    urls = resolve_urls()
     try:
-        upgrade(url, revision)
+        upgrade(urls.owner, revision, runtime_role=_runtime_role(urls))
     except (CommandError, MigrationRefused) as exc:
         raise fail(str(exc)) from None
-    typer.echo(_current(url) or "base")
+    typer.echo(_current(urls.owner) or "base")
+
+
+def _runtime_role(urls: Urls) -> str | None:
+    """The role the console connects as, to be granted the runtime rights (None: the same as the owner)."""
+    if urls.embedded:
+        return RUNTIME_ROLE
+    return role_of(urls.runtime) if urls.runtime != urls.owner else None
 
 
 def _columns(conn) -> set[tuple[str, str]]:
@@ -65,7 +73,7 @@ def db_downgrade(
 
     if not yes:
         raise fail(_("A downgrade changes the database's schema: add --yes"))
-    url, _embedded = resolve_url()
+    url = resolve_urls().owner
     engine = create_engine(url)
     try:
         with engine.connect() as conn, conn.begin():
@@ -92,15 +100,47 @@ def db_downgrade(
 
 @db_app.command("current")
 def db_current(as_json: bool = typer.Option(False, "--json")) -> None:
-    """The revision the database is at (the embedded one is migrated to head first)."""
-    url, embedded = resolve_url()
-    if embedded:
-        upgrade(url)
-    rev = _current(url)
+    """The revision the database is at, its name, the role owning it and the runtime role (the embedded one is
+    migrated to head first)."""
+    from core.roles import owner_of_schema
+
+    urls = resolve_urls()
+    if urls.embedded:
+        upgrade(urls.owner, runtime_role=RUNTIME_ROLE)
+    engine = create_engine(urls.runtime)
+    try:
+        with engine.connect() as conn:
+            database, runtime = conn.execute(text("SELECT current_database(), current_user")).one()
+            owner = owner_of_schema(conn)
+    finally:
+        engine.dispose()
+    rev = _current(urls.runtime)
     if as_json:
-        emit_json({"revision": rev, "embedded": embedded})
+        emit_json({"revision": rev, "database": database, "owner_role": owner, "runtime_role": runtime})
     else:
         typer.echo(rev or "base")
+
+
+@db_app.command("grant")
+def db_grant(role: str = typer.Argument(..., metavar="ROLE", help="The login role the console connects as")) -> None:
+    """For the DBA: give ROLE the runtime rights (read and write the floor's tables, append to the ledger and the
+    audit, nothing more). Run as the owner; every later `db upgrade` keeps ROLE's grants up to date."""
+    from core.roles import grant_runtime, owner_of_schema
+
+    engine = create_engine(resolve_urls().owner)
+    try:
+        with engine.begin() as conn:
+            owner = owner_of_schema(conn)
+            if owner is None:
+                raise fail(_("The database is not migrated yet: run `lineside db upgrade` first"))
+            if role == owner:
+                raise fail(_("{role} owns the schema: the runtime role must be another role").format(role=role))
+            if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar():
+                raise fail(_("No such database role: {role}").format(role=role))
+            grant_runtime(conn, role)
+    finally:
+        engine.dispose()
+    typer.echo(role)
 
 
 def register(app: typer.Typer) -> None:

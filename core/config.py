@@ -43,7 +43,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="LINESIDE_", extra="ignore")
 
-    database_url: str | None = None
+    database_url: str | None = None  # the runtime role's: console, CLI, relay
+    owner_database_url: str | None = None  # the schema owner's: `db upgrade|downgrade` only (default: database_url)
     home: Path = _default_home()
     lang: str = ""
     terminal: str = ""

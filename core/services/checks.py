@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.i18n import _
 from core.permissions import Actor, require
+from core.roles import violations
 from core.services.audit import verify_chain
 
 LIMIT = 100  # violations listed per check; the count of a failing check is what matters first
@@ -130,6 +131,7 @@ INVARIANTS: tuple[Invariant, ...] = (
     Invariant("count_variance", COUNT_VARIANCE, ("count_line", "count_task")),
 )
 AUDIT_CHAIN = "audit_chain_verifies"
+RUNTIME_ROLE = "runtime_role_cannot_alter"  # the role connected now can change no schema and no history
 
 
 @dataclass(frozen=True)
@@ -169,8 +171,10 @@ def run_checks(db: Database, actor: Actor | None = None) -> CheckReport:
             if conn.execute(text("SELECT to_regclass('audit_head')")).scalar():  # a database at head
                 with Session(bind=conn) as session:  # the same snapshot as the SQL checks
                     breaks = verify_chain(session)
+            rights = violations(conn)
     results.append(Check(AUDIT_CHAIN, not breaks, [{"audit_id": b.id, "problem": b.problem}
                                                    for b in breaks[:LIMIT]]))
+    results.append(Check(RUNTIME_ROLE, not rights, [{"problem": p} for p in rights]))
     return CheckReport(all(c.ok for c in results), results)
 
 
@@ -187,5 +191,6 @@ def title(name: str) -> str:
         "movements_have_operator_and_terminal": _("Every movement has an operator and terminal"),
         "count_variance": _("Every count adjustment is the counted less the book at the count"),
         AUDIT_CHAIN: _("The audit chain verifies"),
+        RUNTIME_ROLE: _("The runtime role cannot alter the schema, the ledger or the audit"),
     }
     return titles.get(name, name)

@@ -1,5 +1,7 @@
--- BEFORE INSERT on audit_log: chains the new row to the head and moves the head.
-CREATE OR REPLACE FUNCTION audit_seal() RETURNS trigger LANGUAGE plpgsql AS $$
+-- BEFORE INSERT on audit_log: chains the new row to the head and moves the head. It runs with its owner's rights
+-- (SECURITY DEFINER): the runtime role may INSERT audit rows but never write audit_head itself.
+CREATE OR REPLACE FUNCTION audit_seal() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
 DECLARE
     prev text;
 BEGIN

@@ -5,12 +5,14 @@ from typer.testing import CliRunner
 
 import cli.common
 import core.config
+from tests.conftest import owner_url_of
 
 
 @pytest.fixture
 def cli_env(db_url, monkeypatch):
     """Point the CLI at this test's database; returns a runner whose invoke() returns (exit_code, stdout, stderr)."""
     monkeypatch.setenv("LINESIDE_DATABASE_URL", db_url)
+    monkeypatch.setenv("LINESIDE_OWNER_DATABASE_URL", owner_url_of(db_url))
     monkeypatch.setenv("LINESIDE_LANG", "en")
     monkeypatch.setenv("LINESIDE_TERMINAL", "T-CLI")
     core.config.settings.cache_clear()

@@ -2,6 +2,9 @@
 
 import json
 
+import pytest
+from sqlalchemy.exc import DBAPIError
+
 from cli.main import app
 from core.db import Database
 from tests import helpers
@@ -19,7 +22,9 @@ def _tables(db_url) -> set[str]:
 def test_current_downgrade_to_base_and_back(cli_env, db_url):
     head = cli_env.invoke(app, ["db", "current"]).stdout.strip()
     assert head.isdigit() and len(head) == 4
-    assert json.loads(cli_env.invoke(app, ["db", "current", "--json"]).stdout) == {"revision": head, "embedded": False}
+    assert json.loads(cli_env.invoke(app, ["db", "current", "--json"]).stdout) == {
+        "revision": head, "database": db_url.rsplit("/", 1)[1], "owner_role": helpers.OWNER,
+        "runtime_role": helpers.RUNTIME}
     result = cli_env.invoke(app, ["db", "downgrade", "base", "--yes", "--destroy-data"])
     assert (result.exit_code, result.stdout.strip()) == (0, "base")
     assert _tables(db_url) == {"alembic_version"}
@@ -113,3 +118,29 @@ def test_a_downgrade_that_drops_only_empty_tables_needs_no_destroy_data(cli_env,
     finally:
         db.dispose()
     assert cli_env.invoke(app, ["db", "downgrade", "0013", "--yes"]).stdout.strip() == "0013"
+
+
+def test_the_dbas_grant_gives_a_role_the_runtime_rights_and_upgrades_keep_them(cli_env, db_url, pg_admin_url):
+    """`db grant ROLE` (run as the owner) is what a DBA gives the console's login role; a later migration's new
+    tables are granted to it by `db upgrade` on its own."""
+    from core.db import as_role, ensure_roles
+
+    ensure_roles(pg_admin_url, helpers.OWNER, "ls_test_grantee")
+    assert cli_env.invoke(app, ["db", "grant", "ls_test_grantee"]).exit_code == 0
+    grantee = Database(as_role(db_url, "ls_test_grantee"))
+    try:
+        helpers.exec_sql(grantee, "INSERT INTO warehouse (code, name) VALUES ('W9', 'Nine')")
+        for sql in ("UPDATE audit_log SET reason = 'x'", "ALTER TABLE movement DISABLE TRIGGER movement_append_only"):
+            with pytest.raises(DBAPIError, match="permission denied|must be owner"):
+                helpers.exec_sql(grantee, sql)
+        assert cli_env.invoke(app, ["db", "downgrade", "0014", "--yes", "--destroy-data"]).exit_code == 0
+        assert cli_env.invoke(app, ["db", "upgrade"]).exit_code == 0
+        assert helpers.scalar(grantee, "SELECT count(*) FROM login_throttle") == 0  # a table 0015 made again
+    finally:
+        grantee.dispose()
+
+
+def test_grant_refuses_the_owner_and_an_unknown_role(cli_env):
+    for role in (helpers.OWNER, "no_such_role_here"):
+        result = cli_env.invoke(app, ["db", "grant", role])
+        assert result.exit_code == 1 and result.stdout == "" and len(result.stderr.strip().splitlines()) == 1

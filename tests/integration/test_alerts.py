@@ -91,9 +91,9 @@ def test_a_plain_move_clears_dead_stock_without_a_full_evaluation(db, system):
     post_moves(db, system, "receipt", [Leg(ids["IC"], ids["LOT1"], Decimal(5), to_location_id=ids["A-01"],
                                            to_status="available")], key="r1")
     helpers.exec_sql(db, "UPDATE alert_rule SET threshold = 0 WHERE rule = 'dead_stock'")
-    helpers.exec_sql(db, "ALTER TABLE movement DISABLE TRIGGER movement_append_only")
-    helpers.exec_sql(db, "UPDATE movement SET created_at = now() - interval '2 days'")  # an old receipt
-    helpers.exec_sql(db, "ALTER TABLE movement ENABLE TRIGGER movement_append_only")
+    helpers.owner_sql(db, "ALTER TABLE movement DISABLE TRIGGER movement_append_only")
+    helpers.owner_sql(db, "UPDATE movement SET created_at = now() - interval '2 days'")  # an old receipt
+    helpers.owner_sql(db, "ALTER TABLE movement ENABLE TRIGGER movement_append_only")
     alerts.evaluate_all(db)
     assert ("dead_stock", "IC-1", None) in _open(db)
     post_moves(db, system, "move", [Leg(ids["IC"], ids["LOT1"], Decimal(5), ids["A-01"], "available", ids["A-02"],

@@ -11,7 +11,7 @@ from tests import helpers
 
 ALL = {"ledger_matches_balances", "no_negative_on_hand", "reserved_within_on_hand", "reservations_match_balances",
        "issued_lots_in_genealogy", "genealogy_acyclic", "serial_unique", "movements_have_operator_and_terminal",
-       "count_variance", "audit_chain_verifies"}
+       "count_variance", "audit_chain_verifies", "runtime_role_cannot_alter"}
 
 
 def _failing(db):
@@ -42,7 +42,7 @@ def test_balance_edited_behind_the_ledger(history):
 
 def test_negative_on_hand_and_reserved_above_on_hand(history):
     # the schema's CHECKs forbid both; drop them so the check itself is what catches the damage
-    helpers.exec_sql(history, "ALTER TABLE stock_balance DROP CONSTRAINT ck_stock_balance_qty_nonneg,"
+    helpers.owner_sql(history, "ALTER TABLE stock_balance DROP CONSTRAINT ck_stock_balance_qty_nonneg,"
                               " DROP CONSTRAINT ck_stock_balance_reserved_within_qty")
     helpers.exec_sql(history, "UPDATE stock_balance SET qty = -1 WHERE item_id = (SELECT id FROM item"
                               " WHERE sku = 'SCR-1') AND location_id = (SELECT id FROM location WHERE code = 'A-02')")
@@ -65,9 +65,9 @@ def test_reservation_drift(history):
 
 
 def test_movement_without_terminal(history):
-    helpers.exec_sql(history, "ALTER TABLE movement DISABLE TRIGGER movement_append_only")
-    helpers.exec_sql(history, "UPDATE movement SET terminal = ' ' WHERE id = (SELECT min(id) FROM movement)")
-    helpers.exec_sql(history, "ALTER TABLE movement ENABLE TRIGGER movement_append_only")
+    helpers.owner_sql(history, "ALTER TABLE movement DISABLE TRIGGER movement_append_only")
+    helpers.owner_sql(history, "UPDATE movement SET terminal = ' ' WHERE id = (SELECT min(id) FROM movement)")
+    helpers.owner_sql(history, "ALTER TABLE movement ENABLE TRIGGER movement_append_only")
     failing = _failing(history)
     assert list(failing) == ["movements_have_operator_and_terminal"]
     assert failing["movements_have_operator_and_terminal"][0]["movement_id"] == helpers.scalar(
@@ -106,7 +106,7 @@ def test_a_lot_issued_after_a_partial_output_is_not_yet_missing(db, clerk, super
 
 
 def test_genealogy_checks_pass_while_the_table_is_absent(history):
-    helpers.exec_sql(history, "DROP TABLE genealogy")  # a schema older than production
+    helpers.owner_sql(history, "DROP TABLE genealogy")  # a schema older than production
     report = run_checks(history)
     assert report.ok, _failing(history)
     assert {c.name for c in report.checks} == ALL
@@ -117,9 +117,9 @@ def test_tampered_audit_row(db, system):
     post_moves(db, system, "receipt", [Leg(ids["IC"], ids["LOT1"], Decimal(5), to_location_id=ids["A-01"],
                                            to_status="available")], key="r")
     assert run_checks(db).ok
-    helpers.exec_sql(db, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
-    helpers.exec_sql(db, "UPDATE audit_log SET reason = 'nothing to see' WHERE id = (SELECT max(id) FROM audit_log)")
-    helpers.exec_sql(db, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
+    helpers.owner_sql(db, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+    helpers.owner_sql(db, "UPDATE audit_log SET reason = 'nothing to see' WHERE id = (SELECT max(id) FROM audit_log)")
+    helpers.owner_sql(db, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
     failing = _failing(db)
     assert list(failing) == ["audit_chain_verifies"]
     assert failing["audit_chain_verifies"] == [{"audit_id": helpers.scalar(db, "SELECT max(id) FROM audit_log"),
@@ -133,9 +133,9 @@ def test_newest_audit_row_deleted(db, system):
         post_moves(db, system, "receipt", [Leg(ids["IC"], ids["LOT1"], Decimal(5), to_location_id=ids["A-01"],
                                                to_status="available")], key=key)
     newest = helpers.scalar(db, "SELECT max(id) FROM audit_log")
-    helpers.exec_sql(db, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
-    helpers.exec_sql(db, "DELETE FROM audit_log WHERE id = :i", i=newest)
-    helpers.exec_sql(db, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
+    helpers.owner_sql(db, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+    helpers.owner_sql(db, "DELETE FROM audit_log WHERE id = :i", i=newest)
+    helpers.owner_sql(db, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
     assert _failing(db) == {"audit_chain_verifies": [{"audit_id": newest,
                                                       "problem": "the chain head does not match the newest row"}]}
 
@@ -145,10 +145,10 @@ def test_audit_row_forged_past_the_seal(db, system):
     ids = helpers.small_site(db)
     post_moves(db, system, "receipt", [Leg(ids["IC"], ids["LOT1"], Decimal(5), to_location_id=ids["A-01"],
                                            to_status="available")], key="r1")
-    helpers.exec_sql(db, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_seal")
-    helpers.exec_sql(db, "INSERT INTO audit_log (at, terminal, action, entity, prev_hash, hash)"
+    helpers.owner_sql(db, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_seal")
+    helpers.owner_sql(db, "INSERT INTO audit_log (at, terminal, action, entity, prev_hash, hash)"
                          " SELECT now(), 'X', 'forged', 'stock', hash, repeat('f', 64) FROM audit_head")
-    helpers.exec_sql(db, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_seal")
+    helpers.owner_sql(db, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_seal")
     forged = helpers.scalar(db, "SELECT id FROM audit_log WHERE action = 'forged'")
     failing = _failing(db)["audit_chain_verifies"]
     assert {"audit_id": forged, "problem": "hash does not match the row's content"} in failing

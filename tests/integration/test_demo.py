@@ -63,11 +63,11 @@ def test_unknown_scale_is_refused(db, system):
 
 def test_same_seed_same_data(pg_admin_url, template_db, db, system):
     from core.db import Database
-    from tests.conftest import _admin, _url, clone
+    from tests.conftest import _admin, clone, runtime_url
 
     def load(seed: int) -> tuple[dict, dict]:
         name = clone(pg_admin_url, template_db)
-        other = Database(_url(pg_admin_url, name))
+        other = Database(runtime_url(pg_admin_url, name))
         try:
             counts = load_demo(other, system_actor(other, "T"), seed=seed, scale="large", sizes=SIZES)
             assert run_checks(other).ok

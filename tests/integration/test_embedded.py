@@ -56,7 +56,9 @@ def test_started_on_demand_migrated_shared_and_stopped_by_the_last_process(tmp_p
                              timeout=120)
     assert current.returncode == 0, current.stderr
     doc = json.loads(current.stdout)
-    assert doc == {"embedded": True, "revision": _head()}  # migrated to head automatically
+    # migrated to head automatically, by its owner; the console and the CLI connect as the runtime role
+    assert doc == {"revision": _head(), "database": "lineside", "owner_role": "lineside_owner",
+                   "runtime_role": "lineside_runtime"}
     _wait_stopped(_postmaster_pid(home))  # it was the only process: the server stopped with it
     down = ["db", "downgrade", "0001", "--yes", "--destroy-data"]
     for args, expected in ((down, "0001"), (["db", "upgrade"], _head())):
@@ -97,5 +99,5 @@ def test_a_configured_url_never_starts_an_embedded_server(tmp_path, db_url):
     result = subprocess.run([LINESIDE, "db", "current", "--json"], env=_env(home, LINESIDE_DATABASE_URL=db_url),
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["embedded"] is False
+    assert json.loads(result.stdout)["database"] == db_url.rsplit("/", 1)[1]
     assert not (home / "pgdata").exists()

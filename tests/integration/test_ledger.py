@@ -90,11 +90,14 @@ def test_inspector_may_not_move_stock(db, inspector):
 @pytest.mark.parametrize("sql", ["UPDATE movement SET qty = 1", "DELETE FROM movement",
                                  "TRUNCATE movement CASCADE", "UPDATE audit_log SET reason = 'x'",
                                  "DELETE FROM audit_log"])
-def test_ledger_and_audit_are_append_only(db, clerk, sql):
+def test_ledger_and_audit_are_append_only(db, owner_db, clerk, sql):
+    """The runtime role has no right to it at all; even the owner meets the append-only trigger."""
     ids = helpers.small_site(db)
     _receive(db, clerk, ids, 1, "r1")
-    with pytest.raises(DBAPIError, match="append-only"):
+    with pytest.raises(DBAPIError, match="permission denied"):
         helpers.exec_sql(db, sql)
+    with pytest.raises(DBAPIError, match="append-only"):
+        helpers.exec_sql(owner_db, sql)
     assert helpers.scalar(db, "SELECT count(*) FROM movement") == 1
 
 

@@ -7,10 +7,10 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
-from core.db import Database, alembic_config, upgrade
+from core.db import Database, alembic_config, as_role, upgrade
 from core.errors import MigrationRefused
 from tests import helpers
-from tests.conftest import _admin, _url
+from tests.conftest import RUNTIME, _admin, _url
 
 LEFTOVERS = """
     SELECT 'table ' || table_name FROM information_schema.tables WHERE table_schema = 'public'
@@ -76,12 +76,12 @@ def test_every_revision_steps_down_and_up(empty_url):
         assert _revision(empty_url) == rev
 
 
-def test_base_and_back_with_a_real_history(db, db_url, clerk, supervisor, system):
+def test_base_and_back_with_a_real_history(db, db_url, owner_url, clerk, supervisor, system):
     helpers.built_history(db, clerk, supervisor, system)
     db.dispose()
-    command.downgrade(alembic_config(db_url), "base")
-    assert _query(db_url, LEFTOVERS) == []
-    upgrade(db_url)
+    command.downgrade(alembic_config(owner_url), "base")
+    assert _query(owner_url, LEFTOVERS) == []
+    upgrade(owner_url, runtime_role=RUNTIME)  # the tables are new: the runtime role is granted them again
     fresh = Database(db_url)
     try:
         assert helpers.scalar(fresh, "SELECT count(*) FROM movement") == 0
@@ -119,22 +119,22 @@ def _python_chain_ok(url: str) -> bool:
 
 
 @pytest.fixture
-def history_at_0007(db, db_url, clerk, supervisor, system):
+def history_at_0007(db, owner_url, clerk, supervisor, system):
     """A real history, then down to 0007: the audit chain in its earlier (Python-hashed) form."""
     helpers.built_history(db, clerk, supervisor, system)
     db.dispose()
-    command.downgrade(alembic_config(db_url), "0007")
-    return db_url
+    command.downgrade(alembic_config(owner_url), "0007")
+    return owner_url
 
 
 def test_audit_chain_resealed_both_ways_with_a_real_history(history_at_0007):
     """0008 moves the seal into the server: a real chain goes down to 0007's form and back, verifying each time."""
     from core.services.checks import run_checks
 
-    db_url = history_at_0007
-    assert _python_chain_ok(db_url)
-    upgrade(db_url)
-    fresh = Database(db_url)
+    owner_url = history_at_0007
+    assert _python_chain_ok(owner_url)
+    upgrade(owner_url)
+    fresh = Database(as_role(owner_url, RUNTIME))
     try:
         assert run_checks(fresh).ok
         assert helpers.scalar(fresh, "SELECT hash FROM audit_head") == helpers.scalar(
@@ -144,13 +144,13 @@ def test_audit_chain_resealed_both_ways_with_a_real_history(history_at_0007):
 
 
 def test_upgrade_refuses_to_reseal_a_broken_chain(history_at_0007):
-    db_url = history_at_0007
-    engine = create_engine(db_url)
+    owner_url = history_at_0007
+    engine = create_engine(owner_url)
     with engine.begin() as conn:
         conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
         conn.execute(text("UPDATE audit_log SET reason = 'edited' WHERE id = (SELECT min(id) FROM audit_log)"))
         conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
     engine.dispose()
     with pytest.raises(MigrationRefused, match="audit chain broken"):
-        upgrade(db_url)
-    assert _revision(db_url) == "0007"
+        upgrade(owner_url)
+    assert _revision(owner_url) == "0007"

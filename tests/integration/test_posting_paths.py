@@ -13,7 +13,7 @@ from core.db import Database
 from core.services import ledger
 from core.services.ledger import Leg
 from tests import helpers
-from tests.conftest import _admin, _url, clone
+from tests.conftest import _admin, clone, runtime_url
 
 READS = {
     "movement": "SELECT kind, item_id, lot_id, qty, from_location_id, from_status, to_location_id, to_status,"
@@ -30,7 +30,7 @@ READS = {
 @pytest.fixture
 def other_db(pg_admin_url, template_db):
     name = clone(pg_admin_url, template_db)
-    database = Database(_url(pg_admin_url, name))
+    database = Database(runtime_url(pg_admin_url, name))
     yield database
     database.dispose()
     _admin(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -47,8 +47,8 @@ def _installed_and_files(db):
     return installed, files
 
 
-def test_every_installed_definition_is_its_file(db):
-    installed, files = _installed_and_files(db)
+def test_every_installed_definition_is_its_file(owner_db):
+    installed, files = _installed_and_files(owner_db)
     assert files, "core/sql holds no definitions"
     assert sorted(installed) == sorted(files)  # nothing in the server without a file, no file not installed
     for sig, body in files.items():
