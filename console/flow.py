@@ -27,7 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from console.widgets import KeyHints, MessageLine, ScanField, StatusBar
-from core.errors import ApprovalNeeded, AuthFailed, DatabaseUnavailable, LinesideError, NotSuggested
+from core.errors import ApprovalNeeded, AuthFailed, DatabaseUnavailable, KeyReused, LinesideError, NotSuggested
 from core.i18n import N_, _
 from core.reasons import Reason
 
@@ -350,6 +350,8 @@ class FlowScreen(Screen):
         message.stop()
         if isinstance(message.error, DatabaseUnavailable):
             self.app.database_lost()
+        if isinstance(message.error, KeyReused):  # the key is burnt: the next confirmation gets a new one
+            self.key.spent()
         if message.handler is not None:
             message.handler(message.error)
         else:

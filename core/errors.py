@@ -103,6 +103,13 @@ class Conflict(LinesideError):
     message = "Conflict: {what}"
 
 
+class KeyReused(Conflict):
+    """A confirmation's idempotency key came again with another payload, kind or operator: refused, never
+    answered with the first result (SQLSTATE LS003 from ledger_claim)."""
+
+    message = "This confirmation was already used for something else: scan again"
+
+
 class DatabaseUnavailable(LinesideError):
     message = "Database unavailable, retrying"
 

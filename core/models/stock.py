@@ -106,12 +106,16 @@ class Movement(Base):
 
 
 class Operation(Base):
-    """One confirmed operator action, keyed by the terminal's idempotency key."""
+    """One confirmed operator action, keyed by the terminal's idempotency key, bound to its operator, kind and
+    payload."""
 
     __tablename__ = "operation"
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     operator_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("operator.id"))
     terminal: Mapped[str] = mapped_column(String(128))
+    # sha256 of the confirmation's inputs (ledger.payload_digest): a replay must bring the same. NULL: an
+    # operation from before migration 0016, replayed for its operator and kind alone.
+    payload_digest: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict | None] = mapped_column(JSONB)
     created_at: Mapped[CreatedAt]

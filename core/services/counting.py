@@ -252,7 +252,8 @@ def record_count(db: Database, actor: Actor, *, key: str, location: str, qty: De
         return {"location": loc.code, "sku": sku_, "lot": lot, "counted": qty, "status": status,
                 "booked_at": booked_at}
 
-    return Counted.of(run_operation(db, actor, key=key, kind="count", permission="count.post", body=body,
+    return Counted.of(run_operation(db, actor, key=key, kind="count", permission="count.post",
+                                    payload={"location": location, "qty": qty, "lot": lot, "sku": sku}, body=body,
                                     audit_entity="location", audit_key=location).data)
 
 
@@ -277,7 +278,8 @@ def close_location(db: Database, actor: Actor, *, key: str, location: str) -> Cl
                                   {"t": task.id}).scalar()
         return {"location": loc.code, "uncounted_as_zero": len(missing), "pending_approval": pending}
 
-    return Closed.of(run_operation(db, actor, key=key, kind="count.close", permission="count.post", body=body,
+    return Closed.of(run_operation(db, actor, key=key, kind="count.close", permission="count.post",
+                                   payload={"location": location}, body=body,
                                    audit_entity="location", audit_key=location).data)
 
 
@@ -320,5 +322,6 @@ def decide(db: Database, actor: Actor, *, key: str, line_id: int, approve: bool,
                          "id": line_id})
         return {"line": line_id, "status": "approved" if approve else "recount"}
 
-    return Decided.of(run_operation(db, actor, key=key, kind="count.decide", permission="count.approve", body=body,
+    return Decided.of(run_operation(db, actor, key=key, kind="count.decide", permission="count.approve",
+                                    payload={"line_id": line_id, "approve": approve, "reason": reason}, body=body,
                                     audit_entity="count_line", audit_key=str(line_id), reason=reason).data)

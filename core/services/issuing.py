@@ -187,7 +187,9 @@ def issue(db: Database, actor: Actor, *, key: str, wo_number: str, qty: Decimal,
         return {"wo_number": wo.wo_number, "sku": sku_, "lot": lot, "qty": qty, "issued": issued + qty,
                 "required": required, **({"approved_by": approver.badge} if over else {})}
 
-    return Issued.of(run_operation(db, actor, key=key, kind="issue", permission="issue.post", body=body,
+    return Issued.of(run_operation(db, actor, key=key, kind="issue", permission="issue.post", payload={
+        "wo_number": wo_number, "qty": qty, "lot": lot, "sku": sku, "approver": approver.badge if approver else None,
+        "reason": reason}, body=body,
                                    audit_entity="work_order", audit_key=wo_number, reason=reason).data)
 
 
@@ -224,5 +226,7 @@ def return_to_stock(db: Database, actor: Actor, *, key: str, wo_number: str, qty
         apply_legs(session, actor, "return", legs, key=key, reason=reason, reference=wo.wo_number)
         return {"wo_number": wo.wo_number, "sku": sku_, "lot": lot, "qty": qty, "location": location}
 
-    return run_operation(db, actor, key=key, kind="return", permission="issue.post", body=body,
+    return run_operation(db, actor, key=key, kind="return", permission="issue.post", payload={
+        "wo_number": wo_number, "qty": qty, "location": location, "reason": reason, "lot": lot, "sku": sku},
+        body=body,
                          audit_entity="work_order", audit_key=wo_number, reason=reason).data

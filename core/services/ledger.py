@@ -2,14 +2,18 @@
 
 Every change writes its movement rows and the balances in one transaction, with guarded set-based SQL
 (`UPDATE … WHERE qty + :dq >= reserved + :dr`), balance rows touched in a fixed key order so concurrent
-terminals never deadlock, and an idempotency key per confirmation so a retried scan has one effect.
+terminals never deadlock, and an idempotency key per confirmation so a retried scan has one effect. A key is
+bound to its operator, kind and payload (the digest of the confirmation's inputs): the first result is answered
+again only for the same three; a key used again for anything else is refused (KeyReused).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date, time
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -17,13 +21,14 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from core.db import SERIAL_ELSEWHERE, Database, retrying, serial_of
-from core.errors import Conflict, InsufficientStock, InvalidInput, LinesideError
+from core.errors import Conflict, InsufficientStock, InvalidInput, KeyReused, LinesideError
 from core.permissions import Actor, require
 from core.services import alerts, audit
 from core.vocabulary import PLAIN_MOVES, MovementKind, StockStatus
 
 ZERO = Decimal(0)
 INSUFFICIENT = "LS001"  # raised by ledger_balance() when a guarded update finds too little free stock
+KEY_REUSED = "LS003"  # raised by ledger_claim() for a key already used by another operator, kind or payload
 
 
 @dataclass(frozen=True)
@@ -81,12 +86,55 @@ def _arrays(legs: list[Leg]) -> tuple:
             [leg.to_location_id for leg in legs], [leg.to_status for leg in legs])
 
 
+def _canonical(value: object) -> str:
+    """`value` as canonical JSON: keys sorted, no spaces, a number (int or Decimal) in its shortest exact text
+    (5, 5.0 and 5.000 alike), dates and times ISO, a dataclass (a Leg, a PickLine) as its fields, a set sorted."""
+    if value is None or isinstance(value, bool | str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+        if not number.is_finite():
+            raise ValueError(f"no digest for {value!r}")
+        return "0" if number.is_zero() else format(number.normalize(), "f")
+    if isinstance(value, float):  # not a quantity type here; its shortest repr is what was meant
+        return _canonical(Decimal(repr(value)))
+    if isinstance(value, date | time):
+        return json.dumps(value.isoformat())
+    if is_dataclass(value) and not isinstance(value, type):
+        return _canonical({f.name: getattr(value, f.name) for f in fields(value)})
+    if isinstance(value, Mapping):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError(f"payload keys must be strings: {list(value)!r}")
+        pairs = (f"{json.dumps(k, ensure_ascii=False)}:{_canonical(value[k])}" for k in sorted(value))
+        return "{" + ",".join(pairs) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_canonical(v) for v in value) + "]"
+    if isinstance(value, set | frozenset):
+        return "[" + ",".join(sorted(_canonical(v) for v in value)) + "]"
+    raise TypeError(f"no digest for a {type(value).__name__} in a payload")
+
+
+def payload_digest(payload: object) -> str:
+    """The digest a confirmation's key is bound to: sha256 (hex) over the canonical JSON of its inputs (legs, lot,
+    quantity, location, reason, reference, approver…). Both posting paths use it, so a key digests alike on
+    either; a quantity digests by its value (5 and 5.000 are the same confirmation)."""
+    return hashlib.sha256(_canonical(payload).encode()).hexdigest()
+
+
+def moves_payload(legs: list[Leg], reason: str | None, reference: str | None) -> dict:
+    """What a posted set of legs is, for its key's digest: the legs themselves, the reason and the reference."""
+    return {"legs": legs, "reason": reason, "reference": reference}
+
+
 def stock_error(exc: DBAPIError) -> LinesideError | None:
     """The server's guarded update refused (SQLSTATE LS001): the translated error, naming the bin and the item;
-    or a serial would be on hand twice (LS002, checked at commit)."""
+    or a serial would be on hand twice (LS002, checked at commit); or the confirmation's key was already used for
+    something else (LS003)."""
     orig = exc.orig
     if getattr(orig, "sqlstate", None) == SERIAL_ELSEWHERE:
         return Conflict("Serial {serial} is already on hand elsewhere", serial=serial_of(str(orig)))
+    if getattr(orig, "sqlstate", None) == KEY_REUSED:
+        return KeyReused()
     if getattr(orig, "sqlstate", None) != INSUFFICIENT:
         return None
     return InsufficientStock(**json.loads(orig.diag.message_detail or "{}"))
@@ -102,7 +150,7 @@ _APPLY = text(
 )
 # A whole plain move as one statement and one transaction: key, legs, dead-stock alert, result, audit row.
 _POST = (
-    "SELECT ledger_post(%s, %s, %s::bigint[], %s::bigint[], %s::numeric[], %s::bigint[], %s::text[],"
+    "SELECT ledger_post(%s, %s, %s, %s::bigint[], %s::bigint[], %s::numeric[], %s::bigint[], %s::text[],"
     " %s::bigint[], %s::text[], %s, %s, %s, %s, %s)"
 )
 
@@ -203,15 +251,22 @@ def apply_selected(
     return Applied(row.legs, row.qty, list(row.items), row.targets)
 
 
-def claim_key(session: Session, actor: Actor, key: str, kind: str) -> dict | None:
-    """Claim an idempotency key; returns the stored result when it was already applied.
+def claim_key(session: Session, actor: Actor, key: str, kind: str, digest: str) -> dict | None:
+    """Claim an idempotency key for this operator, kind and payload digest; returns the stored result when the
+    same confirmation was already applied. KeyReused when the key was used by another operator, for another kind
+    or with another payload.
 
     A concurrent transaction with the same key waits on the primary key until the first commits,
     then sees it — so two deliveries of one scan can never both take effect.
     """
-    stored = session.execute(text("SELECT ledger_claim(:k, :kind, :op, :t, NULL)"),  # core/sql/ledger_claim.sql
-                             {"k": key, "kind": kind, "op": actor.operator_id, "t": actor.terminal}).scalar()
-    return stored
+    try:
+        return session.execute(text("SELECT ledger_claim(:k, :kind, :op, :t, :d, NULL)"),  # core/sql/ledger_claim.sql
+                               {"k": key, "kind": kind, "op": actor.operator_id, "t": actor.terminal,
+                                "d": digest}).scalar()
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == KEY_REUSED:
+            raise KeyReused() from None
+        raise
 
 
 def run_operation(
@@ -221,19 +276,25 @@ def run_operation(
     key: str,
     kind: str,
     permission: str,
+    payload: object,
     body: Callable[[Session], dict],
     audit_entity: str = "stock",
     audit_key: str | None = None,
     reason: str | None = None,
 ) -> OperationResult:
-    """One operator action = one transaction: permission, idempotency, body, audit, commit; retried on conflict."""
+    """One operator action = one transaction: permission, idempotency, body, audit, commit; retried on conflict.
+
+    `payload` is the confirmation's inputs (what the operator scanned, typed and chose): the key is bound to its
+    digest, so the same key with another payload is refused (KeyReused) instead of answered with the first result.
+    """
     require(actor, permission)
     if not key:
         raise InvalidInput("Missing idempotency key")
+    digest = payload_digest(payload)
 
     def attempt() -> OperationResult:
         with db.uow() as uow:
-            stored = claim_key(uow.session, actor, key, kind)
+            stored = claim_key(uow.session, actor, key, kind, digest)
             if stored is not None:
                 return OperationResult(key=key, data=stored, replayed=True)
             data = body(uow.session) or {}
@@ -262,7 +323,8 @@ def post_on_server(db: Database, actor: Actor, kind: str, legs: list[Leg], *, ke
     if not key:
         raise InvalidInput("Missing idempotency key")
     validate(legs)
-    params = (key, kind, *_arrays(legs), actor.operator_id, actor.badge, actor.terminal, reason, reference)
+    digest = payload_digest(moves_payload(legs, reason, reference))
+    params = (key, kind, digest, *_arrays(legs), actor.operator_id, actor.badge, actor.terminal, reason, reference)
 
     def attempt() -> OperationResult:
         for tries in range(3):
@@ -290,8 +352,8 @@ def post_in_session(db: Database, actor: Actor, kind: str, legs: list[Leg], *, k
         n = apply_legs(session, actor, kind, legs, key=key, reason=reason, reference=reference)
         return {"kind": kind, "legs": n, "qty": sum((leg.qty for leg in legs), ZERO)}  # ledger_post's shape too
 
-    return run_operation(db, actor, key=key, kind=kind, permission=permission, body=body, reason=reason,
-                         audit_key=reference)
+    return run_operation(db, actor, key=key, kind=kind, permission=permission,
+                         payload=moves_payload(legs, reason, reference), body=body, reason=reason, audit_key=reference)
 
 
 def post_moves(
@@ -308,7 +370,8 @@ def post_moves(
     """Post a set of legs as one confirmed operation.
 
     Plain moves without reservations (bin to bin) go to the server whole, in one round trip; they touch no alert
-    rule but dead stock. Anything else runs as a unit of work that re-evaluates what it touched.
+    rule but dead stock. Anything else runs as a unit of work that re-evaluates what it touched. Either way the
+    key is bound to the legs, the reason and the reference (`moves_payload`): they are the whole confirmation.
     """
     plain = legs and all(_plain(kind, leg) and not leg.from_reserved and not leg.to_reserved for leg in legs)
     post = post_on_server if plain else post_in_session

@@ -253,7 +253,8 @@ def post_picks(db: Database, actor: Actor, *, key: str, wo_number: str, lines: l
         return {"wo_number": wo.wo_number, "drop": drop_location, "lines": len(legs), "short_picks": shorts,
                 "shortages": [{"sku": s, "qty": q} for s, q in shortages]}
 
-    return Picked.of(run_operation(db, actor, key=key, kind="pick", permission="picking.post", body=body,
+    return Picked.of(run_operation(db, actor, key=key, kind="pick", permission="picking.post", payload={
+        "wo_number": wo_number, "lines": lines, "drop_location": drop_location}, body=body,
                                    audit_entity="work_order", audit_key=wo_number).data)
 
 

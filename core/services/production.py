@@ -203,5 +203,7 @@ def report_output(db: Database, actor: Actor, *, key: str, wo_number: str, good:
                          "lots": result["lots"]})
         return result
 
-    return Output.of(run_operation(db, actor, key=key, kind="output", permission="production.output", body=body,
+    return Output.of(run_operation(db, actor, key=key, kind="output", permission="production.output", payload={
+        "wo_number": wo_number, "good": good, "scrap": scrap, "approver": approver.badge if approver else None,
+        "reason": reason}, body=body,
                                    audit_entity="work_order", audit_key=wo_number, reason=reason).data)

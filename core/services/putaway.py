@@ -212,5 +212,6 @@ def confirm(db: Database, actor: Actor, *, key: str, lot: str | None, location: 
         outbox.emit(session, "putaway.confirmed", f"lot:{found.sku}:{found.lot_no or ''}", result)
         return result
 
-    return PutAway.of(run_operation(db, actor, key=key, kind="putaway", permission="putaway.post", body=body,
+    return PutAway.of(run_operation(db, actor, key=key, kind="putaway", permission="putaway.post", payload={
+        "lot": lot, "location": location, "sku": sku, "override_reason": override_reason, "at": at}, body=body,
                                     audit_entity="lot", audit_key=lot or sku, reason=override_reason).data)

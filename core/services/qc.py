@@ -100,5 +100,6 @@ def inspect(db: Database, actor: Actor, *, key: str, lot: str, passed: bool, rea
         return {"lot": found.lot_no, "sku": found.sku, "result": "pass" if passed else "fail", "reason": reason,
                 "qty": sum(b.qty for b in held), "status": "available" if passed else "rejected"}
 
-    return Inspected.of(run_operation(db, actor, key=key, kind="qc.inspect", permission="qc.inspect", body=body,
+    return Inspected.of(run_operation(db, actor, key=key, kind="qc.inspect", permission="qc.inspect",
+                                      payload={"lot": lot, "sku": sku, "passed": passed, "reason": reason}, body=body,
                                       audit_entity="lot", audit_key=lot, reason=reason).data)

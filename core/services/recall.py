@@ -151,7 +151,8 @@ def raise_recall(db: Database, actor: Actor, *, key: str, lot: str, reason: str,
                     {**summary, "affected_lots": [x["lot"] for x in listing["lots"]]})
         return summary
 
-    return Recalled.of(run_operation(db, actor, key=key, kind="recall", permission="recall.raise", body=body,
+    return Recalled.of(run_operation(db, actor, key=key, kind="recall", permission="recall.raise",
+                                     payload={"lot": lot, "sku": sku, "reason": reason}, body=body,
                                      audit_entity="lot", audit_key=lot, reason=reason).data)
 
 
@@ -171,7 +172,8 @@ def release_block(db: Database, actor: Actor, *, key: str, lot: str, reason: str
                     for r in rows], key=key, reason=reason, reference=f"release {lot}")
         return {"lot": found.lot_no, "sku": found.sku, "released": sum(r.qty for r in rows)}
 
-    return run_operation(db, actor, key=key, kind="release_block", permission="recall.raise", body=body,
+    return run_operation(db, actor, key=key, kind="release_block", permission="recall.raise",
+                         payload={"lot": lot, "sku": sku, "reason": reason}, body=body,
                          audit_entity="lot", audit_key=lot, reason=reason).data
 
 
@@ -196,5 +198,6 @@ def block_lot(db: Database, actor: Actor, *, key: str, lot: str, reason: str, sk
             raise InvalidInput("Lot {lot} has no stock to block", lot=lot)
         return {"lot": found.lot_no, "sku": found.sku, "blocked": blocked.qty}
 
-    return BlockedLot.of(run_operation(db, actor, key=key, kind="block_lot", permission="recall.raise", body=body,
+    return BlockedLot.of(run_operation(db, actor, key=key, kind="block_lot", permission="recall.raise",
+                                       payload={"lot": lot, "sku": sku, "reason": reason}, body=body,
                                        audit_entity="lot", audit_key=lot, reason=reason).data)

@@ -36,6 +36,13 @@ class ReceiveCommand:
     approver: Actor | None = None  # a supervisor who approved an over-receipt (badge + PIN checked by auth.login)
 
 
+def _payload(cmd: ReceiveCommand) -> dict:
+    """What the receipt's key is bound to: every input but the key, the approver by badge."""
+    return {"sku": cmd.sku, "qty": cmd.qty, "lot": cmd.lot, "expiry": cmd.expiry, "po_number": cmd.po_number,
+            "supplier": cmd.supplier, "warehouse": cmd.warehouse, "over_receipt_reason": cmd.over_receipt_reason,
+            "approver": cmd.approver.badge if cmd.approver else None}
+
+
 def _item(session: Session, sku: str):
     row = session.execute(
         text("SELECT id, sku, name, uom, tracking, shelf_life_days, qc_required, gtin FROM item WHERE sku = :s"),
@@ -212,5 +219,5 @@ def receive(db: Database, actor: Actor, cmd: ReceiveCommand) -> Received:
         return result
 
     return Received.of(run_operation(db, actor, key=cmd.key, kind="receipt", permission="receiving.post",
-                                     body=body, audit_entity="lot", audit_key=f"{cmd.sku}/{cmd.lot}",
-                                     reason=cmd.over_receipt_reason).data)
+                                     payload=_payload(cmd), body=body, audit_entity="lot",
+                                     audit_key=f"{cmd.sku}/{cmd.lot}", reason=cmd.over_receipt_reason).data)

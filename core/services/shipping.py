@@ -177,5 +177,6 @@ def ship(db: Database, actor: Actor, *, key: str, so_number: str, qty: Decimal, 
         outbox.emit(session, "shipment.posted", f"so:{so_number}", result)
         return result
 
-    return Shipped.of(run_operation(db, actor, key=key, kind="ship", permission="shipping.post", body=body,
+    return Shipped.of(run_operation(db, actor, key=key, kind="ship", permission="shipping.post",
+                                    payload={"so_number": so_number, "qty": qty, "lot": lot, "sku": sku}, body=body,
                                     audit_entity="sales_order", audit_key=so_number).data)

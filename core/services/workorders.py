@@ -154,6 +154,13 @@ def reserve_for(session: Session, wo) -> list[tuple[str, object]]:
     return [(r.sku, r.qty) for r in session.execute(_SHORTAGES, {"wo": wo.id, "wo_number": wo.wo_number})]
 
 
+def _default_key(action: str, wo_number: str, actor: Actor) -> str:
+    """The key of an order's action when the caller names none (the CLI): one per order and operator, so the same
+    operator asking again gets the first answer, and another gets the ordinary answer for the order as it is now
+    (released already, say) rather than a key used by someone else."""
+    return f"{action}:{wo_number}:{actor.operator_id}"
+
+
 def release(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> Released:
     """planned -> released: reserve components FEFO, make the pick list, raise shortages."""
 
@@ -168,8 +175,9 @@ def release(db: Database, actor: Actor, wo_number: str, *, key: str | None = Non
         return {"wo_number": wo.wo_number, "status": "released", "pick_tasks": tasks.scalar(),
                 "shortages": [{"sku": s, "qty": q} for s, q in shortages]}
 
-    return Released.of(run_operation(db, actor, key=key or f"release:{wo_number}", kind="workorder.release",
-                                     permission="workorder.manage", body=body, audit_entity="work_order",
+    return Released.of(run_operation(db, actor, key=key or _default_key("release", wo_number, actor),
+                                     kind="workorder.release", permission="workorder.manage",
+                                     payload={"wo_number": wo_number}, body=body, audit_entity="work_order",
                                      audit_key=wo_number).data)
 
 
@@ -206,8 +214,9 @@ def _finish(db: Database, actor: Actor, wo_number: str, target: str, allowed: tu
         session.execute(text("UPDATE work_order SET status = :s WHERE id = :id"), {"s": target, "id": wo.id})
         return {"wo_number": wo.wo_number, "status": target}
 
-    return Finished.of(run_operation(db, actor, key=key or f"{target}:{wo_number}", kind=f"workorder.{target}",
-                                     permission="workorder.manage", body=body, audit_entity="work_order",
+    return Finished.of(run_operation(db, actor, key=key or _default_key(target, wo_number, actor),
+                                     kind=f"workorder.{target}", permission="workorder.manage",
+                                     payload={"wo_number": wo_number}, body=body, audit_entity="work_order",
                                      audit_key=wo_number).data)
 
 

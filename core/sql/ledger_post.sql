@@ -1,8 +1,9 @@
 -- A whole plain move as one statement and one transaction (the hot path, one round trip): the same pieces the
--- Python path (ledger.run_operation) calls one by one: key claim, legs, dead-stock resolution, audit row.
-CREATE OR REPLACE FUNCTION ledger_post(p_key text, p_kind text, p_item bigint[], p_lot bigint[], p_qty numeric[],
-    p_from bigint[], p_from_status text[], p_to bigint[], p_to_status text[], p_operator bigint, p_badge text,
-    p_terminal text, p_reason text, p_reference text)
+-- Python path (ledger.run_operation) calls one by one: key claim (with the payload's digest), legs, dead-stock
+-- resolution, audit row.
+CREATE OR REPLACE FUNCTION ledger_post(p_key text, p_kind text, p_digest text, p_item bigint[], p_lot bigint[],
+    p_qty numeric[], p_from bigint[], p_from_status text[], p_to bigint[], p_to_status text[], p_operator bigint,
+    p_badge text, p_terminal text, p_reason text, p_reference text)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     result jsonb;
@@ -11,7 +12,7 @@ BEGIN
     -- The shape run_operation stores for post_moves: {"kind", "legs", "qty" (the total, shortest exact text)}.
     result := jsonb_build_object('kind', p_kind, 'legs', cardinality(p_item),
                                  'qty', (SELECT trim_scale(sum(q))::text FROM unnest(p_qty) q));
-    stored := ledger_claim(p_key, p_kind, p_operator, p_terminal, result);
+    stored := ledger_claim(p_key, p_kind, p_operator, p_terminal, p_digest, result);
     IF stored IS NOT NULL THEN
         RETURN jsonb_build_object('replayed', true, 'result', stored);
     END IF;

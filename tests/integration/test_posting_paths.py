@@ -20,7 +20,7 @@ READS = {
                 " operator_id, terminal, reason, reference, operation_key FROM movement ORDER BY id",
     "balance": "SELECT location_id, item_id, lot_id, status, qty, reserved FROM stock_balance"
                " ORDER BY location_id, item_id, lot_id, status",
-    "operation": "SELECT key, kind, operator_id, terminal, result FROM operation ORDER BY key",
+    "operation": "SELECT key, kind, operator_id, terminal, payload_digest, result FROM operation ORDER BY key",
     "alert": "SELECT rule, subject, item_id, params, resolved_at IS NOT NULL AS resolved FROM alert ORDER BY id",
     "audit": "SELECT operator_id, badge, terminal, action, entity, entity_key, reason, old, new FROM audit_log"
              " ORDER BY id",

@@ -27,7 +27,8 @@ def serial_site(db):
 
 
 def _put(db, actor, key, item, lot, location, qty=D(1)):
-    return run_operation(db, actor, key=key, kind="count", permission="stock.adjust", body=lambda s: {
+    payload = {"item": item, "lot": lot, "location": location, "qty": qty}
+    return run_operation(db, actor, key=key, kind="count", permission="stock.adjust", payload=payload, body=lambda s: {
         "legs": apply_legs(s, actor, "adjust", [Leg(item, lot, qty, to_location_id=location, to_status="available")],
                            key=key)})
 
