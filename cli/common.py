@@ -43,17 +43,25 @@ AsBadge = Annotated[str | None, typer.Option(
     "--as", metavar="BADGE", envvar="LINESIDE_BADGE", show_envvar=False,
     help="Act as this operator (or LINESIDE_BADGE); the PIN comes from --pin-stdin, LINESIDE_PIN or a prompt")]
 PinStdin = Annotated[bool, typer.Option(
-    "--pin-stdin", help="Read the PIN(s) from stdin, one a line: yours first (with --as)")]
+    "--pin-stdin", help="Read PINs from stdin, one a line: yours first (with --as, unless LINESIDE_PIN is set)")]
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
 
 
 def read_pin(badge: str, pin_stdin: bool) -> str:
-    """The acting operator's PIN: a line of stdin with --pin-stdin, else LINESIDE_PIN, else a hidden prompt."""
-    if pin_stdin:
-        return sys.stdin.readline().strip()
+    """The acting operator's PIN: LINESIDE_PIN, else a line of stdin with --pin-stdin, else a hidden prompt.
+
+    The environment first, so a script that holds its identity there can still give `operator set-pin
+    --pin-stdin` just the new PIN.
+    """
     pin = os.environ.get("LINESIDE_PIN")
     if pin:
         return pin.strip()
-    if sys.stdin.isatty():
+    if pin_stdin:
+        return sys.stdin.readline().strip()
+    if _interactive():
         return typer.prompt(_("PIN for {badge}").format(badge=badge), hide_input=True, err=True)
     raise SignInRequired(N_("No PIN for {badge}: use --pin-stdin, LINESIDE_PIN or a terminal"), badge=badge)
 
