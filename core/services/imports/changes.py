@@ -1,9 +1,9 @@
-"""What an import changed, for its audit row: the table, how many keys were new or already there, the first
-keys of each, the file's SHA-256 and, for operators, each changed badge's roles before -> after.
+"""What an import changed, for its audit row: the table, the first keys that were new and the first that were
+already there, the file's SHA-256 and, for operators, each changed badge's roles before -> after.
 
-Bounded whatever the file's size: counts and the first SHOWN keys come from set-based queries over the temp
-table `imp` (its good rows, before the write), and the digest is of the file itself, so an auditor holding the
-file can tell it is the one imported.
+Bounded whatever the file's size: the first SHOWN keys come from queries over the temp table `imp` (its good
+rows, before the write) that stop there, the counts are the summary's (`inserted`, `updated`), and the digest
+is of the file itself, so an auditor holding the file can tell it is the one imported.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ TARGETS: dict[str, tuple[str, str]] = {
     "stock": ("stock_balance", "EXISTS (SELECT 1 FROM stock_balance b JOIN location l ON l.id = b.location_id"
                                " JOIN warehouse w ON w.id = l.warehouse_id JOIN item x ON x.id = b.item_id"
                                " LEFT JOIN lot t ON t.id = b.lot_id WHERE w.code = i.warehouse"
-                               " AND l.code = i.location AND x.sku = i.sku AND t.lot_no IS NOT DISTINCT FROM i.lot"
+                               " AND l.code = i.location AND x.sku = i.sku"
+                               " AND coalesce(t.lot_no, '') = coalesce(i.lot, '')"
                                " AND b.status = coalesce(i.status, 'available'))"),
 }
 
@@ -57,18 +58,19 @@ def file_sha256(path: Path) -> str:
 
 
 def before(session: Session, spec: Spec) -> dict:
-    """Taken after the bad rows are gone from `imp` and before the write: which keys are new, which exist."""
+    """Taken after the bad rows are gone from `imp` and before the write: the first keys that are new, and the
+    first that are already there (the counts are the summary's)."""
     table, exists = TARGETS[spec.kind]
     key = "concat_ws('/', " + ", ".join(f'i."{c}"' for c in spec.key) + ")"
-    rows = session.execute(text(
-        f"WITH k AS MATERIALIZED (SELECT i._row, {key} AS key, {exists} AS existed FROM imp i WHERE i._ok)"
-        " SELECT existed, count(*) AS n,"
-        " (SELECT array_agg(key ORDER BY _row) FROM (SELECT key, _row FROM k k2 WHERE k2.existed = k.existed"
-        "  ORDER BY _row LIMIT :shown) s) AS keys FROM k GROUP BY existed"), {"shown": SHOWN}).all()
-    found = {r.existed: r for r in rows}
-    new, old = found.get(False), found.get(True)
-    detail = {"table": table, "new": new.n if new else 0, "existing": old.n if old else 0,
-              "new_keys": list(new.keys) if new else [], "existing_keys": list(old.keys) if old else []}
+
+    def first(where: str) -> list[str]:
+        # materialized, so the join is planned for the whole file (a hash semi- or anti-join), not as a lookup
+        # per row in the hope that SHOWN matches come early: a re-imported file has no new key at all
+        return list(session.execute(text(
+            f"WITH m AS MATERIALIZED (SELECT i._row, {key} AS key FROM imp i WHERE i._ok AND {where})"
+            " SELECT key FROM m ORDER BY _row LIMIT :shown"), {"shown": SHOWN}).scalars())
+
+    detail = {"table": table, "new_keys": first(f"NOT {exists}"), "existing_keys": first(exists)}
     if spec.kind == "operators":
         detail["_operators"] = {r.badge: r for r in session.execute(_OPERATORS)}
     return detail
