@@ -118,7 +118,7 @@ def test_an_admins_import_names_them_and_what_changed(cli_env, plant, tmp_path):
         {"badge": "N1", "roles": {"before": None, "after": ["clerk"]}, "pin": "set"},
     ]
     assert new["operators_changed"] == 2
-    assert (new["table"], new["new"], new["existing"]) == ("operator", 1, 2)
+    assert (new["table"], new["inserted"], new["updated"]) == ("operator", 1, 2)
     assert (new["new_keys"], new["existing_keys"]) == (["N1"], ["C1", "S1"])
     assert new["file_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert "5678" not in json.dumps(new) and "argon2" not in json.dumps(new)
@@ -134,7 +134,7 @@ def test_a_large_import_audits_bounded_keys(as_admin, db_url, tmp_path):
     (row,) = _audit(db, "import.suppliers")
     db.dispose()
     assert row.badge == ADMIN_BADGE
-    assert (row.new["table"], row.new["new"], row.new["existing"], row.new["keys_shown"]) == ("supplier", 3000, 0, 50)
+    assert (row.new["table"], row.new["inserted"], row.new["keys_shown"]) == ("supplier", 3000, 50)
     assert row.new["new_keys"] == [f"SUP-{n:05}" for n in range(50)] and row.new["existing_keys"] == []
     assert len(json.dumps(row.new)) < 4000
 
@@ -238,3 +238,28 @@ def test_console_demo_is_not_loaded_as_system_once_an_admin_exists(cli_env, plan
     _load_demo_if_empty(plant)
     assert "lineside demo --as BADGE" in capsys.readouterr().err
     assert helpers.scalar(plant, "SELECT count(*) FROM item") == 0
+
+
+def test_the_relay_is_a_named_operators_service(cli_env, plant, monkeypatch):
+    monkeypatch.setenv("LINESIDE_AMQP_URL", "amqp://guest:guest@127.0.0.1:1/")  # never reached: sign-in first
+    import core.config
+
+    core.config.settings.cache_clear()
+    for args in (["relay", "--once"], ["relay", "--inbound", "--once"]):
+        result = cli_env.invoke(app, args)
+        assert result.exit_code == 1 and result.stderr.strip() == REFUSED
+
+
+def test_a_stock_import_audits_its_movements_and_keys(as_admin, db_url):
+    for kind in ("warehouses", "locations", "suppliers", "items"):
+        assert as_admin.invoke(app, ["import", kind, str(SAMPLES / f"{kind}.csv")]).exit_code == 0
+    for _ in range(2):
+        result = as_admin.invoke(app, ["import", "stock", str(SAMPLES / "stock.csv")])
+        assert result.exit_code == 0, result.output
+    db = Database(db_url)
+    first, again = _audit(db, "import.stock")
+    db.dispose()
+    assert first.badge == again.badge == ADMIN_BADGE
+    assert first.new["table"] == "stock_balance" and first.new["movements"] > 0 and first.new["new_keys"]
+    assert first.new["existing_keys"] == [] and again.new["new_keys"] == []
+    assert again.new["existing_keys"] == first.new["new_keys"] and again.new["movements"] == 0  # nothing to post
