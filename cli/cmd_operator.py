@@ -17,7 +17,7 @@ operator_app = typer.Typer(no_args_is_help=True, help="Operators.")
 def set_pin_cmd(badge: str, as_badge: AsBadge = None, pin_stdin: PinStdin = False):
     """Set or reset an operator's PIN (clears a lockout): an admin anyone's, everyone their own.
 
-    With --pin-stdin, stdin holds your PIN (when you act --as BADGE) and then the new one, one a line.
+    With --pin-stdin, stdin holds your PIN (with --as, unless LINESIDE_PIN holds it) and then the new one.
     """
     with refusals():
         db = database()

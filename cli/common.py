@@ -41,7 +41,7 @@ def actor(db: Database | None = None) -> Actor:
 # The options every command that changes data takes (`operator_actor` reads them).
 AsBadge = Annotated[str | None, typer.Option(
     "--as", metavar="BADGE", envvar="LINESIDE_BADGE", show_envvar=False,
-    help="Act as this operator (or LINESIDE_BADGE); the PIN comes from --pin-stdin, LINESIDE_PIN or a prompt")]
+    help="Act as this operator (or LINESIDE_BADGE); the PIN comes from LINESIDE_PIN, --pin-stdin or a prompt")]
 PinStdin = Annotated[bool, typer.Option(
     "--pin-stdin", help="Read PINs from stdin, one a line: yours first (with --as, unless LINESIDE_PIN is set)")]
 
