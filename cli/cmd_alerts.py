@@ -6,7 +6,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.common import actor, database, emit_json, plain, refusals
+from cli.common import AsBadge, PinStdin, actor, database, emit_json, operator_actor, plain, refusals
 from core.i18n import ngettext
 from core.services import alerts as alerts_service
 
@@ -36,10 +36,11 @@ def list_alerts(
 
 
 @alerts_app.command("evaluate")
-def evaluate() -> None:
+def evaluate(as_badge: AsBadge = None, pin_stdin: PinStdin = False) -> None:
     """Evaluate every rule now (the schedule runs this too)."""
     with refusals():
-        changes = alerts_service.evaluate_all(database())
+        db = database()
+        changes = alerts_service.evaluate_all(db, operator_actor(db, as_badge, pin_stdin))
     typer.echo(ngettext("{n} alert raised or resolved", "{n} alerts raised or resolved", changes).format(n=changes),
                err=True)
 

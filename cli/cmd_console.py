@@ -8,14 +8,21 @@ from sqlalchemy import text
 from cli.common import actor, database, refusals
 from core.config import settings
 from core.db import Database
-from core.i18n import LANGUAGES
+from core.i18n import LANGUAGES, _
+from core.services.auth import admin_can_sign_in
 
 
 def _load_demo_if_empty(db: Database) -> None:
-    """Load the demo factory when the database has no items yet (the Quick start's first run)."""
+    """Load the demo factory when the database has no items yet (the Quick start's first run).
+
+    Only as SYSTEM on a database no admin can sign in to yet; after that the demo is `lineside demo --as BADGE`.
+    """
     with db.uow() as uow:
         if uow.execute(text("SELECT EXISTS (SELECT 1 FROM item)")).scalar():
             return
+    if admin_can_sign_in(db):
+        typer.echo(_("An admin exists: load the demo with lineside demo --as BADGE"), err=True)
+        return
     try:
         from core.services.demo import load_demo  # imported here so the console works without the demo module
     except ImportError:

@@ -8,9 +8,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from cli.common import actor, database, emit_json, fail
+from cli.common import AsBadge, PinStdin, database, emit_json, fail, operator_actor
 from core.errors import LinesideError
 from core.i18n import _, ngettext
+from core.permissions import Actor
 from core.services.imports import KINDS, ImportSummary, run_import
 
 LARGE = 256 * 1024  # bytes: smaller files finish before a progress bar would be worth drawing
@@ -33,10 +34,10 @@ def _refused(kind: str, message: str, as_json: bool) -> typer.Exit:
     return fail(message)
 
 
-def _run(kind: str, file: Path, dry_run: bool, rejects: Path | None, as_json: bool) -> ImportSummary:
+def _run(acting: Actor, kind: str, file: Path, dry_run: bool, rejects: Path | None, as_json: bool) -> ImportSummary:
     db = database()
     if as_json:
-        return run_import(db, actor(db), kind, file, dry_run=dry_run, rejects=rejects)
+        return run_import(db, acting, kind, file, dry_run=dry_run, rejects=rejects)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True,
                   disable=file.stat().st_size < LARGE) as bar:
@@ -46,7 +47,7 @@ def _run(kind: str, file: Path, dry_run: bool, rejects: Path | None, as_json: bo
             bar.update(task, description=ngettext("{kind}: {rows} row", "{kind}: {rows} rows", n).format(
                 kind=kind, rows=n))
 
-        return run_import(db, actor(db), kind, file, dry_run=dry_run, rejects=rejects, progress=shown)
+        return run_import(db, acting, kind, file, dry_run=dry_run, rejects=rejects, progress=shown)
 
 
 def import_file(
@@ -55,6 +56,8 @@ def import_file(
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and count; write nothing"),
     rejects: Path | None = typer.Option(None, "--rejects", help="Write the good rows; bad ones go to this CSV"),
     as_json: bool = typer.Option(False, "--json"),
+    as_badge: AsBadge = None,
+    pin_stdin: PinStdin = False,
 ) -> None:
     """Import master data, orders or opening stock: all or nothing unless --rejects."""
     if kind not in KINDS:
@@ -62,7 +65,9 @@ def import_file(
     if not file.is_file():
         raise _refused(kind, _("File not found: {path}").format(path=str(file)), as_json)
     try:
-        summary = _run(kind, file, dry_run, rejects, as_json)
+        # a dry run writes nothing: it needs no operator (one named with --as is still signed in and checked)
+        acting = operator_actor(database(), as_badge, pin_stdin, changes=not dry_run)
+        summary = _run(acting, kind, file, dry_run, rejects, as_json)
     except LinesideError as exc:
         raise _refused(kind, str(exc), as_json) from None
     # a header problem refuses the whole file, even with --rejects (no row could be read against it)

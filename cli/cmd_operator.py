@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from cli.common import actor, database, fail, refusals
+from cli.common import AsBadge, PinStdin, database, fail, operator_actor, refusals
 from core.i18n import _
 from core.services.auth import set_pin
 
@@ -14,8 +14,14 @@ operator_app = typer.Typer(no_args_is_help=True, help="Operators.")
 
 
 @operator_app.command("set-pin")
-def set_pin_cmd(badge: str, pin_stdin: bool = typer.Option(False, "--pin-stdin", help="Read the PIN from stdin")):
-    """Set or reset an operator's PIN (clears a lockout)."""
+def set_pin_cmd(badge: str, as_badge: AsBadge = None, pin_stdin: PinStdin = False):
+    """Set or reset an operator's PIN (clears a lockout): an admin anyone's, everyone their own.
+
+    With --pin-stdin, stdin holds your PIN (with --as, unless LINESIDE_PIN holds it) and then the new one.
+    """
+    with refusals():
+        db = database()
+        acting = operator_actor(db, as_badge, pin_stdin)
     if pin_stdin:
         pin = sys.stdin.readline().strip()
     else:
@@ -23,8 +29,7 @@ def set_pin_cmd(badge: str, pin_stdin: bool = typer.Option(False, "--pin-stdin",
         if typer.prompt(_("Repeat the PIN"), hide_input=True) != pin:
             raise fail(_("The two PINs differ"))
     with refusals():
-        db = database()
-        set_pin(db, actor(db), badge, pin)
+        set_pin(db, acting, badge, pin)
     typer.echo(_("PIN set for {badge}").format(badge=badge), err=True)
 
 

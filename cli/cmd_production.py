@@ -6,7 +6,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.common import actor, database, emit_json, plain, refusals
+from cli.common import AsBadge, PinStdin, actor, database, emit_json, operator_actor, plain, refusals
 from core.services import kitting as kitting_service
 from core.services import workorders
 from core.services.workorders import Released
@@ -14,10 +14,10 @@ from core.services.workorders import Released
 wo_app = typer.Typer(no_args_is_help=True, help="Supervisor's work-order actions (also for ERP scripts).")
 
 
-def _action(fn, wo: str, as_json: bool) -> None:
+def _action(fn, wo: str, as_json: bool, as_badge: str | None, pin_stdin: bool) -> None:
     with refusals():
         db = database()
-        result = fn(db, actor(db), wo)
+        result = fn(db, operator_actor(db, as_badge, pin_stdin), wo)
     if as_json:
         emit_json(result.json())
     else:
@@ -27,21 +27,24 @@ def _action(fn, wo: str, as_json: bool) -> None:
 
 
 @wo_app.command("release")
-def release(wo: str, as_json: bool = typer.Option(False, "--json")) -> None:
+def release(wo: str, as_json: bool = typer.Option(False, "--json"), as_badge: AsBadge = None,
+            pin_stdin: PinStdin = False) -> None:
     """Release: reserve components FEFO, make the pick list, raise shortages."""
-    _action(workorders.release, wo, as_json)
+    _action(workorders.release, wo, as_json, as_badge, pin_stdin)
 
 
 @wo_app.command("cancel")
-def cancel(wo: str, as_json: bool = typer.Option(False, "--json")) -> None:
+def cancel(wo: str, as_json: bool = typer.Option(False, "--json"), as_badge: AsBadge = None,
+           pin_stdin: PinStdin = False) -> None:
     """Cancel an open work order and give its reservations back."""
-    _action(workorders.cancel, wo, as_json)
+    _action(workorders.cancel, wo, as_json, as_badge, pin_stdin)
 
 
 @wo_app.command("close")
-def close(wo: str, as_json: bool = typer.Option(False, "--json")) -> None:
+def close(wo: str, as_json: bool = typer.Option(False, "--json"), as_badge: AsBadge = None,
+          pin_stdin: PinStdin = False) -> None:
     """Close a work order; what is still reserved is released."""
-    _action(workorders.close, wo, as_json)
+    _action(workorders.close, wo, as_json, as_badge, pin_stdin)
 
 
 def kitting(

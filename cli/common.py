@@ -1,23 +1,26 @@
-"""What every CLI command shares: the database, the acting SYSTEM operator, JSON output, one-line errors."""
+"""What every CLI command shares: the database, who acts (a signed-in operator, or SYSTEM for reading), JSON
+output, one-line errors."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from typing import Annotated
 
 import typer
 
 from core.config import settings
 from core.db import Database, open_database
-from core.errors import LinesideError
-from core.i18n import set_language
+from core.errors import LinesideError, SignInRequired
+from core.i18n import N_, _, set_language
 from core.permissions import Actor
-from core.services.auth import system_actor
+from core.services.auth import admin_can_sign_in, login, system_actor
 
 
 def init_language() -> None:
@@ -31,8 +34,50 @@ def database() -> Database:
 
 
 def actor(db: Database | None = None) -> Actor:
-    """The SYSTEM operator, on this machine's terminal id prefixed `cli:`."""
+    """The SYSTEM operator, on this machine's terminal id prefixed `cli:`: for read-only commands only."""
     return system_actor(db or database(), f"cli:{settings().terminal}")
+
+
+# The options every command that changes data takes (`operator_actor` reads them).
+AsBadge = Annotated[str | None, typer.Option(
+    "--as", metavar="BADGE", envvar="LINESIDE_BADGE", show_envvar=False,
+    help="Act as this operator (or LINESIDE_BADGE); the PIN comes from LINESIDE_PIN, --pin-stdin or a prompt")]
+PinStdin = Annotated[bool, typer.Option(
+    "--pin-stdin", help="Read PINs from stdin, one a line: yours first (with --as, unless LINESIDE_PIN is set)")]
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def read_pin(badge: str, pin_stdin: bool) -> str:
+    """The acting operator's PIN: LINESIDE_PIN, else a line of stdin with --pin-stdin, else a hidden prompt.
+
+    The environment first, so a script that holds its identity there can still give `operator set-pin
+    --pin-stdin` just the new PIN.
+    """
+    pin = os.environ.get("LINESIDE_PIN")
+    if pin:
+        return pin.strip()
+    if pin_stdin:
+        return sys.stdin.readline().strip()
+    if _interactive():
+        return typer.prompt(_("PIN for {badge}").format(badge=badge), hide_input=True, err=True)
+    raise SignInRequired(N_("No PIN for {badge}: use --pin-stdin, LINESIDE_PIN or a terminal"), badge=badge)
+
+
+def operator_actor(db: Database, badge: str | None, pin_stdin: bool, *, changes: bool = True,
+                   terminal: str | None = None) -> Actor:
+    """Who runs a command: the operator signed in by badge + PIN, through the console's own sign-in (lockout,
+    throttle per terminal `cli:<terminal>`, every failure audited). Without a badge: SYSTEM while no admin can
+    sign in yet (a fresh database) or when the command only reads (`changes=False`); else SignInRequired."""
+    terminal = terminal or f"cli:{settings().terminal}"
+    badge = (badge or "").strip()
+    if not badge:
+        if changes and admin_can_sign_in(db):
+            raise SignInRequired()
+        return system_actor(db, terminal)
+    return login(db, badge, read_pin(badge, pin_stdin), terminal)
 
 
 def plain(value):

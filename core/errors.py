@@ -99,6 +99,12 @@ class SignInThrottled(LinesideError):
     message = "Too many failed sign-ins on this terminal: try again in {seconds} s"
 
 
+class SignInRequired(LinesideError):
+    """A command that changes data, run without a named operator once the database has an admin."""
+
+    message = "This command changes data: name yourself with --as BADGE (or LINESIDE_BADGE)"
+
+
 class Conflict(LinesideError):
     message = "Conflict: {what}"
 

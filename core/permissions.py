@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "qc.inspect": frozenset({INSPECTOR}),
     "alerts.view": frozenset({SUPERVISOR, INSPECTOR, ADMIN}),
     "alerts.ack": frozenset({SUPERVISOR}),
+    "alerts.evaluate": frozenset({SUPERVISOR, ADMIN}),
     "kpi.view": frozenset({SUPERVISOR, INSPECTOR, ADMIN}),
     "workorder.manage": frozenset({SUPERVISOR}),
     "override.approve": frozenset({SUPERVISOR}),

@@ -143,6 +143,14 @@ def admin(db) -> Actor:
 
 
 @pytest.fixture
+def cli_as_admin(admin, monkeypatch) -> Actor:
+    """The `admin` fixture's operator (A900, PIN 1234) is who the CLI acts as: LINESIDE_BADGE and LINESIDE_PIN."""
+    monkeypatch.setenv("LINESIDE_BADGE", admin.badge)
+    monkeypatch.setenv("LINESIDE_PIN", "1234")
+    return admin
+
+
+@pytest.fixture
 def cli_env_for_kpi(db_url, monkeypatch):
     """A CliRunner pointed at this test's database (for CLI tests outside tests/cli)."""
     from typer.testing import CliRunner

@@ -90,8 +90,10 @@ def resolve_moved(session: Session, items: list[int]) -> None:
     session.execute(text("SELECT alert_resolve_moved(CAST(:items AS bigint[]))"), {"items": items})  # as ledger_post
 
 
-def evaluate_all(db: Database) -> int:
-    """A full evaluation (the schedule and `lineside alerts evaluate`)."""
+def evaluate_all(db: Database, actor: Actor | None = None) -> int:
+    """A full evaluation (the schedule, and `lineside alerts evaluate` as a signed-in operator)."""
+    if actor is not None:
+        require(actor, "alerts.evaluate")
     with db.uow() as uow:
         n = evaluate(uow.session)
         uow.commit()

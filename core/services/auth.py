@@ -69,6 +69,18 @@ def system_actor(db: Database, terminal: str) -> Actor:
     return actor_for(db, SYSTEM_BADGE, terminal)
 
 
+def admin_can_sign_in(db: Database) -> bool:
+    """True once an active admin other than SYSTEM has a PIN: from then on the CLI acts only as named operators.
+
+    Before that (a fresh database: the first imports, the demo, the first `operator set-pin`) nobody could
+    sign in to name, so the CLI acts as SYSTEM.
+    """
+    with db.uow() as uow:
+        return bool(uow.execute(text(
+            "SELECT EXISTS (SELECT 1 FROM operator WHERE active AND 'admin' = ANY(roles) AND pin_hash IS NOT NULL"
+            " AND upper(badge) <> :system)"), {"system": SYSTEM_BADGE}).scalar())
+
+
 def _throttled(uow, terminal: str, now: datetime) -> int:
     """Seconds this terminal still waits after repeated failed sign-ins (0: it may try)."""
     until = uow.execute(text("SELECT blocked_until FROM login_throttle WHERE terminal = :t"),
@@ -156,9 +168,14 @@ def login(db: Database, badge: str, pin: str, terminal: str, now: datetime | Non
 
 
 def set_pin(db: Database, actor: Actor, badge: str, pin: str) -> None:
-    """Set or reset an operator's PIN (admin); clears a lockout. SYSTEM never gets one: no one signs in as it."""
-    require(actor, "operator.manage")
-    if (badge or "").strip().upper() == SYSTEM_BADGE:
+    """Set or reset an operator's PIN (an admin: anyone's; everyone: their own); clears a lockout.
+
+    SYSTEM never gets one: no one signs in as it.
+    """
+    badge = (badge or "").strip()
+    if badge != actor.badge or actor.badge.upper() == SYSTEM_BADGE:
+        require(actor, "operator.manage")
+    if badge.upper() == SYSTEM_BADGE:
         raise PermissionDenied("{badge} is the built-in operator: it has no PIN", badge=SYSTEM_BADGE)
     with db.uow() as uow:
         roles = uow.execute(text("SELECT roles FROM operator WHERE badge = :b"), {"b": badge}).scalar()

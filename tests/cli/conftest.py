@@ -23,3 +23,21 @@ def cli_env(db_url, monkeypatch):
     if db:
         db.dispose()
     cli.common.database.cache_clear()
+
+
+ADMIN_BADGE, ADMIN_PIN = "A-CLI", "246810"
+
+
+@pytest.fixture
+def as_admin(cli_env, db_url, monkeypatch):
+    """An admin who can sign in exists (so the CLI no longer acts as SYSTEM), and the CLI acts as them:
+    LINESIDE_BADGE and LINESIDE_PIN set. Returns the runner, like cli_env."""
+    from core.db import Database
+    from tests import helpers
+
+    db = Database(db_url)
+    helpers.make_operator(db, ADMIN_BADGE, ["admin"], pin=ADMIN_PIN)
+    db.dispose()
+    monkeypatch.setenv("LINESIDE_BADGE", ADMIN_BADGE)
+    monkeypatch.setenv("LINESIDE_PIN", ADMIN_PIN)
+    return cli_env

@@ -113,11 +113,11 @@ def test_rejects_file_neutralises_formula_cells(db, admin, tmp_path):
     assert "'=HYPERLINK(\"http://127.0.0.1/x\",\"y\")" in cells and "'@SUM(A1)" in cells and "'-2+3" in cells
 
 
-def test_json_prints_one_document_for_every_hostile_row(cli_env_for_kpi, db, admin, tmp_path):
+def test_json_prints_one_document_for_every_hostile_row(cli_env_for_kpi, db, cli_as_admin, tmp_path):
     from cli.main import app
 
     runner, _ = cli_env_for_kpi
-    load(db, admin, "warehouses")
+    load(db, cli_as_admin, "warehouses")
     path = write(tmp_path, "l.csv", "warehouse,code,kind,capacity_lots\nRM,B-1,storage,1e309\n"
                                     "RM,B-2\x00,storage,99999999999\n")
     result = runner.invoke(app, ["import", "locations", str(path), "--json"])

@@ -73,10 +73,14 @@ def test_operator_pins_are_hashed_and_kept_when_the_column_is_absent(db, admin, 
     hashes = dict(helpers.rows(db, "SELECT badge, pin_hash FROM operator WHERE badge ~ '^[CQSA]00'"))
     assert len(hashes) == 4 and all(h.startswith("$argon2id$") for h in hashes.values())
     audit = helpers.scalar(db, "SELECT new::text FROM audit_log WHERE action = 'import.operators'")
-    assert "pin" not in audit and "1111" not in audit
+    # the audit says a PIN was set, never the PIN or its hash
+    assert "argon2" not in audit and "1111" not in audit and not any(h in audit for h in hashes.values())
     assert login(db, "S001", "3333", "T").roles == frozenset({"supervisor", "clerk"})
     run_import(db, admin, "operators", write(tmp_path, "o.csv", "badge,name,roles\nS001,Wang Fang,admin\n"))
     assert login(db, "S001", "3333", "T").roles == frozenset({"admin"})  # the old PIN still works
+    changed = helpers.scalar(db, "SELECT new FROM audit_log WHERE action = 'import.operators' ORDER BY id DESC"
+                                 " LIMIT 1")["operators"]
+    assert changed == [{"badge": "S001", "roles": {"before": ["clerk", "supervisor"], "after": ["admin"]}}]
     run_import(db, admin, "operators", write(tmp_path, "o.csv", "badge,name,roles,pin\nS001,Wang Fang,admin,98765\n"))
     assert login(db, "S001", "98765", "T").badge == "S001"
 

@@ -21,7 +21,7 @@ from core.i18n import _, pgettext
 from core.permissions import Actor, require
 from core.services import audit, csv_out
 from core.services.auth import hash_pin, validate_pin
-from core.services.imports import reading
+from core.services.imports import changes, reading
 from core.services.imports import stock as stock_writer
 from core.services.imports.fields import MAX_TEXT, FieldError
 from core.services.imports.specs import SPECS, UPDATES, Spec
@@ -272,11 +272,12 @@ def run_import(db: Database, actor: Actor, kind: str, path: Path, *, dry_run: bo
             uow.execute(text("DELETE FROM imp WHERE _row IN (SELECT _row FROM imp_err)"))
         uow.execute(text("DELETE FROM imp WHERE NOT _ok"))
         key = f"import:{kind}:{uuid.uuid4()}"
+        seen = None if dry_run else changes.before(uow.session, spec)
         summary.inserted, summary.updated = _write(uow.session, spec, header, actor, key)
         if dry_run:
             return summary  # counted, then rolled back
         audit.record(uow.session, actor, f"import.{kind}", "import", Path(path).name,
                      new={"rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated,
-                          "rejected": summary.rejected})
+                          "rejected": summary.rejected, **changes.after(uow.session, spec, seen, key, path)})
         uow.commit()
     return summary
