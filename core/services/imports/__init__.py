@@ -68,45 +68,49 @@ class _Cleaner:
     def __init__(self, spec: Spec, header: list[str]):
         where = {h: i for i, h in enumerate(header)}
         self.width = len(header)
-        self.plan = [(col, where.get(col), spec.required.get(col) or spec.optional[col], col in spec.required,
-                      spec.defaults.get(col)) for col in spec.columns]
+        # a column the file lacks is the same in every row: its default (the header check has refused a file
+        # without a required column)
+        self.template = [None if spec.defaults.get(col) is None else _as_text(spec.defaults[col])
+                         for col in spec.columns]
+        self.plan = [(slot, where[col], col, spec.required.get(col) or spec.optional[col], col in spec.required)
+                     for slot, col in enumerate(spec.columns) if col in where]
         self.pin = spec.columns.index("pin") if spec.kind == "operators" else None
 
     def __call__(self, raw: list[str], n: int) -> tuple[list[str | None], list[RowError]]:
-        texts: list[str | None] = []
+        texts = self.template.copy()
         errors: list[RowError] = []
         width = self.width
-        if len(raw) > width and any(c.strip() for c in raw[width:]):
-            errors.append(RowError(n, f"#{width + 1}", _("More cells than columns in the header")))
-        for col, at, parser, required, default in self.plan:
-            cell = raw[at] if at is not None and at < len(raw) else ""
+        if len(raw) != width:
+            if len(raw) > width and any(c.strip() for c in raw[width:]):
+                errors.append(RowError(n, f"#{width + 1}", _("More cells than columns in the header")))
+            raw = raw + [""] * (width - len(raw))
+        for slot, at, col, parser, required in self.plan:
+            cell = raw[at]
             if type(cell) is not str and isinstance(cell, reading.Uncomputed):
                 errors.append(RowError(n, col, _("A formula without a computed value: {formula}").format(
                     formula=cell[:40])))
-                texts.append(None)
+                texts[slot] = None
                 continue
             cell = cell.strip()
             if not cell:
                 if required:
                     errors.append(RowError(n, col, pgettext("import error", "Required")))
-                # a stated default and an omitted one are the same natural key
-                texts.append(None if default is None else _as_text(default))
-                continue
+                continue  # None, or the column's default: a stated default and an omitted one are the same key
             if "\x00" in cell:
                 errors.append(RowError(n, col, _("Contains a NUL character")))
-                texts.append(None)
+                texts[slot] = None
                 continue
             if len(cell) > MAX_TEXT:
                 errors.append(RowError(n, col, _("Longer than {n} characters").format(n=MAX_TEXT)))
-                texts.append(None)
+                texts[slot] = None
                 continue
             try:
                 value = parser(cell)
             except FieldError as exc:
                 errors.append(RowError(n, col, str(exc)))
-                texts.append(None)
+                texts[slot] = None
                 continue
-            texts.append(value if type(value) is str else _as_text(value))
+            texts[slot] = value if type(value) is str else _as_text(value)
         if self.pin is not None and texts[self.pin]:
             try:
                 # The base rule only: the contract's sample operators carry 4-digit supervisor PINs, so a privileged
