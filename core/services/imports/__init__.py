@@ -135,6 +135,7 @@ def _header_errors(spec: Spec, header: list[str]) -> list[RowError]:
 
 
 BATCH = 10_000  # rows per COPY: the cleaning errors of a batch go to imp_err between two COPYs
+WORK_MEM = "64MB"  # per sort or hash of this one transaction, on the server
 MAX_ERRORS = 1000  # errors kept in the summary (all of them go to the rejects file); the rest are counted
 
 
@@ -285,6 +286,8 @@ def run_import(db: Database, actor: Actor, kind: str, path: Path, *, dry_run: bo
         summary.errors_total = len(summary.errors)
         return summary
     with db.uow() as uow:
+        # the file's sorts and hashes (duplicates, lots, balances in key order) in memory, not in temp files
+        uow.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
         _load(uow.session, spec, header, rows, summary, rejects is not None, progress)
         _duplicates(uow.session, spec)
         _references(uow.session, spec)
