@@ -5,8 +5,8 @@ The import cleans every cell in Python, checks references in SQL and posts the d
 INSERT..SELECT of the movements, one of the new balances, the lots once), so it cannot match a bare COPY; the
 ratio says how far it stays from one. Where the rest goes (EXPLAIN ANALYZE of the three inserts on this data):
 every file row is a lot, a movement and a balance row, with 3-4 indexes each and 8 non-null foreign keys
-between them, each checked by a per-row query; those inserts alone cost about 50 µs a row on the server against
-under 1 µs for the COPY into an unindexed temporary table.
+between them, each checked by a per-row query; those inserts alone cost 40-75 µs a row on the server (on a
+loaded machine), against under 1 µs for the COPY into an unindexed temporary table.
 """
 
 from __future__ import annotations
