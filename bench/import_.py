@@ -1,8 +1,12 @@
 """`lineside bench import`: opening stock of 200,000 rows (5,000 locations, 2,000 items) through `run_import`,
 timed against a raw COPY of the same file into a plain table on the same server in the same run.
 
-The import cleans every cell in Python, checks references in SQL and posts the differences through the ledger
-(movements + balances + audit), so it cannot match a bare COPY; the ratio says how far it stays from one.
+The import cleans every cell in Python, checks references in SQL and posts the differences set-based (one
+INSERT..SELECT of the movements, one of the new balances, the lots once), so it cannot match a bare COPY; the
+ratio says how far it stays from one. Where the rest goes (EXPLAIN ANALYZE of the three inserts on this data):
+every file row is a lot, a movement and a balance row, with 3-4 indexes each and 8 non-null foreign keys
+between them, each checked by a per-row query; those inserts alone cost 40-75 µs a row on the server (on a
+loaded machine), against under 1 µs for the COPY into an unindexed temporary table.
 """
 
 from __future__ import annotations

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
+from core.errors import Conflict, InsufficientStock
 from core.services.checks import run_checks
 from core.services.imports import run_import
+from core.services.imports import stock as stock_writer
 from tests import helpers
 from tests.integration.import_files import MASTER, SAMPLES, load, triples, write
 
@@ -115,3 +117,63 @@ def test_dry_run_and_rejects_for_stock(plant, admin, tmp_path):
     assert helpers.scalar(plant, "SELECT count(*) FROM movement WHERE kind = 'opening'") == 1
     assert out.read_text(encoding="utf-8").splitlines()[1] == (
         "RM,A-01-1,IC-555,,5,,,,,sku: IC-555 is lot-tracked: a lot is required")
+
+
+def test_every_opening_movement_names_who_where_and_the_import_it_came_from(plant, admin, tmp_path):
+    run_import(plant, admin, "stock", SAMPLES / "stock.csv")
+    run_import(plant, admin, "stock", write(tmp_path, "s.csv", HEADER + "RM,A-03-1,IC-555,I2610B,120,,,,\n"))
+    moves = helpers.rows(plant, "SELECT m.operation_key, o.badge, m.terminal, m.reference, m.reason FROM movement m"
+                                " JOIN operator o ON o.id = m.operator_id ORDER BY m.id")
+    assert len(moves) == 9
+    assert {(m.badge, m.terminal, m.reference, m.reason) for m in moves} == {
+        ("A900", admin.terminal, "import stock", "opening balance import")}
+    first, second = moves[0].operation_key, moves[-1].operation_key
+    assert first.startswith("import:stock:") and second.startswith("import:stock:") and first != second
+    assert {m.operation_key for m in moves[:-1]} == {first}  # one key per import, on all of its movements
+    assert run_checks(plant).ok
+
+
+def test_the_alert_rules_look_again_at_the_items_an_import_touched(plant, admin, tmp_path):
+    run_import(plant, admin, "stock", SAMPLES / "stock.csv")  # IC-555: 550 on hand, safety stock 1000
+
+    def below():
+        return {r.sku for r in helpers.rows(plant, "SELECT i.sku FROM alert a JOIN item i ON i.id = a.item_id"
+                                                   " WHERE a.rule = 'below_safety_stock' AND a.resolved_at IS NULL")}
+
+    assert "IC-555" in below() and "SCR-M3" not in below()  # 3000 screws against a safety stock of 2000
+    run_import(plant, admin, "stock", write(tmp_path, "s.csv", HEADER + "RM,A-03-1,IC-555,I2610B,1000,,,,\n"
+                                                                        "RM,B-02-1,SCR-M3,,10,,,,\n"))
+    assert "IC-555" not in below() and "SCR-M3" in below()
+
+
+def test_a_duplicate_balance_without_a_lot_is_refused(plant, admin, tmp_path):
+    dup = write(tmp_path, "s.csv", HEADER + "RM,B-02-1,SCR-M3,,5,,,,\nRM,B-02-2,SCR-M3,,5,,,,\n"
+                                            "RM,B-02-1,SCR-M3,,7,,available,,\n")
+    assert triples(run_import(plant, admin, "stock", dup)) == [(3, "status", "Same key as row 1")]
+    assert helpers.scalar(plant, "SELECT count(*) FROM movement") == 0
+
+
+@pytest.mark.parametrize("lines", [["RM,A-01-1,CTRL-100,SN0001,2,,,,"],
+                                   ["RM,A-01-1,CTRL-100,SN0001,1,,,,", "RM,A-01-2,CTRL-100,SN0001,1,,,,"]])
+def test_a_serial_is_one_unit_in_one_place_and_nothing_is_written(plant, admin, tmp_path, lines):
+    path = write(tmp_path, "s.csv", HEADER + "RM,B-02-1,SCR-M3,,5,,,,\n" + "\n".join(lines) + "\n")
+    with pytest.raises(Conflict):
+        run_import(plant, admin, "stock", path)
+    assert helpers.scalar(plant, "SELECT (SELECT count(*) FROM movement) + (SELECT count(*) FROM stock_balance)"
+                                 " + (SELECT count(*) FROM lot)") == 0
+
+
+def test_a_reservation_made_after_the_file_was_checked_is_refused_under_the_lock(plant, admin):
+    run_import(plant, admin, "stock", SAMPLES / "stock.csv")
+    helpers.exec_sql(plant, "UPDATE stock_balance SET reserved = 100 WHERE qty = 150")
+    # what the posting sees when a work order reserved 100 between the reference checks and the lock: a file
+    # row (already checked) stating 90 there
+    with plant.uow() as uow:
+        uow.execute(text("CREATE TEMP TABLE imp (_row integer, warehouse text, location text, sku text, lot text,"
+                         " qty text, expiry text, status text, supplier text, received_at text) ON COMMIT DROP"))
+        uow.execute(text("INSERT INTO imp VALUES (1, 'RM', 'A-03-1', 'IC-555', 'I2610B', '90', NULL, 'available',"
+                         " NULL, NULL)"))
+        with pytest.raises(InsufficientStock) as refused:
+            stock_writer.write(uow.session, admin, "import:stock:test")
+    assert (refused.value.params["sku"], refused.value.params["location"]) == ("IC-555", "A-03-1")
+    assert helpers.scalar(plant, "SELECT qty FROM stock_balance WHERE reserved = 100") == 150

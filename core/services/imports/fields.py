@@ -34,6 +34,7 @@ SCALE = 6
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")  # `.` is the only decimal point; no signs, groups or exponents
 _WHOLE = re.compile(r"[0-9]+(\.0+)?")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SPACE = re.compile(r"\s")  # str patterns: \s is exactly str.isspace()
 
 
 def text(value: str) -> str:
@@ -45,7 +46,7 @@ def text(value: str) -> str:
 
 def code(value: str, longest: int = 64) -> str:
     cleaned = value.strip()
-    if any(ch.isspace() for ch in cleaned):
+    if _SPACE.search(cleaned):
         raise FieldError(_("A code cannot contain spaces"))
     if len(cleaned) > longest:
         raise FieldError(_("Longer than {n} characters").format(n=longest))
