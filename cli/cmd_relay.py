@@ -30,8 +30,10 @@ def relay(
             typer.echo(f"applied {stats.applied}, dead-lettered {stats.dead}", err=True)
             return
         from core.services import relay as relay_service
+        from core.services.anchors import Periodic
 
-        stats = relay_service.run(db, url, once=once)
+        anchoring = Periodic(db, settings().anchor_minutes, terminal=f"relay:{settings().terminal}")
+        stats = relay_service.run(db, url, once=once, anchoring=None if once else anchoring)
         typer.echo(f"published {stats.published}", err=True)
     except KeyboardInterrupt:
         return

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,3 +149,32 @@ def hold(session: Session, path: Path) -> list[dict]:
                          "problem": "the chain head is below the latest anchor"})
     return problems
 
+
+
+class Periodic:
+    """The anchor a long-running process (a console, a relay) takes every `minutes`: `tick()` when it is due.
+
+    Nothing is recorded while the head stays at the latest anchor; a failure (the database away, a broken chain)
+    is logged and tried again at the next interval, never raised into the loop that ticks.
+    """
+
+    def __init__(self, db: Database, minutes: float, *, home: Path | None = None, terminal: str | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.db, self.home, self.terminal, self.clock = db, home, terminal, clock
+        self.every = max(0.0, minutes * 60)
+        self.next = clock() + self.every
+
+    def due(self) -> bool:
+        """Whether the interval has passed since the last tick (or the start)."""
+        return self.clock() >= self.next
+
+    def tick(self) -> Anchor | None:
+        """Anchor if due; the anchor taken (or standing), None when not due or when it failed."""
+        if not self.due():
+            return None
+        self.next = self.clock() + self.every
+        try:
+            return anchor(self.db, home=self.home, terminal=self.terminal, only_if_moved=True)
+        except Exception:  # noqa: BLE001 — the loop that ticks must go on; the next interval tries again
+            log.warning("audit chain not anchored", exc_info=True)
+            return None
