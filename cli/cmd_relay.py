@@ -9,6 +9,7 @@ import typer
 from cli.common import database, fail
 from core.config import settings
 from core.i18n import _
+from core.services.anchors import Periodic
 
 
 def relay(
@@ -21,19 +22,20 @@ def relay(
         raise fail(_("LINESIDE_AMQP_URL is not set; events wait in the outbox"))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     db = database()
+    # A relay that keeps running also anchors the audit chain outside the database, every anchor_minutes.
+    anchoring = None if once else Periodic(db, settings().anchor_minutes, terminal=f"relay:{settings().terminal}")
     try:
         if inbound:
             from core.services import inbound as inbound_service
             from core.services.auth import system_actor
 
-            stats = inbound_service.consume(db, system_actor(db, f"relay:{settings().terminal}"), url, once=once)
+            stats = inbound_service.consume(db, system_actor(db, f"relay:{settings().terminal}"), url, once=once,
+                                            anchoring=anchoring)
             typer.echo(f"applied {stats.applied}, dead-lettered {stats.dead}", err=True)
             return
         from core.services import relay as relay_service
-        from core.services.anchors import Periodic
 
-        anchoring = Periodic(db, settings().anchor_minutes, terminal=f"relay:{settings().terminal}")
-        stats = relay_service.run(db, url, once=once, anchoring=None if once else anchoring)
+        stats = relay_service.run(db, url, once=once, anchoring=anchoring)
         typer.echo(f"published {stats.published}", err=True)
     except KeyboardInterrupt:
         return
