@@ -1,7 +1,7 @@
 -- The batch of movements the current transaction is writing, drawn at its first movement and kept in a
 -- transaction-local setting until the audit row that covers them takes it (audit_seal): the chain covers every
 -- movement through its batch. ledger_apply calls it once per call; it is also the column's default, for any
--- other INSERT (a set-based loader), at a call per row.
+-- other INSERT, at a call per row (a set-based INSERT .. SELECT gives `(SELECT movement_batch())`: once).
 CREATE OR REPLACE FUNCTION movement_batch() RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
     v text := current_setting('lineside.movement_batch', true);

@@ -53,9 +53,9 @@ STEPS: list[tuple[str, str]] = [
           WHERE lt.lot_no LIKE 'GL%'
         ), mv AS (
           INSERT INTO movement (kind, item_id, lot_id, qty, to_location_id, to_status, operator_id, terminal, reason,
-                                operation_key)
+                                operation_key, batch)
           SELECT 'opening', item_id, lot_id, qty, location_id, 'available', :op, :terminal, 'demo large opening',
-                 'demo:large' FROM placed
+                 'demo:large', (SELECT movement_batch()) FROM placed
           RETURNING 1
         )
         INSERT INTO stock_balance (location_id, item_id, lot_id, status, qty)
