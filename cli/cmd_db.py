@@ -91,7 +91,7 @@ def db_downgrade(
                 shown = ", ".join(held[:5]) + (" …" if len(held) > 5 else "")
                 raise fail(_("This downgrade would drop data ({what}): add --destroy-data").format(what=shown))
             command.downgrade(cfg, revision)
-    except CommandError as exc:
+    except (CommandError, MigrationRefused) as exc:  # a re-seal of a broken audit chain refuses
         raise fail(str(exc)) from None
     finally:
         engine.dispose()

@@ -9,6 +9,7 @@ import typer
 from cli.common import AsBadge, PinStdin, database, fail, operator_actor, refusals
 from core.config import settings
 from core.i18n import _
+from core.services.anchors import Periodic
 
 
 def relay(
@@ -30,16 +31,18 @@ def relay(
     with refusals():
         acting = operator_actor(db, as_badge, pin_stdin, terminal=f"relay:{settings().terminal}")
     logging.getLogger(__name__).info("relay signed in as %s", acting.badge)
+    # A relay that keeps running also anchors the audit chain outside the database, every anchor_minutes.
+    anchoring = None if once else Periodic(db, settings().anchor_minutes, terminal=f"relay:{settings().terminal}")
     try:
         if inbound:
             from core.services import inbound as inbound_service
 
-            stats = inbound_service.consume(db, acting, url, once=once)
+            stats = inbound_service.consume(db, acting, url, once=once, anchoring=anchoring)
             typer.echo(f"applied {stats.applied}, dead-lettered {stats.dead}", err=True)
             return
         from core.services import relay as relay_service
 
-        stats = relay_service.run(db, url, once=once)
+        stats = relay_service.run(db, url, once=once, anchoring=anchoring)
         typer.echo(f"published {stats.published}", err=True)
     except KeyboardInterrupt:
         return

@@ -46,14 +46,17 @@ class LinesideApp(App):
     alerts_serial: var[int] = var(0)  # bumped on every alert notification; the Alerts screen watches it
 
     def __init__(self, services: ConsoleServices, lang: str | None = None, terminal: str | None = None,
-                 idle_minutes: float | None = None, ping_seconds: float = 2.0) -> None:
+                 idle_minutes: float | None = None, ping_seconds: float = 2.0,
+                 anchor_minutes: float | None = None) -> None:
         super().__init__()
         self.services = services
         self.terminal = terminal or services.terminal
         self.idle_seconds = 60 * (idle_minutes if idle_minutes is not None else settings().idle_minutes)
         self.ping_seconds = ping_seconds
+        self.anchor_seconds = 60 * (anchor_minutes if anchor_minutes is not None else settings().anchor_minutes)
         self.last_key = monotonic()
         self._pinging = False
+        self._anchoring = False
         self.set_reactive(LinesideApp.lang, lang if lang in LANGUAGES else settings().lang)
 
     def on_mount(self) -> None:
@@ -61,6 +64,8 @@ class LinesideApp(App):
         self.ping()
         self.set_interval(self.ping_seconds, self.ping)
         self.set_interval(min(1.0, max(0.05, self.idle_seconds / 4)), self._check_idle)
+        if self.anchor_seconds > 0:
+            self.set_interval(self.anchor_seconds, self._anchor)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -116,6 +121,23 @@ class LinesideApp(App):
         if self.actor is not None and self.actor.may("alerts.view"):
             self.open_alerts = message.count
             self.alerts_serial += 1
+
+    # The audit chain's anchor outside the database -----------------------------------------------------------
+
+    def _anchor(self) -> None:
+        """Every anchor_minutes, whoever is signed in (or nobody); an anchor still being taken is not doubled."""
+        if not self._anchoring:
+            self._anchoring = True
+            self._anchor_worker()
+
+    @work(thread=True, exit_on_error=False, group="anchor")
+    def _anchor_worker(self) -> None:
+        try:
+            self.services.anchor()
+        except Exception:  # the database away or a broken chain: `lineside check` is where it is reported
+            log.warning("audit chain not anchored", exc_info=True)
+        finally:
+            self._anchoring = False
 
     # Database state -----------------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ into the typed DatabaseUnavailable (console.flow.as_refusal).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import text
 
@@ -14,7 +15,8 @@ from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.permissions import Actor
 from core.scan import ScanResult, classify
-from core.services import auth
+from core.services import anchors, auth
+from core.services.anchors import Anchor
 from core.services.stock import StockRow, stock_rows
 
 
@@ -40,11 +42,16 @@ class ConsoleServices:
 
     db: Database
     terminal: str
+    anchors_home: Path | None = None  # where anchors are recorded (None: LINESIDE_HOME)
 
     @classmethod
     def from_database(cls, db: Database, terminal: str) -> ConsoleServices:
         """Services over `db`, writing `terminal` on everything the console does."""
         return cls(db=db, terminal=terminal)
+
+    def anchor(self) -> Anchor:
+        """Anchor the audit chain outside the database, unless the head is where the latest anchor left it."""
+        return anchors.anchor(self.db, home=self.anchors_home, terminal=self.terminal, only_if_moved=True)
 
     def login(self, badge: str, pin: str) -> SignedIn:
         """Badge + PIN -> the signed-in operator (AuthFailed / BadgeLocked on refusal)."""

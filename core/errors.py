@@ -120,6 +120,12 @@ class DatabaseUnavailable(LinesideError):
     message = "Database unavailable, retrying"
 
 
+class AuditChainBroken(LinesideError):
+    """The chain does not verify since its latest anchor: it is not anchored again (`lineside check` says where)."""
+
+    message = "The audit chain is broken at row {id}: not anchored"
+
+
 class MigrationRefused(LinesideError):
     """A migration stopped on purpose (its reason, in English, is for the administrator)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Index, SmallInteger, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -29,6 +29,9 @@ class AuditEntry(Base):
     new: Mapped[dict | None] = mapped_column(JSONB)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # Set by the seal (migration 0017): the batch of movements the row's transaction wrote, and their digest.
+    movement_batch: Mapped[int | None] = mapped_column(BigInteger)
+    movements: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditHead(Base):
@@ -39,6 +42,8 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     last_id: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+    # Which chain this is, with the database's name, in every anchor recorded outside (core/services/anchors.py).
+    chain_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), server_default=text("gen_random_uuid()"))
 
 
 class OutboxEvent(Base):

@@ -103,6 +103,9 @@ class Movement(Base):
     reference: Mapped[str | None] = mapped_column(String(128))
     operation_key: Mapped[str | None] = mapped_column(String(128), index=True)
     created_at: Mapped[CreatedAt]
+    # The transaction's batch (movement_batch(), migration 0017): the audit row that transaction appends holds
+    # the batch's digest in its hash, so an edited movement breaks the chain.
+    batch: Mapped[int] = mapped_column(BigInteger, server_default=text("movement_batch()"), index=True)
 
 
 class Operation(Base):

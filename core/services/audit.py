@@ -64,30 +64,39 @@ class ChainBreak:
     problem: str
 
 
-def verify_chain(session: Session) -> list[ChainBreak]:
-    """Recompute every hash in id order, in SQL with the seal's own function; where the chain breaks (empty = ok).
+def verify_chain(session: Session, since: tuple[int, str] | None = None) -> list[ChainBreak]:
+    """Recompute every hash in id order, in SQL with the seal's own functions; where the chain breaks (empty = ok).
 
     Also the head: a newest row deleted behind the triggers' back leaves the head pointing past the table.
+    `since` (an anchored row's id and hash): only the rows from it on, that row still bearing its hash.
     """
+    seq, anchored = since or (0, GENESIS)
     rows = session.execute(
         text(
             """
-            SELECT id, prev_hash IS DISTINCT FROM lag(hash, 1, :genesis) OVER (ORDER BY id) AS unlinked,
-                   hash IS DISTINCT FROM audit_hash(prev_hash, at, operator_id, badge, terminal, action, entity,
-                                                    entity_key, reason, old, new) AS altered
-            FROM audit_log ORDER BY id
+            SELECT id, CASE WHEN id = :seq THEN hash IS DISTINCT FROM :anchored
+                            ELSE prev_hash IS DISTINCT FROM lag(hash, 1, :genesis) OVER (ORDER BY id) END AS unlinked,
+                   hash IS DISTINCT FROM audit_cover(audit_hash(prev_hash, at, operator_id, badge, terminal, action,
+                                                                entity, entity_key, reason, old, new),
+                                                     movement_batch, movements) AS altered
+            FROM audit_log WHERE id >= :seq ORDER BY id
             """
         ),
-        {"genesis": GENESIS},
+        {"genesis": GENESIS, "seq": seq, "anchored": anchored},
     ).all()
     breaks: list[ChainBreak] = []
+    if seq and (not rows or rows[0].id != seq):
+        breaks.append(ChainBreak(seq, "the anchored row is gone"))
     for r in rows:
         if r.unlinked:
-            breaks.append(ChainBreak(r.id, "prev_hash does not match the previous row"))
+            breaks.append(ChainBreak(r.id, "the anchored row's hash differs" if r.id == seq
+                                     else "prev_hash does not match the previous row"))
         if r.altered:
             breaks.append(ChainBreak(r.id, "hash does not match the row's content"))
     head = session.execute(text("SELECT last_id, hash FROM audit_head WHERE id = 1")).first()
     last = session.execute(text("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")).first()
-    if head is not None and (head.last_id, head.hash) != ((last.id, last.hash) if last else (0, GENESIS)):
+    if head is None:
+        breaks.append(ChainBreak(last.id if last else 0, "the chain head is gone"))
+    elif (head.last_id, head.hash) != ((last.id, last.hash) if last else (0, GENESIS)):
         breaks.append(ChainBreak(head.last_id, "the chain head does not match the newest row"))
     return breaks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from core.db import Database
 from core.i18n import _
 from core.permissions import Actor, require
 from core.roles import violations
+from core.services import anchors
 from core.services.audit import verify_chain
 
 LIMIT = 100  # violations listed per check; the count of a failing check is what matters first
@@ -83,6 +85,27 @@ COUNT_VARIANCE = """
     WHERE NOT EXISTS (SELECT 1 FROM count_line c WHERE c.id = m.line_id AND c.item_id = m.item_id
                       AND c.lot_id IS NOT DISTINCT FROM m.lot_id)"""
 
+# Every movement's batch is covered by exactly one audit row holding the batch's digest (sealed into its hash,
+# which the chain check recomputes): an edited, added or removed movement differs from what the chain holds.
+# The digest is movement_digest()'s expression (core/sql/movement_digest.sql), here grouped for every batch.
+MOVEMENTS_IN_CHAIN = """
+    WITH mv AS (
+      SELECT batch, count(*) AS movements, min(id) AS first_movement,
+             encode(sha256(convert_to(string_agg(movement_line(m), E'\\n' ORDER BY m.id), 'UTF8')), 'hex') AS digest
+      FROM movement m GROUP BY batch
+    ), au AS (
+      SELECT movement_batch AS batch, min(id) AS audit_id, count(*) AS claims, min(movements) AS digest
+      FROM audit_log WHERE movement_batch IS NOT NULL GROUP BY movement_batch
+    )
+    SELECT coalesce(mv.batch, au.batch) AS batch, mv.first_movement AS movement_id, mv.movements, au.audit_id,
+           CASE WHEN au.batch IS NULL THEN 'movements no audit row covers'
+                WHEN mv.batch IS NULL THEN 'covered movements are gone'
+                WHEN au.claims > 1 THEN 'a batch covered twice'
+                ELSE 'movements differ from what the audit chain holds' END AS problem
+    FROM mv FULL JOIN au ON au.batch = mv.batch
+    WHERE au.batch IS NULL OR (mv.batch IS NULL AND au.digest IS NOT NULL) OR au.claims > 1
+       OR au.digest IS DISTINCT FROM mv.digest"""
+
 INVARIANTS: tuple[Invariant, ...] = (
     Invariant("ledger_matches_balances", """
         WITH ledger AS (
@@ -129,9 +152,11 @@ INVARIANTS: tuple[Invariant, ...] = (
         SELECT id AS movement_id, kind, operator_id, terminal FROM movement
         WHERE operator_id IS NULL OR coalesce(btrim(terminal), '') = ''"""),
     Invariant("count_variance", COUNT_VARIANCE, ("count_line", "count_task")),
+    Invariant("movements_in_audit_chain", MOVEMENTS_IN_CHAIN),
 )
 AUDIT_CHAIN = "audit_chain_verifies"
 RUNTIME_ROLE = "runtime_role_cannot_alter"  # the role connected now can change no schema and no history
+AUDIT_ANCHORS = "audit_anchors"
 
 
 @dataclass(frozen=True)
@@ -147,10 +172,11 @@ class CheckReport:
     checks: list[Check]
 
 
-def run_checks(db: Database, actor: Actor | None = None) -> CheckReport:
+def run_checks(db: Database, actor: Actor | None = None, anchors_path: Path | None = None) -> CheckReport:
     """Run every check in one read-only snapshot (REPEATABLE READ), so they agree with each other.
 
-    With an acting operator, `check.run` is required (tests and the soak harness check as the system itself)."""
+    With an acting operator, `check.run` is required (tests and the soak harness check as the system itself).
+    The chain is held to the anchors recorded in `anchors_path` (default LINESIDE_HOME/audit-anchors.jsonl)."""
     if actor is not None:
         require(actor, "check.run")
     results: list[Check] = []
@@ -167,13 +193,15 @@ def run_checks(db: Database, actor: Actor | None = None) -> CheckReport:
                     continue
                 rows = [dict(r._mapping) for r in conn.execute(text(f"{inv.sql}\nLIMIT {LIMIT}"))]
                 results.append(Check(inv.name, not rows, rows))
-            breaks = []
+            breaks, unheld = [], []
             if conn.execute(text("SELECT to_regclass('audit_head')")).scalar():  # a database at head
                 with Session(bind=conn) as session:  # the same snapshot as the SQL checks
                     breaks = verify_chain(session)
+                    unheld = anchors.hold(session, anchors_path or anchors.anchors_file())
             rights = violations(conn)
     results.append(Check(AUDIT_CHAIN, not breaks, [{"audit_id": b.id, "problem": b.problem}
                                                    for b in breaks[:LIMIT]]))
+    results.append(Check(AUDIT_ANCHORS, not unheld, unheld[:LIMIT]))
     results.append(Check(RUNTIME_ROLE, not rights, [{"problem": p} for p in rights]))
     return CheckReport(all(c.ok for c in results), results)
 
@@ -190,7 +218,9 @@ def title(name: str) -> str:
         "genealogy_acyclic": _("The genealogy has no cycles"),
         "movements_have_operator_and_terminal": _("Every movement has an operator and terminal"),
         "count_variance": _("Every count adjustment is the counted less the book at the count"),
+        "movements_in_audit_chain": _("Every movement is covered by the audit chain"),
         AUDIT_CHAIN: _("The audit chain verifies"),
         RUNTIME_ROLE: _("The runtime role cannot alter the schema, the ledger or the audit"),
+        AUDIT_ANCHORS: _("The audit chain holds every anchor recorded"),
     }
     return titles.get(name, name)

@@ -24,6 +24,7 @@ from sqlalchemy import text
 from core.db import Database
 from core.errors import LinesideError
 from core.permissions import Actor
+from core.services.anchors import Periodic
 
 log = logging.getLogger(__name__)
 QUEUE, DEAD = "lineside.inbound", "lineside.inbound.dead"
@@ -118,16 +119,21 @@ def handle(db: Database, actor: Actor, channel, method, props, body: bytes, stat
 
 
 def consume(db: Database, actor: Actor, amqp_url: str, *, once: bool = False,
-            stop: Callable[[], bool] = lambda: False) -> InboundStats:
-    """Consume lineside.inbound until stopped (with once: until the queue is empty); reconnects on failure."""
+            stop: Callable[[], bool] = lambda: False, anchoring: Periodic | None = None) -> InboundStats:
+    """Consume lineside.inbound until stopped (with once: until the queue is empty); reconnects on failure.
+
+    `anchoring`: the audit chain is anchored whenever that is due, as the outbound relay does."""
     stats = InboundStats()
+    tick = anchoring.tick if anchoring is not None else lambda: None
     while not stop():
+        tick()
         try:
             conn = pika.BlockingConnection(pika.URLParameters(amqp_url))
             channel = conn.channel()
             channel.confirm_delivery()
             declare(channel)
             while not stop():
+                tick()
                 method, props, body = channel.basic_get(QUEUE, auto_ack=False)
                 if method is None:
                     if once:

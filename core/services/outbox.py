@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from core.services.audit import jsonable
 
 EVENT_TYPES = ("receipt.posted", "putaway.confirmed", "shortage.raised", "workorder.completed",
-               "shipment.posted", "recall.raised", "stock.adjusted")
+               "shipment.posted", "recall.raised", "stock.adjusted", "operation.completed", "downtime.started",
+               "downtime.ended", "nc.raised", "replenishment.requested", "audit.anchored")
 
 
 def insert_from(event_type: str, source: str) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from core.db import Database
+from core.services.anchors import Periodic
 
 log = logging.getLogger(__name__)
 EXCHANGE = "lineside.events"
@@ -76,10 +77,14 @@ class RelayStats:
 
 
 def run(db: Database, amqp_url: str, *, once: bool = False, stop: Callable[[], bool] = lambda: False,
-        idle_wait: float = 1.0) -> RelayStats:
-    """Publish until stopped (or, with once, until nothing waits); survives broker and database restarts."""
+        idle_wait: float = 1.0, anchoring: Periodic | None = None) -> RelayStats:
+    """Publish until stopped (or, with once, until nothing waits); survives broker and database restarts.
+
+    `anchoring`: the audit chain is anchored whenever that is due, with the broker there or not."""
     stats, backoff = RelayStats(), 0.5
+    tick = anchoring.tick if anchoring is not None else lambda: None
     while not stop():
+        tick()
         try:
             conn, channel = connect(amqp_url)
         except pika.exceptions.AMQPError as exc:
@@ -92,6 +97,7 @@ def run(db: Database, amqp_url: str, *, once: bool = False, stop: Callable[[], b
         backoff = 0.5
         try:
             while not stop():
+                tick()
                 n = publish_batch(db, channel)
                 stats.published += n
                 if n == 0:

@@ -4,13 +4,25 @@ CREATE OR REPLACE FUNCTION audit_seal() RETURNS trigger LANGUAGE plpgsql SECURIT
 SET search_path = public, pg_temp AS $$
 DECLARE
     prev text;
+    batch text := current_setting('lineside.movement_batch', true);
 BEGIN
+    -- The movements this transaction wrote since its previous audit row (one batch, movement_batch()) are
+    -- covered by this row: their digest joins its hash. Digested before the head is locked, so that lock is held
+    -- no longer than before; the batch is handed over, so later movements start another one.
+    NEW.movement_batch := NULL;  -- never a caller's claim
+    NEW.movements := NULL;
+    IF batch IS NOT NULL AND batch <> '' THEN
+        NEW.movement_batch := batch::bigint;
+        NEW.movements := movement_digest(NEW.movement_batch);
+        PERFORM set_config('lineside.movement_batch', '', true);
+    END IF;
     -- The head's row lock serialises appends until commit; the id is drawn under it, so id order is chain order.
     SELECT hash INTO STRICT prev FROM audit_head WHERE id = 1 FOR UPDATE;
     NEW.id := nextval(pg_get_serial_sequence('audit_log', 'id'));
     NEW.prev_hash := prev;
-    NEW.hash := audit_hash(prev, NEW.at, NEW.operator_id, NEW.badge, NEW.terminal, NEW.action, NEW.entity,
-                           NEW.entity_key, NEW.reason, NEW.old, NEW.new);
+    NEW.hash := audit_cover(audit_hash(prev, NEW.at, NEW.operator_id, NEW.badge, NEW.terminal, NEW.action,
+                                       NEW.entity, NEW.entity_key, NEW.reason, NEW.old, NEW.new),
+                            NEW.movement_batch, NEW.movements);
     UPDATE audit_head SET last_id = NEW.id, hash = NEW.hash WHERE id = 1;
     RETURN NEW;
 END $$;

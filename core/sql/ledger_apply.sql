@@ -1,6 +1,7 @@
 -- The ledger's one write: balances changed in the fixed lock order (location, item, lot, status; netted per
 -- row when there are several legs) so concurrent terminals never deadlock, then one movement row per leg.
--- Every stock change goes through here (Python's apply_legs, ledger_post, recall).
+-- Every stock change goes through here (Python's apply_legs, ledger_post, recall); each movement carries the
+-- transaction's batch, which its audit row covers.
 CREATE OR REPLACE FUNCTION ledger_apply(p_kind text, p_item bigint[], p_lot bigint[], p_qty numeric[], p_from bigint[],
     p_from_status text[], p_to bigint[], p_to_status text[], p_from_res numeric[], p_to_res numeric[],
     p_operator bigint, p_terminal text, p_reason text, p_reference text, p_key text)
@@ -18,6 +19,7 @@ DECLARE
     emptied bigint[];
     v_sku text;
     v_code text;
+    v_batch bigint;
 BEGIN
     IF cardinality(p_item) = 0 THEN
         RETURN 0;
@@ -105,10 +107,13 @@ BEGIN
                           reserved = stock_balance.reserved + excluded.reserved, updated_at = now();
         END IF;
     END IF;
+    -- The transaction's movement batch, drawn once here (the column default would call it per row): the audit
+    -- row the transaction appends covers it (audit_seal).
+    v_batch := movement_batch();
     INSERT INTO movement (kind, item_id, lot_id, qty, from_location_id, from_status, to_location_id, to_status,
-                          operator_id, terminal, reason, reference, operation_key)
+                          operator_id, terminal, reason, reference, operation_key, batch)
     SELECT p_kind, item, lot, qty, src, src_status, dst, dst_status, p_operator, p_terminal, p_reason,
-           p_reference, p_key
+           p_reference, p_key, v_batch
     FROM unnest(p_item, p_lot, p_qty, p_from, p_from_status, p_to, p_to_status)
          AS x(item, lot, qty, src, src_status, dst, dst_status);
     RETURN cardinality(p_item);

@@ -22,6 +22,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.chain import SEALED_0008, refuse_unless_verified
+
 revision: str = '0008'
 down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
@@ -261,6 +263,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     conn = op.get_bind()
+    # Re-sealing in 0007's form would launder an edited chain into one that verifies: verify it first.
+    refuse_unless_verified(conn, SEALED_0008, "re-sealing it in the form of 0007")
     op.execute("DROP TRIGGER IF EXISTS alert_notify_insert ON alert")
     op.execute("DROP TRIGGER IF EXISTS alert_notify_update ON alert")
     op.execute(ALERT_NOTIFY_0006)

@@ -6,7 +6,7 @@ The runtime grants themselves are not a migration: `lineside db upgrade` re-appl
 (core/roles.py), so they cover the tables of every revision.
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-01 12:30:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from migrations.replaceable import install
 
 revision: str = '0019'
-down_revision: str | None = '0016'
+down_revision: str | None = '0017'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -24,7 +24,7 @@ def test_clean_database_passes(cli_env):
     result = cli_env.invoke(app, ["check", "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert doc["ok"] is True and len(doc["checks"]) == 11
+    assert doc["ok"] is True and len(doc["checks"]) == 13
     assert all(set(c) == {"name", "ok", "violations"} and c["ok"] and c["violations"] == [] for c in doc["checks"])
 
 

@@ -11,7 +11,8 @@ from tests import helpers
 
 ALL = {"ledger_matches_balances", "no_negative_on_hand", "reserved_within_on_hand", "reservations_match_balances",
        "issued_lots_in_genealogy", "genealogy_acyclic", "serial_unique", "movements_have_operator_and_terminal",
-       "count_variance", "audit_chain_verifies", "runtime_role_cannot_alter"}
+       "count_variance", "movements_in_audit_chain", "audit_chain_verifies", "audit_anchors",
+       "runtime_role_cannot_alter"}
 
 
 def _failing(db):
@@ -64,12 +65,13 @@ def test_reservation_drift(history):
     assert list(_failing(history)) == ["reservations_match_balances"]
 
 
-def test_movement_without_terminal(history):
-    helpers.owner_sql(history, "ALTER TABLE movement DISABLE TRIGGER movement_append_only")
-    helpers.owner_sql(history, "UPDATE movement SET terminal = ' ' WHERE id = (SELECT min(id) FROM movement)")
-    helpers.owner_sql(history, "ALTER TABLE movement ENABLE TRIGGER movement_append_only")
+def test_movement_without_terminal(history, owner_db):
+    helpers.exec_sql(owner_db, "ALTER TABLE movement DISABLE TRIGGER movement_append_only")
+    helpers.exec_sql(owner_db, "UPDATE movement SET terminal = ' ' WHERE id = (SELECT min(id) FROM movement)")
+    helpers.exec_sql(owner_db, "ALTER TABLE movement ENABLE TRIGGER movement_append_only")
     failing = _failing(history)
-    assert list(failing) == ["movements_have_operator_and_terminal"]
+    # the edited row is no longer what the audit chain covers, either
+    assert list(failing) == ["movements_have_operator_and_terminal", "movements_in_audit_chain"]
     assert failing["movements_have_operator_and_terminal"][0]["movement_id"] == helpers.scalar(
         history, "SELECT min(id) FROM movement")
 
@@ -136,8 +138,12 @@ def test_newest_audit_row_deleted(db, system):
     helpers.owner_sql(db, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
     helpers.owner_sql(db, "DELETE FROM audit_log WHERE id = :i", i=newest)
     helpers.owner_sql(db, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
-    assert _failing(db) == {"audit_chain_verifies": [{"audit_id": newest,
-                                                      "problem": "the chain head does not match the newest row"}]}
+    failing = _failing(db)
+    assert failing["audit_chain_verifies"] == [{"audit_id": newest,
+                                                "problem": "the chain head does not match the newest row"}]
+    # and the receipt that row covered is now in no audit row
+    assert [v["problem"] for v in failing.pop("movements_in_audit_chain")] == ["movements no audit row covers"]
+    assert list(failing) == ["audit_chain_verifies"]
 
 
 def test_audit_row_forged_past_the_seal(db, system):

@@ -144,3 +144,22 @@ def _wait_published(db, timeout: float = 20) -> None:
     while helpers.scalar(db, "SELECT count(*) FROM outbox WHERE published_at IS NULL"):
         assert time.monotonic() < deadline, "events still waiting in the outbox"
         time.sleep(0.2)
+
+
+def test_a_running_relay_anchors_the_audit_chain_and_publishes_it(db, clerk, queue, tmp_path):
+    from core.services.anchors import Periodic
+
+    ch, name = queue
+    _receipts(db, clerk, 2)
+    path = tmp_path / "audit-anchors.jsonl"
+    anchoring = Periodic(db, 0.002, home=tmp_path)  # every 0.12 s
+    deadline = time.monotonic() + 20
+    published = []
+
+    def stop():
+        published.extend(m for m in _drain(ch, name) if m[0] == "audit.anchored")
+        return bool(published) or time.monotonic() > deadline
+
+    relay.run(db, AMQP_URL, stop=stop, idle_wait=0.05, anchoring=anchoring)
+    (line,) = [json.loads(x) for x in path.read_text().splitlines()]
+    assert published[0][2]["data"]["seq"] == line["seq"] == helpers.scalar(db, "SELECT last_id FROM audit_head")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.errors import InvalidInput
 from core.permissions import Actor
+from core.services import audit
 from core.services.imports import KINDS, run_import
 from core.services.ledger import Leg, apply_legs
 
@@ -82,5 +83,7 @@ def load(db: Database, actor: Actor, progress=None) -> dict[str, int]:
         _backflush(uow.session)
         _warehouses(uow.session)
         _a_lot_waiting_for_qc(uow.session, actor)
+        # Last: the audit chain covers the receipt just posted (every movement is in the chain, `check`)
+        audit.record(uow.session, actor, "demo.small", "demo", "small", new=rows)
         uow.commit()
     return rows

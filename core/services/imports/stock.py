@@ -52,11 +52,11 @@ FROM imp_k k LEFT JOIN stock_balance b ON {_SAME}
 """)
 _MOVEMENTS = text("""
 INSERT INTO movement (kind, item_id, lot_id, qty, from_location_id, from_status, to_location_id, to_status,
-                      operator_id, terminal, reason, reference, operation_key)
+                      operator_id, terminal, reason, reference, operation_key, batch)
 SELECT :kind, item_id, lot_id, abs(qty - have),
        CASE WHEN qty < have THEN location_id END, CASE WHEN qty < have THEN status END,
        CASE WHEN qty > have THEN location_id END, CASE WHEN qty > have THEN status END,
-       :op, :terminal, :reason, :reference, :key
+       :op, :terminal, :reason, :reference, :key, (SELECT movement_batch())  -- one batch, drawn once
 FROM imp_t WHERE qty <> have ORDER BY _row
 """)
 # An existing balance takes the stated quantity, never below what is reserved on it (checked against the file
