@@ -185,3 +185,12 @@ def broker_up() -> bool:
         return True
     except OSError:
         return False
+
+
+def head() -> str:
+    """The newest migration's revision."""
+    from alembic.script import ScriptDirectory
+
+    from core.db import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config("postgresql://")).get_current_head()

@@ -152,7 +152,7 @@ INVARIANTS: tuple[Invariant, ...] = (
         SELECT id AS movement_id, kind, operator_id, terminal FROM movement
         WHERE operator_id IS NULL OR coalesce(btrim(terminal), '') = ''"""),
     Invariant("count_variance", COUNT_VARIANCE, ("count_line", "count_task")),
-    Invariant("movements_in_audit_chain", MOVEMENTS_IN_CHAIN),
+    Invariant("movements_in_audit_chain", MOVEMENTS_IN_CHAIN, ("movement_batch_seq",)),  # from 0017 on
 )
 AUDIT_CHAIN = "audit_chain_verifies"
 RUNTIME_ROLE = "runtime_role_cannot_alter"  # the role connected now can change no schema and no history
