@@ -93,6 +93,19 @@ class BadgeLocked(AuthFailed):
     """A locked badge reads exactly as a wrong PIN: the answer never confirms that a badge exists."""
 
 
+class SignatureRefused(LinesideError):
+    """An electronic signature whose PIN is not the signer's own: nothing is signed or posted."""
+
+    message = "Wrong PIN: not signed, nothing posted"
+
+
+class SignatureLocked(SignatureRefused):
+    """The signer's badge is locked (too many wrong PINs, at sign-in or signing): refused even with the right PIN.
+    The signer is the operator signed in, so saying so reveals nothing about other badges."""
+
+    message = "Badge {badge} is locked after too many wrong PINs: not signed"
+
+
 class SignInThrottled(LinesideError):
     """Too many failed sign-ins from one terminal (any badges): it waits before the next try."""
 

@@ -97,3 +97,15 @@ class ReturnReason(Reason):
     ORDER_CANCELLED = "order_cancelled", N_("Order cancelled")
     DAMAGED_PACKAGING = "damaged_packaging", N_("Damaged packaging")
     OTHER = "other", N_("Other")
+
+
+class Meaning(Reason):
+    """What an electronic signature means (21 CFR 11.50): recorded as its code, shown as its label."""
+
+    RELEASED = "released", N_("Released")
+    REJECTED = "rejected", N_("Rejected")
+    APPROVED = "approved", N_("Approved")
+    SCRAPPED = "scrapped", N_("Scrapped")
+    REWORK = "rework", N_("Sent to rework")
+    USE_AS_IS = "use_as_is", N_("Used as is")
+    RECALLED = "recalled", N_("Recalled")

@@ -12,24 +12,27 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from console.flow import CLOSE, FlowScreen, Key, Step, handles
+from console.flow import CLOSE, Key, Step, handles
 from console.screens import counting_steps as steps
+from console.signing import SIGN, SignatureFlow, signature_steps
 from console.words import parse_qty, qty_text
 from core.errors import InvalidInput
 from core.i18n import N_, _, ngettext
+from core.reasons import Meaning
 from core.services import count_session, counting
 from core.services.count_session import CountStart
 
 VARIANCES: Key = ("F6", N_("Variances"))
 # Blind: the counter learns only that the count was recorded, never whether it matched.
 RESULTS = {"posted": N_("Count recorded"), "pending": N_("Count recorded")}
-REVIEW = ("pending", "decide", "reason")
+REVIEW = ("pending", "decide", "reason", SIGN)
 REVIEW_COLUMNS = (N_("No."), N_("Location"), N_("SKU"), N_("Lot"), N_("Expected"), N_("Counted"), N_("By"))
 COUNT_COLUMNS = (N_("Lot"), N_("SKU"), N_("Counted"), N_("Result"))
 
 
-class CountingScreen(FlowScreen):
-    """Steps `location` -> `lot` -> `qty` (-> `lot` …); F5 `close`; supervisors F6 `pending` -> `decide` -> `reason`."""
+class CountingScreen(SignatureFlow):
+    """Steps `location` -> `lot` -> `qty` (-> `lot` …); F5 `close`; supervisors F6 `pending` -> `decide` -> `reason`
+    -> `sign` (Approved, or Rejected for a recount)."""
 
     TITLE_MSGID = N_("Cycle count")
     CSS_PATH = "counting.tcss"
@@ -43,6 +46,7 @@ class CountingScreen(FlowScreen):
         Step("pending", N_("Type a line number, then Enter")),  # Esc: back where counting was (back_from)
         Step("decide", N_("1: approve (adjust to the count) · 2: ask a recount"), back="pending"),
         Step("reason", N_("Type the reason, then Enter"), back="decide"),
+        *signature_steps(),
     )
 
     def __init__(self, scan=None) -> None:
@@ -223,8 +227,8 @@ class CountingScreen(FlowScreen):
     def reason_typed(self, value: str) -> None:
         line, approve = self.chosen.id, self.approve
         key = self.key.for_payload(("decide", line, approve, value))
-        self.post(self.decision_posted, counting.decide, self.app.services.db, self.app.actor, key=key,
-                  line_id=line, approve=approve, reason=value)
+        self.sign(Meaning.APPROVED if approve else Meaning.REJECTED, self.decision_posted, counting.decide,
+                  self.app.services.db, self.app.actor, key=key, line_id=line, approve=approve, reason=value)
 
     def decision_posted(self, done: counting.Decided) -> None:
         self.key.spent()

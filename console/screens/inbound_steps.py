@@ -69,6 +69,7 @@ def held_lot(db, actor, raw: str) -> HeldLot:
     return HeldLot(lot, rows[0].sku, rows)
 
 
-def inspect(db, actor, *, key: str, held: HeldLot, passed: bool, reason: QcFailReason | None) -> qc.Inspected:
-    """Record the inspection (pass: available; fail: rejected, into quarantine)."""
-    return qc.inspect(db, actor, key=key, lot=held.lot, sku=held.sku, passed=passed, reason=reason)
+def inspect(db, actor, *, key: str, held: HeldLot, passed: bool, reason: QcFailReason | None,
+            pin: str) -> qc.Inspected:
+    """Record the inspection, signed (pass: available; fail: rejected, into quarantine)."""
+    return qc.inspect(db, actor, key=key, lot=held.lot, sku=held.sku, passed=passed, reason=reason, pin=pin)

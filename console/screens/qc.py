@@ -1,4 +1,4 @@
-"""QC inspection (`q`, inspectors): lot -> `1` pass or `2` fail -> reason (fail only) -> posted.
+"""QC inspection (`q`, inspectors): lot -> `1` pass or `2` fail -> reason (fail only) -> signed -> posted.
 
 The lot step shows the queue, what waits for inspection oldest first; Enter alone takes the oldest.
 """
@@ -8,24 +8,26 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
-from console.flow import FlowScreen, Step, handles
+from console.flow import Step, handles
 from console.screens import inbound_panels as panels
 from console.screens import inbound_steps as steps
 from console.screens.alert_views import age_text
+from console.signing import SignatureFlow, signature_steps
 from console.words import qty_text, status_text
 from core.errors import InvalidInput
 from core.i18n import N_, _, ngettext
-from core.reasons import QcFailReason
+from core.reasons import Meaning, QcFailReason
 from core.services import qc
 from core.services.qc import Inspected, Waiting
 from core.services.stock import stock_rows
 
 QUEUE_COLUMNS = (N_("Lot"), N_("SKU"), N_("Qty"), N_("Location"), N_("Received"), N_("Age"))
 RESULTS = {"pass": N_("Lot {lot} passed: available"), "fail": N_("Lot {lot} failed: rejected, to quarantine")}
+SIGNING = {True: N_("Pass: available where it is"), False: N_("Fail ({reason}): rejected, to quarantine")}
 
 
-class QcScreen(FlowScreen):
-    """Steps `lot` -> `decide` -> `reason` (fail only)."""
+class QcScreen(SignatureFlow):
+    """Steps `lot` -> `decide` -> `reason` (fail only) -> `sign` (Released / Rejected)."""
 
     TITLE_MSGID = N_("QC inspection")
     CSS_PATH = ["inbound.tcss", "qc.tcss"]
@@ -33,6 +35,7 @@ class QcScreen(FlowScreen):
         Step("lot", N_("Scan the lot to inspect"), default=N_("Enter = {oldest}")),
         Step("decide", N_("1: pass · 2: fail, then Enter"), back="lot"),
         Step("reason", N_("Failed: type the reason number, then Enter"), back="decide", reasons=QcFailReason),
+        *signature_steps(),
     )
 
     def __init__(self, scan=None) -> None:
@@ -59,7 +62,7 @@ class QcScreen(FlowScreen):
             self.show("lot")
 
     def prompt_values(self) -> dict[str, object]:
-        return {"oldest": self.queue[0].lot if self.queue else ""}
+        return {**super().prompt_values(), "oldest": self.queue[0].lot if self.queue else ""}
 
     def has_default(self, step: Step) -> bool:
         return step.name != "lot" or bool(self.queue)
@@ -84,6 +87,10 @@ class QcScreen(FlowScreen):
                     panels.label(text.append("  "), "Expiry", r.expiry.isoformat(), "")
             if step.reasons:
                 text.append("\n\n").append_text(self.reason_list(step.reasons))
+            if self.signing is not None:  # what the signature releases or rejects
+                passed, reason = self.signing.kwargs["passed"], self.signing.kwargs["reason"]
+                text.append("\n\n").append(_(SIGNING[passed]).format(reason=_(reason.label) if reason else ""),
+                                            style="bold")
         self.query_one("#lotinfo", Static).update(text)
 
     def draw_queue(self, table: DataTable) -> None:
@@ -129,8 +136,8 @@ class QcScreen(FlowScreen):
     def inspect(self, passed: bool, reason: QcFailReason | None) -> None:
         held = self.held
         key = self.key.for_payload((held.lot, passed, reason))  # a retried Enter of the same decision reuses it
-        self.post(self.inspected, steps.inspect, self.app.services.db, self.app.actor, key=key, held=held,
-                  passed=passed, reason=reason)
+        self.sign(Meaning.RELEASED if passed else Meaning.REJECTED, self.inspected, steps.inspect,
+                  self.app.services.db, self.app.actor, key=key, held=held, passed=passed, reason=reason)
 
     def inspected(self, done: Inspected) -> None:
         self.key.spent()

@@ -1,4 +1,4 @@
-"""Trace (`8`, or a lot scanned on home): lot -> backward and forward trees, a summary line; F2 recall.
+"""Trace (`8`, or a lot scanned on home): lot -> backward and forward trees, a summary line; F2 recall (signed).
 
 The scan field keeps the focus: ↑↓ move in the active tree, Enter alone opens or closes the line,
 Tab switches between the trees, a new scan traces another lot. At 80x24 the trees are stacked and the
@@ -12,21 +12,23 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.widgets import Static, Tree
 
-from console.flow import BACK, FlowScreen, Key, Step, handles
+from console.flow import BACK, Key, Step, handles
 from console.screens import trace_views as views
+from console.signing import SIGN, SignatureFlow, signature_steps
 from core.errors import InvalidInput
 from core.i18n import N_, _, ngettext
+from core.reasons import Meaning
 from core.services import recall
 
 HEADINGS = {"back": N_("Backward: made of"), "fwd": N_("Forward: went into")}
 WIDE = 120  # columns from which the trees stand side by side
 TREE_KEYS: list[Key] = [("↑↓", N_("Move")), ("Enter", N_("Open/close")), ("Tab", N_("Other tree"))]
 RECALL: Key = ("F2", N_("Recall"))
-RECALLING = ("reason", "confirm")
+RECALLING = ("reason", "confirm", SIGN)
 
 
-class TraceScreen(FlowScreen):
-    """Steps `lot` -> `trees`; supervisors: F2 -> `reason` -> `confirm` -> recall raised -> `trees`."""
+class TraceScreen(SignatureFlow):
+    """Steps `lot` -> `trees`; supervisors: F2 -> `reason` -> `confirm` -> `sign` (Recalled) -> raised -> `trees`."""
 
     TITLE_MSGID = N_("Trace")
     CSS_PATH = "trace.tcss"
@@ -42,6 +44,7 @@ class TraceScreen(FlowScreen):
         Step("trees", N_("↑↓ Enter: open a line · Tab: other tree · or scan a lot"), back="lot", blank=True),
         Step("reason", N_("Type the reason for the recall, then Enter"), back="trees", blank=True),
         Step("confirm", N_("Enter again: block all affected stock · Esc: cancel"), back="reason", blank=True),
+        *signature_steps(),
     )
 
     def __init__(self, scan=None) -> None:
@@ -152,8 +155,8 @@ class TraceScreen(FlowScreen):
     def confirmed(self, _value: str) -> None:
         listing, reason = self.listing, self.reason
         key = self.key.for_payload((listing.lot, listing.sku, reason))  # a retried Enter reuses its key
-        self.post(self.recalled, recall.raise_recall, self.app.services.db, self.app.actor, key=key,
-                  lot=listing.lot, reason=reason, sku=listing.sku)
+        self.sign(Meaning.RECALLED, self.recalled, recall.raise_recall, self.app.services.db, self.app.actor,
+                  key=key, lot=listing.lot, reason=reason, sku=listing.sku)
 
     def recalled(self, done: recall.Recalled) -> None:
         self.key.spent()

@@ -120,6 +120,17 @@ def login(db: Database, badge: str, pin: str, terminal: str, now: datetime | Non
     An unknown badge, a badge without a PIN, SYSTEM, a locked badge and a wrong PIN all cost one Argon2
     verification and read the same (AuthFailed's message): the answer never tells whether a badge exists.
     """
+    return check_pin(db, badge, pin, terminal, now=now)
+
+
+def check_pin(db: Database, badge: str, pin: str, terminal: str, *, now: datetime | None = None,
+              signing: str | None = None) -> Actor:
+    """The one PIN check every sign-in and every electronic signature runs (`signing`: the signature's meaning).
+
+    A right PIN on an unlocked badge clears its failure count and is audited as `operator.login` (a signature
+    is audited by the operation it signs, not here); anything else is one failure of the badge and the terminal,
+    audited as `operator.login_failed` (or `signature.failed`), the fifth in a row locking the badge.
+    """
     now = now or datetime.now(UTC)
     badge = (badge or "").strip()
     with db.uow() as uow:
@@ -141,7 +152,8 @@ def login(db: Database, badge: str, pin: str, terminal: str, now: datetime | Non
             if row.failed_attempts or row.locked_until:
                 uow.execute(text("UPDATE operator SET failed_attempts = 0, locked_until = NULL WHERE id = :id"),
                             {"id": row.id})
-            audit.record(uow.session, actor, "operator.login", "operator", badge)
+            if signing is None:
+                audit.record(uow.session, actor, "operator.login", "operator", badge)
             uow.commit()
             return actor
         why = "unknown badge" if not known else "badge locked" if locked else "wrong PIN"
@@ -156,8 +168,12 @@ def login(db: Database, badge: str, pin: str, terminal: str, now: datetime | Non
                 {"a": 0 if newly_locked else attempts, "l": newly_locked, "id": row.id},
             )
         _count_failure(uow, terminal, now)
-        audit.record(uow.session, actor, "operator.login_failed", "operator", badge[:64], reason=why,
-                     terminal=terminal)
+        if signing is None:
+            audit.record(uow.session, actor, "operator.login_failed", "operator", badge[:64], reason=why,
+                         terminal=terminal)
+        else:
+            audit.record(uow.session, actor, "signature.failed", "operator", badge[:64], reason=why,
+                         new={"meaning": signing}, terminal=terminal)
         if newly_locked:
             audit.record(uow.session, actor, "operator.locked", "operator", badge,
                          new={"locked_until": newly_locked}, reason="too many wrong PINs")

@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.permissions import Actor, require
+from core.reasons import Meaning
 from core.results import Result
 from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
+from core.services.signatures import signed, verify
 from core.units import require_whole_item
 
 TOLERANCE_PCT = {"A": Decimal(0), "B": Decimal(2), "C": Decimal(5), None: Decimal(2)}
@@ -296,14 +298,17 @@ def pending_lines(db: Database, actor: Actor) -> list[PendingLine]:
             " WHERE c.status = 'pending' ORDER BY c.counted_at"))]
 
 
-def decide(db: Database, actor: Actor, *, key: str, line_id: int, approve: bool, reason: str) -> Decided:
+def decide(db: Database, actor: Actor, *, key: str, line_id: int, approve: bool, reason: str, pin: str) -> Decided:
     """Approve a large variance or ask for a recount; a reason is required. Approving posts the line's variance,
     counted less the book at the moment of the count (never against the book now), and needs `stock.adjust` and a
-    supervisor who did not count the line (four eyes)."""
+    supervisor who did not count the line (four eyes). The supervisor signs it with their PIN (Approved, or
+    Rejected for a recount)."""
     if not (reason or "").strip():
         raise InvalidInput("A decision on a count needs a reason")
     if approve:
         require(actor, "stock.adjust")
+    require(actor, "count.approve")
+    signature = verify(db, actor, pin, Meaning.APPROVED if approve else Meaning.REJECTED)
 
     def body(session: Session) -> dict:
         line = _line(session, line_id, pending=True)
@@ -320,7 +325,7 @@ def decide(db: Database, actor: Actor, *, key: str, line_id: int, approve: bool,
         session.execute(text("UPDATE count_line SET status = :s, approved_by = :op, reason = :r WHERE id = :id"),
                         {"s": "approved" if approve else "recount", "op": actor.operator_id, "r": reason,
                          "id": line_id})
-        return {"line": line_id, "status": "approved" if approve else "recount"}
+        return signed({"line": line_id, "status": "approved" if approve else "recount"}, signature)
 
     return Decided.of(run_operation(db, actor, key=key, kind="count.decide", permission="count.approve",
                                     payload={"line_id": line_id, "approve": approve, "reason": reason}, body=body,

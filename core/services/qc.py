@@ -13,10 +13,11 @@ from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.i18n import N_
 from core.permissions import Actor, require
-from core.reasons import QcFailReason
+from core.reasons import Meaning, QcFailReason
 from core.results import Result
 from core.services.ledger import Leg, apply_legs, run_operation
 from core.services.lots import find_lot
+from core.services.signatures import signed, verify
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,13 @@ def _quarantine(session: Session, location_id: int) -> int:
     return qid
 
 
-def inspect(db: Database, actor: Actor, *, key: str, lot: str, passed: bool, reason: str | None = None,
+def inspect(db: Database, actor: Actor, *, key: str, lot: str, passed: bool, pin: str, reason: str | None = None,
             sku: str | None = None) -> Inspected:
-    """Record the inspection of a lot in qc_hold; only inspectors may."""
+    """Record the inspection of a lot in qc_hold, signed by the inspector's PIN (Released / Rejected)."""
     if not passed:
         reason = str(QcFailReason.require(reason, N_("Choose a reason for the failed inspection")))
+    require(actor, "qc.inspect")
+    signature = verify(db, actor, pin, Meaning.RELEASED if passed else Meaning.REJECTED)
 
     def body(session: Session) -> dict:
         found = find_lot(session, lot, sku)
@@ -97,8 +100,9 @@ def inspect(db: Database, actor: Actor, *, key: str, lot: str, passed: bool, rea
             {"s": "passed" if passed else "failed", "op": actor.operator_id, "at": datetime.now(UTC),
              "l": found.id},
         )
-        return {"lot": found.lot_no, "sku": found.sku, "result": "pass" if passed else "fail", "reason": reason,
-                "qty": sum(b.qty for b in held), "status": "available" if passed else "rejected"}
+        return signed({"lot": found.lot_no, "sku": found.sku, "result": "pass" if passed else "fail",
+                       "reason": reason, "qty": sum(b.qty for b in held),
+                       "status": "available" if passed else "rejected"}, signature)
 
     return Inspected.of(run_operation(db, actor, key=key, kind="qc.inspect", permission="qc.inspect",
                                       payload={"lot": lot, "sku": sku, "passed": passed, "reason": reason}, body=body,

@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.errors import InvalidInput
 from core.permissions import Actor, require
+from core.reasons import Meaning
 from core.results import Result
 from core.services import outbox
 from core.services.ledger import Applied, Leg, apply_legs, apply_selected, run_operation
 from core.services.lots import find_lot
+from core.services.signatures import signed, verify
 from core.services.trace import downstream_lot_ids
 from core.services.workorders import unreserve_lots
 from core.vocabulary import BLOCKABLE
@@ -135,11 +137,14 @@ def block(session: Session, actor: Actor, lot_ids: list[int], *, key: str, reaso
                           key=key, reason=reason, reference=reference)
 
 
-def raise_recall(db: Database, actor: Actor, *, key: str, lot: str, reason: str,
+def raise_recall(db: Database, actor: Actor, *, key: str, lot: str, reason: str, pin: str,
                  sku: str | None = None) -> Recalled:
-    """Block every affected on-hand balance in one transaction (reservations on it are released first)."""
+    """Block every affected on-hand balance in one transaction (reservations on it are released first), signed
+    by the supervisor's PIN (Recalled)."""
     if not (reason or "").strip():
         raise InvalidInput("A recall needs a reason")
+    require(actor, "recall.raise")
+    signature = verify(db, actor, pin, Meaning.RECALLED)
 
     def body(session: Session) -> dict:
         listing, ids = _listing(session, lot, sku)
@@ -149,7 +154,7 @@ def raise_recall(db: Database, actor: Actor, *, key: str, lot: str, reason: str,
                    "work_orders": listing["work_orders"]}
         outbox.emit(session, "recall.raised", f"lot:{listing['sku']}:{listing['lot']}",
                     {**summary, "affected_lots": [x["lot"] for x in listing["lots"]]})
-        return summary
+        return signed(summary, signature)
 
     return Recalled.of(run_operation(db, actor, key=key, kind="recall", permission="recall.raise",
                                      payload={"lot": lot, "sku": sku, "reason": reason}, body=body,

@@ -87,7 +87,9 @@ async def test_supervisor_approves_a_variance_with_a_reason(db, make_app, count_
         assert text_of(app, "MessageLine") == "No line 2"
         await step(pilot, screen, "1", "decide")
         await step(pilot, screen, "1", "reason")
-        await scan(pilot, "damaged reel found")
+        await step(pilot, screen, "damaged reel found", "sign")
+        assert text_of(app, "#prompt") == "Sign: Approved — re-enter your PIN"
+        await scan(pilot, "1234")
         await wait_until(pilot, lambda: "Line approved" in text_of(app, "MessageLine") and not table_rows(app))
         assert on_hand(db, "IC-B") == 30
         assert helpers.scalar(db, "SELECT reason FROM count_line WHERE status = 'approved'") == "damaged reel found"
@@ -120,7 +122,8 @@ async def test_a_serial_counts_as_one_and_one_found_elsewhere_is_a_proposed_move
         await step(pilot, screen, "1", "decide")
         assert "move from LS-L1" in text_of(app, "#info")
         await step(pilot, screen, "1", "reason")
-        await scan(pilot, "found in the rack")
+        await step(pilot, screen, "found in the rack", "sign")
+        await scan(pilot, "1234")
         await wait_until(pilot, lambda: "Line approved" in text_of(app, "MessageLine"))
         places = helpers.rows(db, "SELECT c.code, b.qty FROM stock_balance b JOIN location c ON c.id = b.location_id"
                                   " JOIN lot l ON l.id = b.lot_id WHERE l.lot_no = 'SN-04' AND b.qty > 0")
@@ -176,7 +179,8 @@ async def test_a_supervisor_cannot_approve_their_own_count(db, make_app, count_s
         await wait_until(pilot, lambda: screen.step == "pending")
         await step(pilot, screen, "1", "decide")
         await step(pilot, screen, "1", "reason")
-        await step(pilot, screen, "mine", "never")
+        await step(pilot, screen, "mine", "sign")
+        await step(pilot, screen, "1234", "never")
         assert screen.message.is_error and screen.step == "reason"
         assert text_of(app, "MessageLine") == "You counted this line: another supervisor decides its variance"
         assert on_hand(db, "IC-B") == 50

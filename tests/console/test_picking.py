@@ -219,7 +219,7 @@ async def test_a_wrong_lot_is_refused_at_the_lot_step_with_its_reason(db, make_a
 
     helpers.put_stock(db, system, "IC-1", "IC-R", "A-01", 10, expiry="2030-01-01")
     _hold(db, system, "IC-R", "A-01", 10)
-    qc.inspect(db, inspector, key="qc-r", lot="IC-R", passed=False, reason="damaged")  # rejected into QA
+    qc.inspect(db, inspector, key="qc-r", lot="IC-R", passed=False, reason="damaged", pin="1234")  # into QA
     helpers.put_stock(db, system, "IC-1", "IC-H", "A-01", 200, expiry="2030-01-01")
     _hold(db, system, "IC-H", "A-01", 200)
     helpers.put_stock(db, system, "IC-1", "IC-X", "A-01", 200, expiry="2030-01-01")

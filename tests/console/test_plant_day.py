@@ -125,7 +125,8 @@ async def test_a_plant_day_by_scans_alone(db, make_app, day):
         await t.sign_in("I100", "2222")
         await t.open("q")
         await t.to("B-0001", "decide")
-        await t.to("1", "lot")
+        await t.to("1", "sign")  # signed: Released
+        await t.to("2222", "lot")
 
         # Putaway: lots by their labels, the screws by their SKU; each to the location suggested.
         await t.sign_in("K100", "1111")

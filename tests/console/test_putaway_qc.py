@@ -39,7 +39,9 @@ async def test_qc_pass_and_fail_by_scans(db, make_app, received, inspector):
         assert isinstance(screen, QcScreen)
         await answer(pilot, screen, "Q-1", "decide")
         assert "DOCK" in text_of(app, "#lotinfo") and "IC-1" in text_of(app, "#lotinfo")
-        await answer(pilot, screen, "1", "lot")
+        await answer(pilot, screen, "1", "sign")
+        assert text_of(app, "#prompt") == "Sign: Released — re-enter your PIN"
+        await answer(pilot, screen, "1234", "lot")
         assert screen.message.text == "Lot Q-1 passed: available"
         assert balances(db, "Q-1") == [("DOCK", "available", 10)]
         assert helpers.rows(db, "SELECT qc_status, inspected_by FROM lot WHERE lot_no = 'Q-1'") == [
@@ -49,7 +51,9 @@ async def test_qc_pass_and_fail_by_scans(db, make_app, received, inspector):
         assert "Out of specification" in text_of(app, "#lotinfo")
         await refused(pilot, screen, "9")
         assert screen.message.text == "No choice 9" and screen.step == "reason"
-        await answer(pilot, screen, "2", "lot")
+        await answer(pilot, screen, "2", "sign")
+        assert text_of(app, "#prompt") == "Sign: Rejected — re-enter your PIN"
+        await answer(pilot, screen, "1234", "lot")
         assert screen.message.text == "Lot Q-2 failed: rejected, to quarantine"
         assert balances(db, "Q-2") == [("QA", "rejected", 10)]
         assert helpers.scalar(db, "SELECT reason FROM movement WHERE reference = 'QC Q-2'") == "out_of_spec"
@@ -72,12 +76,14 @@ async def test_the_qc_queue_shows_what_waits_oldest_first_and_enter_takes_it(db,
         assert text_of(app, "#prompt") == "Scan the lot to inspect (Enter = Q-2)"
         await answer(pilot, screen, "", "decide")  # Enter alone: the oldest
         assert screen.held.lot == "Q-2" and "DOCK" in text_of(app, "#lotinfo")
-        await answer(pilot, screen, "1", "lot")
+        await answer(pilot, screen, "1", "sign")
+        await answer(pilot, screen, "1234", "lot")
         assert screen.message.text == "Lot Q-2 passed: available"
         await wait_until(pilot, lambda: len(table_rows(app)) == 1)
         assert table_rows(app)[0][0] == "Q-1" and text_of(app, "#prompt").endswith("(Enter = Q-1)")
         await answer(pilot, screen, "Q-1", "decide")  # a scan picks as before
-        await answer(pilot, screen, "1", "lot")
+        await answer(pilot, screen, "1", "sign")
+        await answer(pilot, screen, "1234", "lot")
         await wait_until(pilot, lambda: not table_rows(app))
         assert text_of(app, "#lotinfo") == "Nothing waits for inspection"
         assert text_of(app, "#prompt") == "Scan the lot to inspect"

@@ -96,6 +96,10 @@ async def test_f2_recall_blocks_exactly_the_affected_stock(db, make_app, history
         assert screen.step == "confirm" and "Reason: supplier notice" in text_of(app, "#recall")
         assert helpers.scalar(db, "SELECT count(*) FROM stock_balance WHERE status = 'blocked'") == 0
         await scan(pilot, "")  # the second Enter confirms
+        await wait_until(pilot, lambda: screen.step == "sign")
+        assert text_of(app, "#prompt") == "Sign: Recalled — re-enter your PIN" and "IC-B" in text_of(app, "#recall")
+        assert helpers.scalar(db, "SELECT count(*) FROM stock_balance WHERE status = 'blocked'") == 0
+        await scan(pilot, "1234")
         await wait_until(pilot, lambda: screen.step == "trees" and "Recall raised" in text_of(app, "MessageLine"))
         assert text_of(app, "MessageLine") == "Recall raised: 2 lots, 2 balances blocked"
         blocked = helpers.rows(db, "SELECT lt.lot_no, b.qty FROM stock_balance b JOIN lot lt ON lt.id = b.lot_id"

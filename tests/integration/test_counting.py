@@ -39,8 +39,8 @@ def test_small_variance_posts_large_waits_for_approval(db, clerk, supervisor, si
     (line,) = counting.pending_lines(db, supervisor)
     assert (line.lot, line.expected_qty, line.counted_qty) == ("IC-B", 50, 30)
     with pytest.raises(InvalidInput):
-        counting.decide(db, supervisor, key="d", line_id=line.id, approve=True, reason="")
-    counting.decide(db, supervisor, key="d", line_id=line.id, approve=True, reason="damaged reel found")
+        counting.decide(db, supervisor, key="d", line_id=line.id, approve=True, reason="", pin="1234")
+    counting.decide(db, supervisor, key="d", line_id=line.id, approve=True, reason="damaged reel found", pin="1234")
     assert _qty(db, "IC-B") == 30
 
 
@@ -50,7 +50,7 @@ def test_close_counts_the_uncounted_as_zero_and_recount(db, clerk, supervisor, s
     r = counting.close_location(db, clerk, key="f5", location="A-01")
     assert r == counting.Closed(location="A-01", uncounted_as_zero=1, pending_approval=1)
     (line,) = counting.pending_lines(db, supervisor)
-    counting.decide(db, supervisor, key="d", line_id=line.id, approve=False, reason="count again")
+    counting.decide(db, supervisor, key="d", line_id=line.id, approve=False, reason="count again", pin="1234")
     assert helpers.scalar(db, "SELECT source FROM count_task WHERE status = 'open'") == "recount"
     assert _qty(db, "IC-B") == 50
     with pytest.raises(InvalidInput, match="No open count"):
@@ -101,7 +101,7 @@ def test_a_serial_found_elsewhere_is_moved_never_a_second_unit(db, clerk, superv
     assert helpers.scalar(db, "SELECT f.code FROM count_line c JOIN location f ON f.id = c.from_location_id") == "LS-L1"
     (line,) = counting.pending_lines(db, supervisor)
     assert (line.lot, line.expected_qty, line.counted_qty, line.from_location) == ("SN-04", 0, 1, "LS-L1")
-    counting.decide(db, supervisor, key="d", line_id=line.id, approve=True, reason="found in the rack")
+    counting.decide(db, supervisor, key="d", line_id=line.id, approve=True, reason="found in the rack", pin="1234")
     assert _places(db, "SN-04") == [("A-01", 1)]  # one unit, moved: no Conflict, no second unit
     legs = helpers.rows(db, "SELECT f.code, t.code, m.qty FROM movement m JOIN lot l ON l.id = m.lot_id"
                             " JOIN location f ON f.id = m.from_location_id JOIN location t ON t.id = m.to_location_id"
@@ -146,7 +146,7 @@ def test_a_clerk_cannot_write_stock_off_by_recounting(db, clerk, supervisor, sys
     (line,) = [p for p in counting.pending_lines(db, supervisor) if p.lot == "IC-Z"]
     assert (line.counted_qty, line.expected_qty) == (25, 3000)  # the supervisor sees the whole variance
     with pytest.raises(PermissionDenied):  # a clerk cannot approve it either
-        counting.decide(db, clerk, key="d0", line_id=line.id, approve=True, reason="mine")
+        counting.decide(db, clerk, key="d0", line_id=line.id, approve=True, reason="mine", pin="1234")
     assert _qty(db, "IC-Z") == 2880
     assert checks.run_checks(db).ok
     with pytest.raises(Exception, match="uq_count_line_item_lot"):  # the database holds one line per lot too
@@ -163,7 +163,7 @@ def test_a_recount_that_matches_posts_nothing_and_a_second_supervisor_approves(d
     assert _qty(db, "IC-A") == 97
     boss = helpers.make_operator(db, "S901", ["supervisor"])
     (line,) = counting.pending_lines(db, supervisor)
-    counting.decide(db, boss, key="d", line_id=line.id, approve=True, reason="recounted, one reel short")
+    counting.decide(db, boss, key="d", line_id=line.id, approve=True, reason="recounted, one reel short", pin="1234")
     assert _qty(db, "IC-A") == 96
     assert _count_movements(db, "IC-A") == [("", "A-01", 3), ("", "A-01", 1)]
 
@@ -185,7 +185,7 @@ def test_approval_posts_the_variance_at_the_count_not_against_the_book_now(db, c
     post_moves(db, clerk, "move", [Leg(item_id, lot_id, D(100), a01, "available", a02, "available")], key="mv")
     (line,) = counting.pending_lines(db, supervisor)
     boss = helpers.make_operator(db, "S901", ["supervisor"])
-    counting.decide(db, boss, key="d", line_id=line.id, approve=True, reason="counted short")
+    counting.decide(db, boss, key="d", line_id=line.id, approve=True, reason="counted short", pin="1234")
     assert _count_movements(db, "IC-P") == [("", "A-01", 30)]  # -30 at A-01
     assert helpers.scalar(db, "SELECT qty FROM stock_balance WHERE lot_id = :l AND location_id = :a",
                           l=lot_id, a=a01) == 20
@@ -198,12 +198,12 @@ def test_the_counter_cannot_approve_their_own_variance(db, clerk, supervisor, si
     counting.record_count(db, clerk, key="c2", location="A-01", lot="IC-B", qty=D(31))  # a clerk recounts
     (line,) = counting.pending_lines(db, supervisor)
     with pytest.raises(PermissionDenied, match="You counted this line"):
-        counting.decide(db, supervisor, key="d1", line_id=line.id, approve=True, reason="mine")
+        counting.decide(db, supervisor, key="d1", line_id=line.id, approve=True, reason="mine", pin="1234")
     with pytest.raises(PermissionDenied, match="You counted this line"):
-        counting.decide(db, supervisor, key="d2", line_id=line.id, approve=False, reason="mine")
+        counting.decide(db, supervisor, key="d2", line_id=line.id, approve=False, reason="mine", pin="1234")
     assert _qty(db, "IC-B") == 50 and helpers.scalar(db, "SELECT status FROM count_line") == "pending"
     counting.decide(db, helpers.make_operator(db, "S901", ["supervisor"]), key="d3", line_id=line.id, approve=True,
-                    reason="second pair of eyes")
+                    reason="second pair of eyes", pin="1234")
     assert _qty(db, "IC-B") == 31
 
 

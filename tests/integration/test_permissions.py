@@ -56,9 +56,10 @@ def _calls(db, who, ids, tmp_path, role):
         "stock.move": (lambda: post_moves(db, who, "receipt", receipt, key=f"k-{role}"), True),
         "operator.manage": (lambda: auth.set_pin(db, who, "TARGET", "5678"), True),
         "workorder.manage": (lambda: workorders.cancel(db, who, "WO-1", key=f"c-{role}"), True),
-        "qc.inspect": (lambda: qc.inspect(db, who, key=f"q-{role}", lot="L2", passed=True), True),
+        "qc.inspect": (lambda: qc.inspect(db, who, key=f"q-{role}", lot="L2", passed=True, pin="1234"), True),
         "import.run": (lambda: run_import(db, who, "warehouses", csv), True),
-        "recall.raise": (lambda: recall.raise_recall(db, who, key=f"r-{role}", lot="L1", reason="test"), True),
+        "recall.raise": (lambda: recall.raise_recall(db, who, key=f"r-{role}", lot="L1", reason="test",
+                                                     pin="1234"), True),
     }
 
 

@@ -39,7 +39,7 @@ def test_held_lot_goes_to_quarantine_then_passes_and_goes_to_storage(db, clerk, 
     assert (s.location, s.rule, s.status) == ("QA", "quarantine", "qc_hold")
     putaway.confirm(db, clerk, key="p1", lot="H1", location="QA")
     assert _where(db, "H1") == [("QA", "qc_hold", 10)]
-    r = qc.inspect(db, inspector, key="q1", lot="H1", passed=True)
+    r = qc.inspect(db, inspector, key="q1", lot="H1", passed=True, pin="1234")
     assert r.status == "available" and r.passed and r.qty == 10
     assert helpers.rows(db, "SELECT qc_status, inspected_by FROM lot WHERE lot_no = 'H1'")[0] == (
         "passed", inspector.operator_id)
@@ -54,18 +54,18 @@ def test_held_lot_goes_to_quarantine_then_passes_and_goes_to_storage(db, clerk, 
 def test_failed_inspection_rejects_into_quarantine(db, clerk, inspector, site):
     _receive(db, clerk, "F1")
     with pytest.raises(InvalidInput):
-        qc.inspect(db, inspector, key="q1", lot="F1", passed=False)
-    qc.inspect(db, inspector, key="q1", lot="F1", passed=False, reason="damaged")
+        qc.inspect(db, inspector, key="q1", lot="F1", passed=False, pin="1234")
+    qc.inspect(db, inspector, key="q1", lot="F1", passed=False, reason="damaged", pin="1234")
     assert _where(db, "F1") == [("QA", "rejected", 10)]
     with pytest.raises(InvalidInput, match="not in QC hold"):
-        qc.inspect(db, inspector, key="q2", lot="F1", passed=True)
+        qc.inspect(db, inspector, key="q2", lot="F1", passed=True, pin="1234")
 
 
 def test_only_inspectors_inspect(db, clerk, supervisor, site):
     _receive(db, clerk, "X1")
     for who in (clerk, supervisor):
         with pytest.raises(PermissionDenied):
-            qc.inspect(db, who, key="q", lot="X1", passed=True)
+            qc.inspect(db, who, key="q", lot="X1", passed=True, pin="1234")
     assert _where(db, "X1") == [("DOCK", "qc_hold", 10)]
 
 
@@ -109,6 +109,6 @@ def test_a_failed_lot_in_a_warehouse_without_quarantine_says_which_warehouse(db,
     _receive(db, clerk, "NQ-1")
     helpers.exec_sql(db, "UPDATE location SET kind = 'storage' WHERE kind = 'quarantine'")
     with pytest.raises(NotFound) as refused:
-        qc.inspect(db, inspector, key="q", lot="NQ-1", passed=False, reason="damaged")
+        qc.inspect(db, inspector, key="q", lot="NQ-1", passed=False, reason="damaged", pin="1234")
     assert str(refused.value) == "No quarantine location in warehouse RM"
     assert _where(db, "NQ-1") == [("DOCK", "qc_hold", 10)]  # nothing moved

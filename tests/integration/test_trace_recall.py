@@ -58,10 +58,10 @@ def test_recall_blocks_exactly_the_affected_stock(history, clerk, supervisor, sy
     assert [x.lot for x in listing.lots] == ["IC-B", "WO-2-01"]
     assert listing.customers == () and listing.work_orders == ("WO-2",)
     with pytest.raises(PermissionDenied):
-        recall.raise_recall(db, clerk, key="r", lot="IC-B", reason="supplier notice")
+        recall.raise_recall(db, clerk, key="r", lot="IC-B", reason="supplier notice", pin="1234")
     with pytest.raises(InvalidInput):
-        recall.raise_recall(db, supervisor, key="r", lot="IC-B", reason="")
-    r = recall.raise_recall(db, supervisor, key="r", lot="IC-B", reason="supplier notice")
+        recall.raise_recall(db, supervisor, key="r", lot="IC-B", reason="", pin="1234")
+    r = recall.raise_recall(db, supervisor, key="r", lot="IC-B", reason="supplier notice", pin="1234")
     assert r.lots == 2 and r.blocked_balances == 2
     blocked = helpers.rows(db, "SELECT lt.lot_no, b.qty FROM stock_balance b JOIN lot lt ON lt.id = b.lot_id"
                                " WHERE b.status = 'blocked' ORDER BY 1")
@@ -84,7 +84,7 @@ def test_a_recall_goes_through_the_ledger_and_re_evaluates_alerts(history, super
     # Safety stock the item meets now, and no longer once its recalled lot IC-B is blocked.
     helpers.exec_sql(db, "UPDATE item SET safety_stock = :s WHERE sku = 'IC-1'", s=on_hand)
     assert helpers.scalar(db, "SELECT count(*) FROM alert WHERE rule = 'below_safety_stock'") == 0
-    r = recall.raise_recall(db, supervisor, key="r", lot="IC-B", reason="supplier notice")
+    r = recall.raise_recall(db, supervisor, key="r", lot="IC-B", reason="supplier notice", pin="1234")
     assert r.blocked_balances == 2
     alerts = helpers.rows(db, "SELECT a.params->>'sku' AS sku FROM alert a WHERE a.rule = 'below_safety_stock'"
                               " AND a.resolved_at IS NULL")
