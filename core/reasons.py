@@ -97,3 +97,20 @@ class ReturnReason(Reason):
     ORDER_CANCELLED = "order_cancelled", N_("Order cancelled")
     DAMAGED_PACKAGING = "damaged_packaging", N_("Damaged packaging")
     OTHER = "other", N_("Other")
+
+
+class ScrapReason(Reason):
+    SETUP = "setup", N_("Setup scrap")
+    DEFECT = "defect", N_("Defective part")
+    MATERIAL = "material", N_("Bad material")
+    HANDLING = "handling", N_("Damaged in handling")
+    MACHINE = "machine", N_("Machine fault")
+    OTHER = "other", N_("Other")
+
+
+class Disposition(Reason):
+    """What quality decides for a nonconformance (the console's `1` `2` `3`)."""
+
+    SCRAP = "scrap", N_("Scrap")
+    REWORK = "rework", N_("Rework")
+    USE_AS_IS = "use_as_is", N_("Use as is")
