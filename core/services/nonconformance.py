@@ -206,7 +206,8 @@ def dispose(db: Database, actor: Actor, *, key: str, nc_id: int, disposition: st
 
 
 def close_rework(session: Session, actor: Actor, nc_id: int, *, key: str) -> None:
-    """The rework operation of `nc_id` passed its checks: the nonconformance closes, its stock is released."""
+    """The rework operation of `nc_id` finished: the nonconformance closes and its stock is released, unless
+    another open one (raised by this rework's own failed check) still holds it."""
     nc = session.execute(text("UPDATE nonconformance SET status = 'closed', closed_at = :at WHERE id = :n"
                               " AND status = 'open' RETURNING id, lot_id, work_order_id"),
                          {"n": nc_id, "at": datetime.now(UTC)}).first()

@@ -223,7 +223,7 @@ def finish(db: Database, actor: Actor, *, key: str, work_center: str, wo_number:
         ncs = [nonconformance.raise_for_order(
             session, actor, key=key, wo=wo, op_id=op.id, op_no=op.op_no, characteristic=name, value=value,
             reason=N_("Out of limits"), qty=good) for name, value in failed]
-        if op.rework_of is not None and not failed:  # the rework passed: its nonconformance closes
+        if op.rework_of is not None:  # its nonconformance closes; failed again, the new one holds the stock
             nonconformance.close_rework(session, actor, op.rework_of, key=key)
         operators = _operators(session, op.id)
         data = {"wo_number": op.wo_number, "op_no": op.op_no, "work_center": op.work_center, "status": "done",
