@@ -145,3 +145,21 @@ def test_pieces_and_quantities(db, clerk, supervisor, site):
     with pytest.raises(PermissionDenied):
         operations.start(db, helpers.make_operator(db, "Q1", ["inspector"]), key="s9", work_center="SMT-1",
                          wo_number="WO-1")
+
+
+def test_backward_trace_shows_each_operation(db, clerk, supervisor, site):
+    from core.services import trace
+
+    released_and_issued(db, clerk, supervisor)
+    other = helpers.make_operator(db, "C901", ["clerk"], terminal="T-2")
+    operations.start(db, clerk, key="s1", work_center="SMT-1", wo_number="WO-1")
+    operations.start(db, other, key="s2", work_center="SMT-1", wo_number="WO-1")
+    operations.finish(db, other, key="f1", work_center="SMT-1", wo_number="WO-1", good=D(10))
+    operations.start(db, other, key="s3", work_center="COAT-1", wo_number="WO-1")
+    operations.finish(db, other, key="f2", work_center="COAT-1", wo_number="WO-1", good=D(10), measurements=OK)
+    out = production.report_output(db, clerk, key="o1", wo_number="WO-1", good=D(10))
+    back = trace.backward(db, clerk, out.lots[0]).json()
+    assert [(o["op_no"], o["work_center"], o["status"], o["operators"]) for o in back["operations"]] == [
+        (10, "SMT-1", "done", ["C900", "C901"]), (20, "COAT-1", "done", ["C901"])]
+    assert all(o["started_at"] and o["finished_at"] for o in back["operations"])
+    assert back["inputs"] and all(i["operations"] == [] for i in back["inputs"])  # bought lots: none
