@@ -32,6 +32,20 @@ def bench_kpi(as_json: bool = typer.Option(False, "--json")) -> None:
         emit_json(bench.run(db))
 
 
+@bench_app.command("oee")
+def bench_oee(
+    operations: int = typer.Option(200_000, "--operations", help="Operations in the year's history"),
+    downtimes: int = typer.Option(20_000, "--downtimes", help="Downtime events in the year's history"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """A year of 200,000 operations and 20,000 downtime events, then the whole KPI document (OEE included)."""
+    from bench import oee as bench
+    from bench.scratch import scratch_database
+
+    with scratch_database("oee") as db:
+        emit_json(bench.run(db, operations, downtimes))
+
+
 @bench_app.command("trace")
 def bench_trace(
     samples: int = typer.Option(200, "--samples", help="Random lots traced (backward + forward)"),

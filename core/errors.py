@@ -77,6 +77,12 @@ class OverOutput(ApprovalNeeded):
     message = "Over-output: {total} reported of {ordered} ordered (+{tolerance}% tolerance)"
 
 
+class OperationOverrun(OverOutput):
+    """An operation finishing more (good + scrap) than the previous one passed, beyond the output tolerance."""
+
+    message = "Over-output at op {op_no}: {total} finished, {passed} passed before (+{tolerance}%)"
+
+
 class LotOnHold(LinesideError):
     message = "Lot {lot} is on hold"
 

@@ -35,6 +35,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "operator.manage": frozenset({ADMIN}),
     "label.print": EVERYONE,
     "check.run": frozenset({ADMIN, SUPERVISOR}),
+    "operations.run": FLOOR,
+    "downtime.record": FLOOR,
+    "nc.raise": frozenset({INSPECTOR, SUPERVISOR}),
+    "nc.dispose": frozenset({INSPECTOR, SUPERVISOR}),
 }
 
 SYSTEM_BADGE = "SYSTEM"

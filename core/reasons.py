@@ -109,3 +109,20 @@ class Meaning(Reason):
     REWORK = "rework", N_("Sent to rework")
     USE_AS_IS = "use_as_is", N_("Used as is")
     RECALLED = "recalled", N_("Recalled")
+
+
+class ScrapReason(Reason):
+    SETUP = "setup", N_("Setup scrap")
+    DEFECT = "defect", N_("Defective part")
+    MATERIAL = "material", N_("Bad material")
+    HANDLING = "handling", N_("Damaged in handling")
+    MACHINE = "machine", N_("Machine fault")
+    OTHER = "other", N_("Other")
+
+
+class Disposition(Reason):
+    """What quality decides for a nonconformance (the console's `1` `2` `3`)."""
+
+    SCRAP = "scrap", N_("Scrap")
+    REWORK = "rework", N_("Rework")
+    USE_AS_IS = "use_as_is", N_("Use as is")

@@ -18,6 +18,17 @@ from core.models.production import (
     WorkOrder,
     WorkOrderIssue,
 )
+from core.models.shopfloor import (
+    Downtime,
+    DowntimeReason,
+    Measurement,
+    Nonconformance,
+    OperationEvent,
+    QcCharacteristic,
+    Routing,
+    WorkCenter,
+    WorkOrderOperation,
+)
 from core.models.stock import Lot, Movement, Operation, StockBalance
 
 __all__ = [
@@ -52,4 +63,13 @@ __all__ = [
     "StockBalance",
     "Supplier",
     "Warehouse",
+    "Downtime",
+    "DowntimeReason",
+    "Measurement",
+    "Nonconformance",
+    "OperationEvent",
+    "QcCharacteristic",
+    "Routing",
+    "WorkCenter",
+    "WorkOrderOperation",
 ]

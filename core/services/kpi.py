@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.permissions import Actor, require
 from core.results import Result
+from core.services.downtime import NO_MATERIAL_SQL
 from core.services.kitting import kitting
 from core.vocabulary import FINISHED_ORDERS
 
@@ -55,14 +56,72 @@ _PICK_RATE = text("""
 SELECT count(*) AS lines, count(DISTINCT (picked_by, date_trunc('hour', picked_at))) AS hours FROM pick_task
 WHERE picked_at >= :since AND picked_at < :until_excl AND picked_qty > 0
 """)
-# A stoppage: material found missing after the work order was released (a short pick), the line waited.
-_STOPPAGES = text("""
-SELECT count(DISTINCT r.work_order_id) FROM replenishment_request r JOIN work_order w ON w.id = r.work_order_id
-WHERE r.created_at >= :since AND r.created_at < :until_excl AND w.released_at IS NOT NULL
-  AND r.created_at > w.released_at
+# A stoppage: a work centre stood still for "no material" (a downtime started in the period).
+_STOPPAGES = text(f"""
+SELECT count(*) FROM downtime d JOIN downtime_reason r ON r.id = d.reason_id
+WHERE d.started_at >= :since AND d.started_at < :until_excl AND {NO_MATERIAL_SQL.format(code="r.code")}
+""")
+_PLAN_ATTAINMENT = text("""
+SELECT sum(least(qty_completed, qty)) AS made, sum(qty) AS ordered FROM work_order
+WHERE due_date >= :since AND due_date <= :until AND status <> 'cancelled'
+""")
+# OEE per work centre over its operations finished in the period. Open time is the union of the operations'
+# start-finish intervals (a multirange: two operations open at once count once); downtime counts where it
+# overlaps that open time, planned and unplanned apart. Minutes throughout.
+_OEE = text("""
+WITH ops AS (
+  SELECT o.work_center_id, tstzrange(o.started_at, o.finished_at) AS r,
+         o.minutes_per_unit * (o.good + o.scrap) AS ideal, o.good, o.scrap
+  FROM wo_operation o
+  WHERE o.finished_at >= :since AND o.finished_at < :until_excl AND o.status = 'done' AND o.started_at IS NOT NULL
+), open_time AS (
+  SELECT work_center_id, range_agg(r) AS mr, min(lower(r)) AS first, sum(ideal) AS ideal, sum(good) AS good,
+         sum(scrap) AS scrap
+  FROM ops GROUP BY work_center_id
+), stops AS (
+  SELECT d.work_center_id, range_agg(tstzrange(d.started_at, coalesce(d.ended_at, now())))
+           FILTER (WHERE r.planned) AS planned_mr,
+         range_agg(tstzrange(d.started_at, coalesce(d.ended_at, now()))) FILTER (WHERE NOT r.planned) AS unplanned_mr
+  FROM downtime d JOIN downtime_reason r ON r.id = d.reason_id JOIN open_time t ON t.work_center_id = d.work_center_id
+  WHERE d.started_at < :until_excl AND coalesce(d.ended_at, now()) > t.first
+  GROUP BY d.work_center_id
+), minutes AS (
+  SELECT w.code AS work_center, t.ideal, t.good, t.scrap,
+         (SELECT coalesce(sum(extract(epoch FROM upper(x) - lower(x))), 0) FROM unnest(t.mr) x) / 60 AS open_min,
+         (SELECT coalesce(sum(extract(epoch FROM upper(x) - lower(x))), 0)
+            FROM unnest(t.mr * coalesce(s.planned_mr, '{}')) x) / 60 AS planned_stop,
+         (SELECT coalesce(sum(extract(epoch FROM upper(x) - lower(x))), 0)
+            FROM unnest(t.mr * coalesce(s.unplanned_mr, '{}')) x) / 60 AS unplanned_stop
+  FROM open_time t JOIN work_center w ON w.id = t.work_center_id
+  LEFT JOIN stops s ON s.work_center_id = t.work_center_id
+)
+SELECT work_center, ideal, good, scrap, open_min - planned_stop AS planned,
+       open_min - planned_stop - unplanned_stop AS run
+FROM minutes ORDER BY work_center
 """)
 _DUE = text("SELECT wo_number, status FROM work_order WHERE due_date >= :since AND due_date <= :until"
             " AND status <> 'cancelled'")
+
+
+@dataclass(frozen=True)
+class Oee(Result):
+    """One work centre's OEE over the period and its three factors (None where there is nothing to divide by)."""
+
+    work_center: str
+    availability: float | None
+    performance: float | None
+    quality: float | None
+    oee: float | None
+
+
+def _oee(row) -> Oee:
+    availability = _ratio(row.run, row.planned) if row.planned > 0 else None
+    performance = _ratio(row.ideal, row.run) if row.run > 0 else None
+    quality = _ratio(row.good, row.good + row.scrap)
+    factors = (row.run / row.planned if row.planned > 0 else None, row.ideal / row.run if row.run > 0 else None,
+               row.good / (row.good + row.scrap) if row.good + row.scrap else None)
+    product = None if None in factors else round(float(factors[0] * factors[1] * factors[2]), 4)
+    return Oee(row.work_center, availability, performance, quality, product)
 
 
 @dataclass(frozen=True)
@@ -78,6 +137,8 @@ class Kpis(Result):
     dock_to_stock_hours_p50: float | None
     pick_lines_per_hour: float | None
     stockout_stoppages: int
+    plan_attainment: float | None = None
+    oee: tuple[Oee, ...] = ()
 
 
 def _ratio(num, den) -> float | None:
@@ -110,6 +171,8 @@ def kpis(db: Database, actor: Actor, since: date | None = None, until: date | No
         picks = s.execute(_PICK_RATE, p).first()
         stoppages = s.execute(_STOPPAGES, p).scalar()
         kit_rate = _kitting_rate(db, actor, s, p)
+        plan = s.execute(_PLAN_ATTAINMENT, p).first()
+        oee = tuple(_oee(r) for r in s.execute(_OEE, p))
     avg_value = Decimal(turnover.avg_value or 0)
     return Kpis(
         since=since, until=until,
@@ -120,6 +183,8 @@ def kpis(db: Database, actor: Actor, since: date | None = None, until: date | No
         dock_to_stock_hours_p50=round(float(d2s), 2) if d2s is not None else None,
         pick_lines_per_hour=_ratio(picks.lines, picks.hours),
         stockout_stoppages=stoppages,
+        plan_attainment=_ratio(plan.made, plan.ordered),
+        oee=oee,
     )
 
 

@@ -92,6 +92,21 @@ def _check_over_output(actor: Actor, wo, good: Decimal, scrap: Decimal, approver
     return True
 
 
+def routing_cap(session: Session, wo, good: Decimal) -> None:
+    """For an order with operations, output posts no more good than its last operation finished: the operations
+    say what was made, the output flow posts it (one source of truth for the lots and the ledger)."""
+    last = session.execute(text("SELECT op_no, good FROM wo_operation WHERE work_order_id = :w AND rework_of IS NULL"
+                                " ORDER BY op_no DESC LIMIT 1"), {"w": wo.id}).first()
+    if last is not None and wo.qty_completed + good > last.good:
+        raise InvalidInput(N_("Only {passed} of {wo} passed its last operation ({op_no}); {done} are output"),
+                           passed=_fmt(last.good), wo=wo.wo_number, op_no=last.op_no, done=_fmt(wo.qty_completed))
+
+
+def _held_by_nonconformance(session: Session, wo_id: int) -> bool:
+    return session.execute(text("SELECT EXISTS (SELECT 1 FROM nonconformance WHERE work_order_id = :w"
+                                " AND status = 'open')"), {"w": wo_id}).scalar()
+
+
 def _fmt(qty: Decimal) -> str:
     return format(Decimal(qty).normalize(), "f")
 
@@ -171,6 +186,7 @@ def report_output(db: Database, actor: Actor, *, key: str, wo_number: str, good:
         require_whole(good, item.uom, item.sku)
         require_whole(scrap, item.uom, item.sku)
         over = _check_over_output(actor, wo, good, scrap, approver, reason)
+        routing_cap(session, wo, good)
         _require_material(session, wo)
         _backflush(session, actor, wo, wo.qty_completed + wo.qty_scrapped + good + scrap, key)
         if not session.execute(text("SELECT 1 FROM wo_issue WHERE work_order_id = :w LIMIT 1"), {"w": wo.id}).first():
@@ -180,7 +196,8 @@ def report_output(db: Database, actor: Actor, *, key: str, wo_number: str, good:
         if drop is None:
             raise NotFound(what=f"line side {wo.line}")
         outputs = _output_lots(session, wo, item, good, now) if good > 0 else []
-        status = "qc_hold" if item.qc_required else "available"
+        # on hold for incoming-style QC, or while a nonconformance of the order is open
+        status = "qc_hold" if item.qc_required or _held_by_nonconformance(session, wo.id) else "available"
         if outputs:
             apply_legs(session, actor, "output", [Leg(item.id, lot_id, qty, to_location_id=drop, to_status=status)
                                                   for lot_id, _, qty in outputs], key=key, reference=wo.wo_number,

@@ -20,8 +20,21 @@ from core.db import Database
 from core.permissions import Actor, require
 from core.results import Result
 from core.services.lots import find_lot
+from core.services.shopfloor_views import OPERATORS
 
 MAX_EDGES = 20_000
+
+
+@dataclass(frozen=True)
+class TraceOperation(Result):
+    """One operation of the work order that made a lot: where, by whom, when."""
+
+    op_no: int
+    work_center: str
+    status: str
+    operators: tuple[str, ...]
+    started_at: datetime | None
+    finished_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,7 @@ class Backward(Result):
     produced_at: datetime | None
     operators: tuple[str, ...]
     inputs: tuple[Backward, ...]
+    operations: tuple[TraceOperation, ...] = ()  # of the work order that made it (none for a bought lot)
 
 
 @dataclass(frozen=True)
@@ -129,6 +143,22 @@ _FACTS = text(
 )
 
 
+_OPERATIONS = text(f"""
+    SELECT l.id AS lot_id, o.op_no, w.code AS work_center, o.status, {OPERATORS} AS operators, o.started_at,
+           o.finished_at
+    FROM lot l JOIN wo_operation o ON o.work_order_id = l.work_order_id JOIN work_center w ON w.id = o.work_center_id
+    WHERE l.id = ANY(:ids) ORDER BY l.id, o.op_no
+""")
+
+
+def _operations(session: Session, ids: set[int]) -> dict[int, list[TraceOperation]]:
+    out: dict[int, list[TraceOperation]] = defaultdict(list)
+    for r in session.execute(_OPERATIONS, {"ids": list(ids)}):
+        out[r.lot_id].append(TraceOperation(r.op_no, r.work_center, r.status, tuple(r.operators), r.started_at,
+                                            r.finished_at))
+    return out
+
+
 def _facts(session: Session, ids: set[int]) -> dict[int, dict]:
     return {r.id: dict(r._mapping) for r in session.execute(_FACTS, {"ids": list(ids)})}
 
@@ -143,13 +173,14 @@ def backward(db: Database, actor: Actor, lot: str, sku: str | None = None) -> Ba
         for e in edges:
             children[e.output_lot_id].append(e)
         facts = _facts(uow.session, {root.id} | {e.input_lot_id for e in edges})
+        ops = _operations(uow.session, set(facts))
 
     def node(lot_id: int, qty, seen: frozenset) -> Backward:
         f = facts[lot_id]
         return Backward(lot=f["lot_no"], sku=f["sku"], qty=qty if qty is not None else f["qty"],
                         supplier=f["supplier"], received_at=f["received_at"], inspected_by=f["inspected_by"],
                         work_order=f["work_order"], line=f["line"], produced_at=f["produced_at"],
-                        operators=tuple(f["operators"] or ()),
+                        operators=tuple(f["operators"] or ()), operations=tuple(ops[lot_id]),
                         inputs=tuple(node(c.input_lot_id, c.qty, seen | {lot_id})
                                      for c in sorted(children[lot_id], key=lambda c: facts[c.input_lot_id]["lot_no"])
                                      if c.input_lot_id not in seen))

@@ -110,6 +110,14 @@ _SHORTAGES = text(
 )
 
 
+# The order's operations from its item's routing, as the routing is at release (none: the order works as before).
+_OPERATIONS = text(
+    "INSERT INTO wo_operation (work_order_id, op_no, work_center_id, minutes_per_unit, setup_minutes, qc_plan)"
+    " SELECT :wo, r.op_no, r.work_center_id, r.minutes_per_unit, r.setup_minutes, r.qc_plan FROM routing r"
+    " WHERE r.item_id = :item ORDER BY r.op_no ON CONFLICT (work_order_id, op_no) DO NOTHING"
+)
+
+
 @dataclass(frozen=True)
 class Shortage(Result):
     """A component still missing for a work order: raised as a replenishment request."""
@@ -169,6 +177,7 @@ def release(db: Database, actor: Actor, wo_number: str, *, key: str | None = Non
         if wo.status != "planned":
             raise InvalidInput("Work order {wo} is {status}, not planned", wo=wo_number, status=wo.status)
         shortages = reserve_for(session, wo)
+        session.execute(_OPERATIONS, {"wo": wo.id, "item": wo.item_id})
         session.execute(text("UPDATE work_order SET status = 'released', released_at = :at WHERE id = :id"),
                         {"at": datetime.now(UTC), "id": wo.id})
         tasks = session.execute(text("SELECT count(*) FROM pick_task WHERE work_order_id = :w"), {"w": wo.id})

@@ -107,17 +107,17 @@ def test_a_downgrade_that_would_drop_data_is_refused(cli_env, db_url):
 def test_a_downgrade_that_drops_only_empty_tables_needs_no_destroy_data(cli_env, db_url):
     db = Database(db_url)
     try:
-        helpers.exec_sql(db, "INSERT INTO login_throttle (terminal, failures, last_failed_at) VALUES ('X', 1, now())")
+        helpers.exec_sql(db, "INSERT INTO downtime_reason (code, name, planned) VALUES ('BRK', 'Break', true)")
     finally:
         db.dispose()
-    result = cli_env.invoke(app, ["db", "downgrade", "0013", "--yes"])
-    assert result.exit_code == 1 and "login_throttle" in result.stderr
+    result = cli_env.invoke(app, ["db", "downgrade", "0019", "--yes"])  # 0020 made the shop floor's tables
+    assert result.exit_code == 1 and "downtime_reason" in result.stderr
     db = Database(db_url)
     try:
-        helpers.exec_sql(db, "DELETE FROM login_throttle")
+        helpers.exec_sql(db, "DELETE FROM downtime_reason")
     finally:
         db.dispose()
-    assert cli_env.invoke(app, ["db", "downgrade", "0013", "--yes"]).stdout.strip() == "0013"
+    assert cli_env.invoke(app, ["db", "downgrade", "0019", "--yes"]).stdout.strip() == "0019"
 
 
 def test_the_dbas_grant_gives_a_role_the_runtime_rights_and_upgrades_keep_them(cli_env, db_url, pg_admin_url):

@@ -22,7 +22,7 @@ def _history(db_url):
 
 
 BACK_KEYS = {"lot", "sku", "qty", "supplier", "received_at", "inspected_by", "work_order", "line", "produced_at",
-             "operators", "inputs"}
+             "operators", "inputs", "operations"}  # operations: issue 14
 
 
 def test_backward_and_forward_shapes(cli_env, db_url):

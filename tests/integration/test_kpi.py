@@ -45,9 +45,17 @@ def _history(db, system):
                              " status, picked_by, picked_at) SELECT w.id, :i, :l, 1, 1, 'picked', :op,"
                              " date_trunc('hour', now()) FROM work_order w WHERE wo_number = 'WO-1'",
                          i=ids["IC"], l=ids["A-01"], op=system.operator_id)
-    # a shortage found after release: one stoppage
+    # a shortage found after release (no longer a stoppage by itself), and a work centre that stood still for
+    # want of material: one stoppage
     helpers.exec_sql(db, "INSERT INTO replenishment_request (item_id, work_order_id, qty, need_date)"
                          " SELECT :i, id, 5, due_date FROM work_order WHERE wo_number = 'WO-1'", i=ids["IC"])
+    helpers.exec_sql(db, "INSERT INTO work_center (code, name, line) VALUES ('WC-1', 'Press', 'L1')")
+    helpers.exec_sql(db, "INSERT INTO downtime_reason (code, name, planned) VALUES ('no-material', 'No material',"
+                         " false), ('BREAK', 'Break', true)")
+    for reason in ("no-material", "BREAK"):
+        helpers.exec_sql(db, "INSERT INTO downtime (work_center_id, reason_id, started_at, ended_at, operator_id,"
+                             " terminal) SELECT w.id, r.id, now(), now(), :op, 'T' FROM work_center w,"
+                             " downtime_reason r WHERE r.code = :r", op=system.operator_id, r=reason)
     return ids
 
 
@@ -63,6 +71,8 @@ def test_kpis_on_a_hand_checked_history(db, system, supervisor):
         dock_to_stock_hours_p50=3.0,
         pick_lines_per_hour=3.0,
         stockout_stoppages=1,
+        plan_attainment=0.0,  # WO-1 is due today and marked completed, but no good output was posted
+        oee=(),
     )
 
 
@@ -82,9 +92,11 @@ def test_cli_kpi_json(cli_env_for_kpi):
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert set(doc) == {"since", "until", "inventory_turnover", "kitting_rate", "on_time_delivery",
-                        "inventory_accuracy", "dock_to_stock_hours_p50", "pick_lines_per_hour", "stockout_stoppages"}
+                        "inventory_accuracy", "dock_to_stock_hours_p50", "pick_lines_per_hour", "stockout_stoppages",
+                        "plan_attainment", "oee"}
     assert doc["since"] == TODAY.isoformat() and doc["on_time_delivery"] == 0.5
-    figures = {k: v for k, v in doc.items() if k not in ("since", "until")}
+    assert doc["oee"] == []
+    figures = {k: v for k, v in doc.items() if k not in ("since", "until", "oee")}
     assert all(isinstance(v, int | float) and not isinstance(v, bool) for v in figures.values()), figures
     assert runner.invoke(app, ["kpi", "--since", "yesterday"]).exit_code == 2
 

@@ -5,6 +5,10 @@ A raw-material warehouse (RAW: dock, quarantine, storage, the line side of L1) a
 of the assembled board ASM-1 and four untracked screws SCW-1; ASM-1 of a bare board BRD-1 (QC on receipt),
 two chips CHP-1 (a shelf life) and solder flux FLUX-1 in KG, backflushed from the line side at output.
 Operators: clerk K100/1111, inspector I100/2222, supervisor P100/333333.
+The shop floor: work centres SMT-1 and COAT-1 on L1, downtime reasons (breaks and changeovers planned;
+breakdown, no material, no operator not), and the coated board ASM-2 (a bare board BRD-1) routed through two
+operations: 10 SMT placement, 20 conformal coating with the QC plan COAT (coating thickness 25-75 um, cure
+temperature -5-40 °C). No work order of the plant uses the routing: the tests that need one add it.
 """
 
 from __future__ import annotations

@@ -27,7 +27,8 @@ from core.services.imports.fields import MAX_TEXT, FieldError
 from core.services.imports.specs import SPECS, UPDATES, Spec
 
 KINDS = ("warehouses", "locations", "suppliers", "customers", "items", "operators", "stock", "boms",
-         "purchase-orders", "work-orders", "sales-orders")
+         "work-centers", "qc-plans", "downtime-reasons", "routings", "purchase-orders", "work-orders",
+         "sales-orders")
 
 
 @dataclass(frozen=True)

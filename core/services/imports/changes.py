@@ -36,6 +36,12 @@ TARGETS: dict[str, tuple[str, str]] = {
     "sales-orders": ("so_line", "EXISTS (SELECT 1 FROM so_line x WHERE x.so_number = i.so_number"
                                 " AND x.line_no = CAST(i.line_no AS integer))"),
     "work-orders": ("work_order", "EXISTS (SELECT 1 FROM work_order x WHERE x.wo_number = i.wo_number)"),
+    "work-centers": ("work_center", "EXISTS (SELECT 1 FROM work_center x WHERE x.code = i.code)"),
+    "downtime-reasons": ("downtime_reason", "EXISTS (SELECT 1 FROM downtime_reason x WHERE x.code = i.code)"),
+    "qc-plans": ("qc_characteristic", "EXISTS (SELECT 1 FROM qc_characteristic x WHERE x.plan = i.plan"
+                                      " AND x.characteristic = i.characteristic)"),
+    "routings": ("routing", "EXISTS (SELECT 1 FROM routing x JOIN item it ON it.id = x.item_id"
+                            " WHERE it.sku = i.sku AND x.op_no = CAST(i.op_no AS integer))"),
     "stock": ("stock_balance", "EXISTS (SELECT 1 FROM stock_balance b JOIN location l ON l.id = b.location_id"
                                " JOIN warehouse w ON w.id = l.warehouse_id JOIN item x ON x.id = b.item_id"
                                " LEFT JOIN lot t ON t.id = b.lot_id WHERE w.code = i.warehouse"

@@ -95,6 +95,28 @@ def quantity(value: str) -> Decimal:
     return number
 
 
+def signed(value: str) -> Decimal:
+    """A limit that may be below zero (a temperature): `-` then a quantity, nothing else."""
+    v = value.strip()
+    return -quantity(v[1:]) if v.startswith("-") and v[1:2].isdigit() else quantity(v)
+
+
+def name64(value: str) -> str:
+    """Text of at most 64 characters (a QC plan's characteristic)."""
+    cleaned = text(value)
+    if len(cleaned) > 64:
+        raise FieldError(_("Longer than {n} characters").format(n=64))
+    return cleaned
+
+
+def unit_text(value: str) -> str:
+    """A measuring unit as written (`mm`, `°C`, `Ω`): at most 16 characters, kept as it is."""
+    cleaned = text(value)
+    if len(cleaned) > 16:
+        raise FieldError(_("Longer than {n} characters").format(n=16))
+    return cleaned
+
+
 def positive(value: str) -> Decimal:
     number = quantity(value)
     if number <= 0:

@@ -192,6 +192,42 @@ spec(Spec(
     defaults={"status": "available"},
 ))
 
+# The shop floor (issue 14): work centres, QC plans, downtime reasons, then routings, which name all three.
+WORK_CENTER_REF = Reference("work_center", "EXISTS (SELECT 1 FROM work_center x WHERE x.code = i.work_center)",
+                            "Unknown work centre: {value}")
+spec(Spec(
+    "work-centers", ("code",), {"code": f.short_code, "name": f.text, "line": f.short_code},
+    refs=same_but_case("work_center", "code"),
+    upsert="INSERT INTO work_center (code, name, line) SELECT code, name, line FROM imp"
+           " ON CONFLICT (code) DO UPDATE SET name = excluded.name, line = excluded.line" + RETURN))
+spec(Spec(
+    "downtime-reasons", ("code",), {"code": f.short_code, "name": f.text, "planned": f.boolean},
+    refs=same_but_case("downtime_reason", "code"),
+    upsert="INSERT INTO downtime_reason (code, name, planned) SELECT code, name, CAST(planned AS boolean) FROM imp"
+           " ON CONFLICT (code) DO UPDATE SET name = excluded.name, planned = excluded.planned" + RETURN))
+spec(Spec(
+    "qc-plans", ("plan", "characteristic"),
+    {"plan": f.code, "characteristic": f.name64, "unit": f.unit_text}, {"min": f.signed, "max": f.signed},
+    (Reference("max", "i.min IS NULL OR CAST(i.min AS numeric) <= CAST(i.max AS numeric)",
+               "The maximum {value} is below the minimum"),),
+    "INSERT INTO qc_characteristic (plan, characteristic, unit, min_value, max_value)"
+    " SELECT i.plan, i.characteristic, i.unit, CAST(i.min AS numeric), CAST(i.max AS numeric) FROM imp i"
+    " ON CONFLICT (plan, characteristic) DO UPDATE SET unit = excluded.unit{updates}" + RETURN))
+spec(Spec(
+    "routings", ("sku", "op_no"),
+    {"sku": f.code, "op_no": f.integer, "work_center": f.short_code, "minutes_per_unit": f.positive},
+    {"setup_minutes": f.quantity, "qc_plan": f.code},
+    (SKU_REF, WORK_CENTER_REF,
+     Reference("qc_plan", "EXISTS (SELECT 1 FROM qc_characteristic x WHERE x.plan = i.qc_plan)",
+               "Unknown QC plan: {value}")),
+    # a released work order keeps the operations it was released with
+    "INSERT INTO routing (item_id, op_no, work_center_id, minutes_per_unit, setup_minutes, qc_plan)"
+    " SELECT it.id, CAST(i.op_no AS integer), w.id, CAST(i.minutes_per_unit AS numeric),"
+    " coalesce(CAST(i.setup_minutes AS numeric), 0), i.qc_plan"
+    " FROM imp i JOIN item it ON it.sku = i.sku JOIN work_center w ON w.code = i.work_center"
+    " ON CONFLICT (item_id, op_no) DO UPDATE SET work_center_id = excluded.work_center_id,"
+    " minutes_per_unit = excluded.minutes_per_unit{updates}" + RETURN))
+
 # Optional columns that, when present in the file, overwrite on update (the SQL's {updates}).
 UPDATES = {
     "locations": _set("zone", "capacity_lots", "pick_sequence", "line"),
@@ -202,4 +238,6 @@ UPDATES = {
     "purchase-orders": {**_set("due_date"), "warehouse": "warehouse_id = excluded.warehouse_id"},
     "sales-orders": {**_set("due_date"), "warehouse": "warehouse_id = excluded.warehouse_id"},
     "work-orders": _set("priority"),
+    "qc-plans": {"min": "min_value = excluded.min_value", "max": "max_value = excluded.max_value"},
+    "routings": _set("setup_minutes", "qc_plan"),
 }
