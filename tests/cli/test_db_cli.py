@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from cli.main import app
@@ -23,7 +24,7 @@ def test_current_downgrade_to_base_and_back(cli_env, db_url):
     head = cli_env.invoke(app, ["db", "current"]).stdout.strip()
     assert head.isdigit() and len(head) == 4
     assert json.loads(cli_env.invoke(app, ["db", "current", "--json"]).stdout) == {
-        "revision": head, "database": db_url.rsplit("/", 1)[1], "owner_role": helpers.OWNER,
+        "revision": head, "database": make_url(db_url).database, "owner_role": helpers.OWNER,
         "runtime_role": helpers.RUNTIME}
     result = cli_env.invoke(app, ["db", "downgrade", "base", "--yes", "--destroy-data"])
     assert (result.exit_code, result.stdout.strip()) == (0, "base")

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 LINESIDE = str(Path(sys.executable).with_name("lineside"))
 
@@ -99,5 +100,5 @@ def test_a_configured_url_never_starts_an_embedded_server(tmp_path, db_url):
     result = subprocess.run([LINESIDE, "db", "current", "--json"], env=_env(home, LINESIDE_DATABASE_URL=db_url),
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["database"] == db_url.rsplit("/", 1)[1]
+    assert json.loads(result.stdout)["database"] == make_url(db_url).database
     assert not (home / "pgdata").exists()

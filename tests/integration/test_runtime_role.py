@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from core.db import Database, as_role, ensure_database, upgrade
@@ -94,7 +95,7 @@ def test_check_fails_for_a_superuser(pg_admin_url, db_url, db, clerk):
 
 
 def make_superuser_url(pg_admin_url: str, db_url: str) -> str:
-    return _url(pg_admin_url, db_url.rsplit("/", 1)[1])
+    return _url(pg_admin_url, make_url(db_url).database)
 
 
 def test_a_single_role_database_is_taken_over_by_the_owner(pg_admin_url):
