@@ -76,9 +76,13 @@ def release(session: Session, actor: Actor, nc_id: int, lot_ids: list[int], *, k
 
 
 def raise_for_order(session: Session, actor: Actor, *, key: str, wo, op_id: int | None, op_no: int | None,
-                    characteristic: str | None, value: Decimal | None, reason: str, qty: Decimal | None) -> int:
-    """A nonconformance on a work order (a failed check): its output lots go on hold; event nc.raised."""
+                    characteristic: str | None, value: Decimal | None, reason: str, qty: Decimal | None,
+                    record_held: bool = True) -> int:
+    """A nonconformance on a work order (a failed check, scrap beyond the threshold): its output lots go on hold;
+    event nc.raised. Its qty is what went on hold (else `qty`), or with record_held=False `qty` itself."""
     held = hold(session, actor, _lot_ids(session, None, wo.id), key=key, reference=f"NC {wo.wo_number}")
+    if not record_held:
+        held = None
     nc_id = session.execute(text(
         "INSERT INTO nonconformance (wo_operation_id, work_order_id, characteristic, value, reason, qty, raised_by)"
         " VALUES (:op, :wo, :c, :v, :r, :q, :by) RETURNING id"),
