@@ -17,7 +17,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Region
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
@@ -111,7 +112,8 @@ class KpiScreen(FlowScreen):
     def compose_body(self):
         yield Static(id="period")
         with Horizontal(id="kpi-body"):
-            yield Static(id="figures")
+            with VerticalScroll(id="figures-column", can_focus=False):  # the scan field keeps the focus
+                yield Static(id="figures")
             yield PlotextPlot(id="chart")
 
     def on_mount(self) -> None:
@@ -159,6 +161,10 @@ class KpiScreen(FlowScreen):
         self.query_one("#period", Static).update(
             _("Last {days} days: {since} – {until}").format(days=DAYS, since=self.since, until=self.until))
         self.query_one("#figures", Static).update(Group(self.figures_table(), Text(), *self.oee_table()))
+        # an OEE line sits below the figures, a blank line, the table's title and its header
+        row = self.selected if self.selected < len(FIGURES) else self.selected + 3
+        self.call_after_refresh(self.query_one("#figures-column").scroll_to_region, Region(0, row, 1, 1),
+                                animate=False)
         self.draw_chart()
 
     def number(self, n: int) -> Text:

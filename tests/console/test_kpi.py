@@ -179,3 +179,25 @@ async def test_the_turnover_chart_ends_on_the_headline_figure(db, make_app, syst
         charted = [p.inventory_turnover for p in screen.trend]
         assert charted[-1] == headline  # the chart's last point is the headline, not one day's 1.0
         assert "Inventory turnover, rolling 30 days" in "\n".join(screen_lines(app))
+
+
+async def test_many_work_centres_scroll_the_column_to_the_chosen_line(db, make_app, system, tmp_path, monkeypatch):
+    shop_floor_history(db, system, tmp_path)
+    for n in range(6):  # 8 work centres: the OEE table runs past 80x24
+        helpers.exec_sql(db, "INSERT INTO work_center (code, name, line) VALUES (:c, :c, 'L1')", c=f"WC-{n}")
+        _operation(db, f"WO-0{n + 2}", 30 + n, f"WC-{n}", 3, "08:00", "09:00", 30, 0, "1")
+    helpers.make_operator(db, "S001", ["supervisor"])
+    monkeypatch.setattr(kpi_screen, "today", lambda: UNTIL)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kpi(pilot)
+        column = screen.query_one("#figures-column")
+        assert column.max_scroll_y > 0 and column.scroll_y == 0
+        await scan(pilot, "16")
+        await pilot.pause()
+        assert column.scroll_y == column.max_scroll_y
+        assert any(" ".join(line.split()).startswith("16 WC-5 100% 50% 100% 50%") for line in screen_lines(app))
+        assert app.focused is screen.scan_field  # the column never takes the scan field's focus
+        await scan(pilot, "1")
+        await pilot.pause()
+        assert column.scroll_y == 0
