@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     idle_minutes: float = 5.0
     printer: str | None = None
     over_output_pct: float = 0.0  # good + scrap beyond a work order's quantity by more needs a supervisor
+    scrap_nc_pct: float = 10.0  # an operation's finish scrapping more than this % of good + scrap raises an NC
     pin_min_length: int = 4  # clerks and inspectors
     pin_min_length_privileged: int = 6  # supervisors and admins: their PIN approves and manages
     login_failures_per_terminal: int = 10  # wrong sign-ins (any badges) from one terminal within the window ...

@@ -126,3 +126,12 @@ class Disposition(Reason):
     SCRAP = "scrap", N_("Scrap")
     REWORK = "rework", N_("Rework")
     USE_AS_IS = "use_as_is", N_("Use as is")
+
+
+class UseAsIsReason(Reason):
+    """Why a nonconforming lot may be used as it is (a `use_as_is` disposition records one)."""
+
+    WITHIN_TOLERANCE = "within_tolerance", N_("Within tolerance after review")
+    CUSTOMER_CONCESSION = "customer_concession", N_("Customer concession")
+    COSMETIC = "cosmetic", N_("Cosmetic only")
+    OTHER = "other", N_("Other")

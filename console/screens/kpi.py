@@ -1,8 +1,11 @@
-"""KPIs (`k`): the contract's figures for the last 30 days, and the chosen figure's trend day by day.
+"""KPIs (`k`): the contract's figures for the last 30 days, OEE per work centre with its three factors, and the
+chosen line's trend day by day.
 
 The trend comes from core.services.kpi.trend, which runs the very query of `lineside kpi --json` for the 30 days
-ending each day: every point is the headline's quantity, and the last point is the headline.
-Type 1-7 (or ↑↓) to chart another figure; Enter alone reads everything again.
+ending each day: every point is the headline's quantity, and the last point is the headline. Each work centre's
+OEE is a numbered line like a figure; charting it draws that centre's OEE alone (one line stays readable in the
+~40 columns an 80x24 terminal leaves the chart, where one line per centre would not).
+Type a line's number (or ↑↓) to chart it; Enter alone reads everything again.
 """
 
 from __future__ import annotations
@@ -10,9 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Region
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
@@ -25,16 +31,42 @@ from core.services.kpi import Kpis
 DAYS = 30
 today = date.today  # the screen's clock; tests pin it
 
-# (contract key, label msgid, how the value is shown)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One line the chart can show: a figure of the KPI document, or one work centre's OEE."""
+
+    key: str  # the Kpis field
+    label: str  # msgid
+    form: str  # how the value is shown: "pct" or a format
+    work_center: str | None = None  # an OEE line's work centre
+
+    def title(self) -> str:
+        """What the chart is of, in the current language."""
+        if self.work_center is None:
+            return _(self.label)
+        return _("OEE {work_center}").format(work_center=self.work_center)
+
+    def value(self, figures: Kpis):
+        """This figure in one period's document (None: nothing to measure then)."""
+        if self.work_center is None:
+            return getattr(figures, self.key)
+        return next((o.oee for o in figures.oee if o.work_center == self.work_center), None)
+
+
 FIGURES = [
-    ("inventory_turnover", N_("Inventory turnover"), "{:.2f}"),
-    ("kitting_rate", N_("Kitting rate"), "pct"),
-    ("on_time_delivery", N_("On-time delivery"), "pct"),
-    ("inventory_accuracy", N_("Inventory accuracy"), "pct"),
-    ("dock_to_stock_hours_p50", N_("Dock-to-stock p50 (h)"), "{:.1f}"),
-    ("pick_lines_per_hour", N_("Pick lines per hour"), "{:.1f}"),
-    ("stockout_stoppages", N_("Stockout stoppages"), "{:d}"),
+    Figure("inventory_turnover", N_("Inventory turnover"), "{:.2f}"),
+    Figure("kitting_rate", N_("Kitting rate"), "pct"),
+    Figure("on_time_delivery", N_("On-time delivery"), "pct"),
+    Figure("inventory_accuracy", N_("Inventory accuracy"), "pct"),
+    Figure("dock_to_stock_hours_p50", N_("Dock-to-stock p50 (h)"), "{:.1f}"),
+    Figure("pick_lines_per_hour", N_("Pick lines per hour"), "{:.1f}"),
+    Figure("stockout_stoppages", N_("Stockout stoppages"), "{:d}"),
+    Figure("plan_attainment", N_("Plan attainment"), "pct"),
 ]
+# The OEE table's factor columns: (Oee field, header msgid)
+FACTORS = (("availability", N_("Avail")), ("performance", N_("Perf")), ("quality", N_("Qual")), ("oee", N_("OEE")))
 
 
 def value_text(value, form: str) -> str:
@@ -60,13 +92,13 @@ def load(db, actor, since: date, until: date) -> Loaded:
 
 
 class KpiScreen(FlowScreen):
-    """Figures on the left, the chosen figure's trend on the right; the chart takes whatever room there is."""
+    """Figures and OEE per work centre on the left, the chosen line's trend on the right (the chart takes the rest)."""
 
     TITLE_MSGID = N_("KPIs")
     CSS_PATH = "kpi.tcss"
     BINDINGS = [Binding("up", "move(-1)", show=False), Binding("down", "move(1)", show=False)]
-    STEPS = (Step("figure", N_("Type 1-7 to chart a figure"), default=N_("Enter = refresh"),
-                  keys=(("1-7", N_("Chart")), ("Enter", N_("Refresh")))),)
+    STEPS = (Step("figure", N_("Type 1-{last} to chart a figure"), default=N_("Enter = refresh"),
+                  keys=(("1-{last}", N_("Chart")),)),)  # Enter = refresh is in the prompt: room for "1-10"
     HINTS = [BACK, LOG_OUT, LANGUAGE]
 
     def __init__(self, scan=None) -> None:
@@ -80,7 +112,8 @@ class KpiScreen(FlowScreen):
     def compose_body(self):
         yield Static(id="period")
         with Horizontal(id="kpi-body"):
-            yield Static(id="figures")
+            with VerticalScroll(id="figures-column", can_focus=False):  # the scan field keeps the focus
+                yield Static(id="figures")
             yield PlotextPlot(id="chart")
 
     def on_mount(self) -> None:
@@ -92,46 +125,92 @@ class KpiScreen(FlowScreen):
 
     def loaded(self, loaded: Loaded) -> None:
         self.figures, self.trend = loaded.figures, loaded.trend
+        if self.selected >= len(self.entries()):  # a work centre charted before has no OEE now
+            self.selected = 0
         self.show(self.step)
+
+    def entries(self) -> list[Figure]:
+        """The numbered lines: the document's figures, then each work centre's OEE."""
+        oee = self.figures.oee if self.figures else ()
+        return FIGURES + [Figure("oee", N_("OEE"), "pct", o.work_center) for o in oee]
+
+    def prompt_values(self) -> dict[str, object]:
+        return {"last": len(self.entries())}
+
+    def keys_for(self, step: Step) -> list:
+        values = self.prompt_values()
+        return [(key.format(**values), label) for key, label in super().keys_for(step)]
 
     @handles("figure")
     def figure_typed(self, value: str) -> None:
-        """A figure's number charts it; Enter alone reads everything again."""
+        """A line's number charts it; Enter alone reads everything again."""
         if not value:
             self.refresh_figures()
-        elif value.isdigit() and 1 <= int(value) <= len(FIGURES):
+        elif value.isdigit() and 1 <= int(value) <= len(self.entries()):
             self.selected = int(value) - 1
             self.show(self.step)
         else:
             raise InvalidInput(N_("No figure {key}"), key=value)
 
     def action_move(self, delta: int) -> None:
-        self.selected = (self.selected + delta) % len(FIGURES)
+        self.selected = (self.selected + delta) % len(self.entries())
         self.show(self.step)
 
     def draw(self, step: Step) -> None:
-        """Period, figures list and chart, in the current language."""
+        """Period, figures, the OEE table and the chart, in the current language."""
         self.query_one("#period", Static).update(
             _("Last {days} days: {since} – {until}").format(days=DAYS, since=self.since, until=self.until))
-        lines = Text()
-        for n, (key, label, form) in enumerate(FIGURES):
-            chosen = n == self.selected
-            lines.append(f" {n + 1} ", style="bold reverse" if chosen else "bold")
-            lines.append(f" {_(label)}\n", style="bold" if chosen else "")
-            value = getattr(self.figures, key) if self.figures else None
-            lines.append(f"     {value_text(value, form) if self.figures else '…'}\n", style="bold cyan")
-        self.query_one("#figures", Static).update(lines)
+        self.query_one("#figures", Static).update(Group(self.figures_table(), Text(), *self.oee_table()))
+        # an OEE line sits below the figures, a blank line, the table's title and its header
+        row = self.selected if self.selected < len(FIGURES) else self.selected + 3
+        self.call_after_refresh(self.query_one("#figures-column").scroll_to_region, Region(0, row, 1, 1),
+                                animate=False)
         self.draw_chart()
 
+    def number(self, n: int) -> Text:
+        return Text(f"{n + 1:>2}", style="bold reverse" if n == self.selected else "bold")
+
+    def figures_table(self) -> Table:
+        """One line a figure: number, label, value (right-aligned, so the column reads at a glance)."""
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(width=2, justify="right")
+        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column(justify="right", no_wrap=True)
+        for n, figure in enumerate(FIGURES):
+            value = value_text(figure.value(self.figures), figure.form) if self.figures else "…"
+            table.add_row(self.number(n), Text(_(figure.label), style="bold" if n == self.selected else ""),
+                          Text(value, style="bold cyan"))
+        return table
+
+    def oee_table(self) -> list:
+        """OEE per work centre with its three factors, each line numbered like a figure (it charts too)."""
+        title = Text(_("OEE by work centre"), style="bold")
+        if self.figures is None:
+            return [title]
+        if not self.figures.oee:
+            return [title, Text(_("No operations in this period"), style="dim")]
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(width=2, justify="right")
+        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        for _field, _header in FACTORS:
+            table.add_column(width=5, justify="right", no_wrap=True)
+        table.add_row("", "", *(Text(_(header), style="dim") for _field, header in FACTORS))
+        for n, row in enumerate(self.figures.oee, start=len(FIGURES)):
+            table.add_row(self.number(n), Text(row.work_center, style="bold" if n == self.selected else ""),
+                          *(Text(value_text(getattr(row, field), "pct"), style="bold cyan" if field == "oee" else "")
+                            for field, _header in FACTORS))
+        return [title, table]
+
     def draw_chart(self) -> None:
-        key, label, form = FIGURES[self.selected]
+        figure = self.entries()[self.selected]
         chart = self.query_one("#chart", PlotextPlot)
         plt = chart.plt
         plt.clear_data()
         plt.clear_figure()
-        plt.title(_("{figure}, rolling {days} days").format(figure=_(label), days=DAYS))
-        points = [(n, float(getattr(d, key)) * (100 if form == "pct" else 1)) for n, d in enumerate(self.trend)
-                  if getattr(d, key) is not None]
+        plt.title(_("{figure}, rolling {days} days").format(figure=figure.title(), days=DAYS))
+        pct = figure.form == "pct"
+        points = [(n, float(v) * (100 if pct else 1)) for n, d in enumerate(self.trend)
+                  if (v := figure.value(d)) is not None]
         if points:
             xs, ys = zip(*points, strict=True)
             plt.plot(xs, ys, marker="braille")
@@ -140,7 +219,7 @@ class KpiScreen(FlowScreen):
         plt.xticks(ticks, [(self.since + timedelta(days=t)).strftime("%m-%d") for t in ticks])
         plt.xlim(0, DAYS - 1)
         if points and min(ys) >= 0:  # rates and counts start at zero; a flat line must not float mid-chart
-            plt.ylim(0, 105 if form == "pct" else max(ys) * 1.15 or 1)
+            plt.ylim(0, 105 if pct else max(ys) * 1.15 or 1)
         if not points:
             plt.ylim(0, 1)
             plt.text(_("No data in this period"), x=DAYS // 3, y=0.5)

@@ -1,9 +1,11 @@
-"""Nonconformances: raised by a failed in-process check or by quality on a lot; disposed with a signature.
+"""Nonconformances: raised by a failed in-process check, by scrap beyond `scrap_nc_pct` at an operation's finish,
+or by quality on a lot; disposed with a signature.
 
 While one is open, the stock it concerns (its lot, or every output lot of its work order) is on `qc_hold`, and so
 is later output of that order. A disposition is `scrap` (the held quantity scrapped through the ledger), `rework`
 (a rework operation at the chosen work centre; the stock stays held until that operation passes its checks) or
-`use_as_is` (released, with the reason). Quality (inspector) or a supervisor disposes, signing with their PIN.
+`use_as_is` (released, with a reason from `UseAsIsReason`). Quality (inspector) or a supervisor disposes,
+signing with their PIN.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.i18n import N_
 from core.permissions import Actor, require
-from core.reasons import Disposition
+from core.reasons import Disposition, UseAsIsReason
 from core.results import Result
 from core.services import outbox, signatures
 from core.services.ledger import apply_selected, run_operation
@@ -74,9 +76,13 @@ def release(session: Session, actor: Actor, nc_id: int, lot_ids: list[int], *, k
 
 
 def raise_for_order(session: Session, actor: Actor, *, key: str, wo, op_id: int | None, op_no: int | None,
-                    characteristic: str | None, value: Decimal | None, reason: str, qty: Decimal | None) -> int:
-    """A nonconformance on a work order (a failed check): its output lots go on hold; event nc.raised."""
+                    characteristic: str | None, value: Decimal | None, reason: str, qty: Decimal | None,
+                    record_held: bool = True) -> int:
+    """A nonconformance on a work order (a failed check, scrap beyond the threshold): its output lots go on hold;
+    event nc.raised. Its qty is what went on hold (else `qty`), or with record_held=False `qty` itself."""
     held = hold(session, actor, _lot_ids(session, None, wo.id), key=key, reference=f"NC {wo.wo_number}")
+    if not record_held:
+        held = None
     nc_id = session.execute(text(
         "INSERT INTO nonconformance (wo_operation_id, work_order_id, characteristic, value, reason, qty, raised_by)"
         " VALUES (:op, :wo, :c, :v, :r, :q, :by) RETURNING id"),
@@ -166,8 +172,8 @@ def dispose(db: Database, actor: Actor, *, key: str, nc_id: int, disposition: st
     require(actor, "nc.dispose")
     disposition = Disposition.require(disposition, N_("Choose a disposition"))
     reason = (reason or "").strip() or None
-    if disposition == Disposition.USE_AS_IS and not reason:
-        raise InvalidInput(N_("Say why it may be used as is"))
+    if disposition == Disposition.USE_AS_IS:  # a code from the list, whoever calls (console, CLI, ERP)
+        reason = str(UseAsIsReason.require(reason, N_("Say why it may be used as is")))
     signature = signatures.verify(db, actor, pin, MEANINGS[disposition])
 
     def body(session: Session) -> dict:

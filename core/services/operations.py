@@ -2,7 +2,8 @@
 
 An operation cannot finish more units (good + scrap) than the previous one passed (the first: the order's
 quantity), beyond the output flow's tolerance (`over_output_pct`) without a supervisor's approval. A measured
-value outside its limits puts the order's output lots on qc_hold and raises a nonconformance per characteristic.
+value outside its limits puts the order's output lots on qc_hold and raises a nonconformance per characteristic;
+so does a finish whose scrap is above `scrap_nc_pct` % of good + scrap (one nonconformance, its qty the scrap).
 The output flow (production.report_output) stays the one way to post output; for an order with operations it
 posts no more good than the last operation finished (see production.routing_cap).
 """
@@ -147,6 +148,11 @@ def _passed_before(session: Session, op) -> Decimal:
     return Decimal(op.qty if prev is None else prev)
 
 
+def _scrap_beyond_threshold(good: Decimal, scrap: Decimal) -> bool:
+    """This finish scrapped more than `scrap_nc_pct` % of what it made (good + scrap)."""
+    return scrap > 0 and scrap * 100 > Decimal(str(settings().scrap_nc_pct)) * (good + scrap)
+
+
 def _check_overrun(actor: Actor, op, passed: Decimal, units: Decimal, approver: Actor | None,
                    reason: str | None) -> bool:
     """True when this finish goes beyond what passed before (+ tolerance), which a supervisor approved."""
@@ -223,6 +229,10 @@ def finish(db: Database, actor: Actor, *, key: str, work_center: str, wo_number:
         ncs = [nonconformance.raise_for_order(
             session, actor, key=key, wo=wo, op_id=op.id, op_no=op.op_no, characteristic=name, value=value,
             reason=N_("Out of limits"), qty=good) for name, value in failed]
+        if _scrap_beyond_threshold(good, scrap):
+            ncs.append(nonconformance.raise_for_order(
+                session, actor, key=key, wo=wo, op_id=op.id, op_no=op.op_no, characteristic=None, value=None,
+                reason=N_("Scrap above threshold"), qty=scrap, record_held=False))
         if op.rework_of is not None:  # its nonconformance closes; failed again, the new one holds the stock
             nonconformance.close_rework(session, actor, op.rework_of, key=key)
         operators = _operators(session, op.id)

@@ -12,7 +12,7 @@ from console.screens import alert_views
 from tests import helpers
 from tests.console.conftest import SIZE
 from tests.console.steps import scan, sign_in, wait_until
-from tests.console.test_kpi import completed_work_orders, open_kpi
+from tests.console.test_kpi import open_kpi, shop_floor_history
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
@@ -74,17 +74,30 @@ def test_alert_detail_with_kit(snap_compare, services, alert_site, lang):
     assert snap_compare(_app(services, lang), terminal_size=SIZE, run_before=run_before)
 
 
-@pytest.mark.parametrize("lang", ["en", "zh_CN"])
-def test_kpi_screen(snap_compare, services, db, monkeypatch, lang):
+@pytest.fixture
+def kpi_history(db, system, tmp_path, monkeypatch):
+    """test_kpi's shop-floor history (work orders, operations, downtime at fixed times), the screen's day pinned."""
     from console.screens import kpi as kpi_screen
     from tests.console.test_kpi import UNTIL
 
-    completed_work_orders(db)
+    shop_floor_history(db, system, tmp_path)
     helpers.make_operator(db, "S001", ["supervisor"])
     monkeypatch.setattr(kpi_screen, "today", lambda: UNTIL)
 
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_kpi_screen(snap_compare, services, kpi_history, lang):
     async def run_before(pilot):
         await open_kpi(pilot)
         await scan(pilot, "3")  # chart on-time delivery
+
+    assert snap_compare(_app(services, lang), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_kpi_screen_oee_chart(snap_compare, services, kpi_history, lang):
+    async def run_before(pilot):
+        await open_kpi(pilot)
+        await scan(pilot, "10")  # chart SMT-1's OEE
 
     assert snap_compare(_app(services, lang), terminal_size=SIZE, run_before=run_before)

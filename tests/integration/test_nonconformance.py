@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from core.errors import InvalidInput, PermissionDenied, SignatureLocked, SignatureRefused
+from core.reasons import UseAsIsReason
 from core.services import nonconformance, operations, production
 from core.services.checks import run_checks
 from tests import helpers
@@ -44,7 +45,8 @@ def test_scrap_disposition_scraps_the_held_lot_and_carries_the_signature(db, ins
     assert (audit["signed_by"], audit["badge"], audit["meaning"]) == ("Operator Q900", "Q900", "scrapped")
     assert audit["signed_at"]
     with pytest.raises(InvalidInput, match="already disposed"):
-        nonconformance.dispose(db, inspector, key="d2", nc_id=nc_id, disposition="use_as_is", reason="ok",
+        nonconformance.dispose(db, inspector, key="d2", nc_id=nc_id, disposition="use_as_is",
+                               reason=UseAsIsReason.COSMETIC,
                                pin="1234")
     assert run_checks(db).ok
 
@@ -86,22 +88,29 @@ def test_rework_keeps_the_lot_held_until_the_rework_passes(db, clerk, supervisor
     assert helpers.rows(db, "SELECT status FROM nonconformance ORDER BY id") == [("closed",), ("closed",)]
 
 
-def test_use_as_is_releases_with_the_reason(db, inspector, held):
+def test_use_as_is_releases_with_a_reason_from_the_list(db, inspector, held):
     nc_id, lot = held
-    with pytest.raises(InvalidInput, match="used as is"):
-        nonconformance.dispose(db, inspector, key="d1", nc_id=nc_id, disposition="use_as_is", pin="1234")
+    for missing in (None, "  ", "Customer deviation 42"):  # none, or not on the list: refused in core
+        with pytest.raises(InvalidInput, match="used as is"):
+            nonconformance.dispose(db, inspector, key="d1", nc_id=nc_id, disposition="use_as_is", reason=missing,
+                                   pin="1234")
+    assert [r.label for r in UseAsIsReason.choices()] == [
+        "Within tolerance after review", "Customer concession", "Cosmetic only", "Other"]
     done = nonconformance.dispose(db, inspector, key="d1", nc_id=nc_id, disposition="use_as_is",
-                                  reason="Customer deviation 42", pin="1234")
+                                  reason="customer_concession", pin="1234")  # the code, as the CLI/JSON send it
     assert (done.status, done.qty, done.meaning) == ("closed", 10, "use_as_is")
     assert _lot(db, lot) == [("available", 10)]
-    assert helpers.scalar(db, "SELECT disposition_reason FROM nonconformance") == "Customer deviation 42"
+    assert helpers.scalar(db, "SELECT disposition_reason FROM nonconformance") == "customer_concession"
+    audit = helpers.scalar(db, "SELECT reason FROM audit_log WHERE action = 'nc.dispose'")
+    assert audit == "customer_concession"
 
 
 def test_only_quality_or_a_supervisor_disposes_and_quality_raises_on_a_lot(db, clerk, inspector, held):
     nc_id, lot = held
     with pytest.raises(PermissionDenied):
         nonconformance.dispose(db, clerk, key="d1", nc_id=nc_id, disposition="scrap", pin="1234")
-    nonconformance.dispose(db, inspector, key="d2", nc_id=nc_id, disposition="use_as_is", reason="fine",
+    nonconformance.dispose(db, inspector, key="d2", nc_id=nc_id, disposition="use_as_is",
+                           reason=UseAsIsReason.WITHIN_TOLERANCE,
                            pin="1234")
     raised = nonconformance.raise_on_lot(db, inspector, key="n1", lot=lot, reason="Scratched")
     assert (raised.qty, raised.lot) == (10, lot) and _lot(db, lot) == [("qc_hold", 10)]

@@ -134,6 +134,37 @@ def test_a_failed_check_holds_the_output_and_raises_a_nonconformance(db, clerk, 
                             " WHERE l.lot_no = :l", l=out.lots[0]) == [("qc_hold", 6)]
 
 
+def test_scrap_above_the_threshold_raises_a_nonconformance_that_holds_the_output(db, clerk, supervisor, site,
+                                                                               monkeypatch):
+    from core.config import settings
+
+    released_and_issued(db, clerk, supervisor)
+    helpers.add_work_order(db, "WO-2", "PCBA-1", 10)
+    workorders.release(db, supervisor, "WO-2")
+    for wo in ("WO-1", "WO-2"):
+        operations.start(db, clerk, key=f"s-{wo}", work_center="SMT-1", wo_number=wo)
+    monkeypatch.setattr(settings(), "scrap_nc_pct", 25.0)  # 2 of 10 is 20%: within a 25% threshold
+    done = operations.finish(db, clerk, key="f0", work_center="SMT-1", wo_number="WO-2", good=D(8), scrap=D(2),
+                             scrap_reason=ScrapReason.DEFECT)
+    assert done.nonconformances == () and helpers.scalar(db, "SELECT count(*) FROM nonconformance") == 0
+    monkeypatch.setattr(settings(), "scrap_nc_pct", 10.0)  # the default: 20% is above it
+    done = operations.finish(db, clerk, key="f1", work_center="SMT-1", wo_number="WO-1", good=D(8), scrap=D(2),
+                             scrap_reason=ScrapReason.DEFECT)
+    assert len(done.nonconformances) == 1 and done.failed == ()
+    nc = helpers.rows(db, "SELECT n.reason, n.characteristic, n.value, n.qty, n.status, o.op_no FROM nonconformance n"
+                          " JOIN wo_operation o ON o.id = n.wo_operation_id")
+    assert nc == [("Scrap above threshold", None, None, 2, "open", 10)]
+    event = helpers.scalar(db, "SELECT data FROM outbox WHERE type = 'nc.raised'")
+    assert (event["wo_number"], event["op_no"], event["characteristic"], event["reason"], event["qty"]) == (
+        "WO-1", 10, None, "Scrap above threshold", "2")
+    # like a failed check, it holds the order's output until quality disposes
+    operations.start(db, clerk, key="s2", work_center="COAT-1", wo_number="WO-1")
+    operations.finish(db, clerk, key="f2", work_center="COAT-1", wo_number="WO-1", good=D(8), measurements=OK)
+    out = production.report_output(db, clerk, key="o1", wo_number="WO-1", good=D(8))
+    assert helpers.rows(db, "SELECT b.status, b.qty FROM stock_balance b JOIN lot l ON l.id = b.lot_id"
+                            " WHERE l.lot_no = :l", l=out.lots[0]) == [("qc_hold", 8)]
+
+
 def test_pieces_and_quantities(db, clerk, supervisor, site):
     helpers.add_work_order(db, "WO-1", "PCBA-1", 10)
     workorders.release(db, supervisor, "WO-1")
