@@ -21,7 +21,7 @@ from core.services import nonconformance, shopfloor_views
 from core.services.nonconformance import MEANINGS, Disposed
 from core.services.shopfloor_views import NonconformanceRow, WorkCenterView
 
-COLUMNS = (N_("No."), N_("Work order"), N_("Op"), N_("Lot"), N_("Characteristic"), N_("Value"), N_("Qty"))
+COLUMNS = (N_("No."), N_("Work order"), N_("Op"), N_("Lot"), N_("Characteristic"), N_("Measured"), N_("Qty"))
 SIGNING = {Disposition.SCRAP: N_("Scrap: the held quantity is scrapped"),
            Disposition.REWORK: N_("Rework at {work_center}: the stock stays held until it passes"),
            Disposition.USE_AS_IS: N_("Use as is: the held stock is released ({reason})")}
@@ -93,7 +93,7 @@ class NonconformanceScreen(SignatureFlow):
     def draw_list(self, table: DataTable) -> None:
         table.clear(columns=True)
         for column in COLUMNS:
-            table.add_column(Text(_(column), justify="right" if column in ("No.", "Value", "Qty") else "left"))
+            table.add_column(Text(_(column), justify="right" if column in ("No.", "Measured", "Qty") else "left"))
         for n, r in enumerate(self.rows, 1):
             table.add_row(Text(str(n), justify="right"), r.wo_number or "", str(r.op_no or ""), r.lot or "",
                           r.characteristic or r.reason or "",
@@ -114,7 +114,7 @@ class NonconformanceScreen(SignatureFlow):
         if nc.characteristic:
             panels.label(text, N_("Characteristic"), nc.characteristic, "")
             if nc.value is not None:
-                panels.label(text.append("  "), N_("Value"), qty_text(nc.value), "bold red")
+                panels.label(text.append("  "), N_("Measured"), qty_text(nc.value), "bold red")
             text.append("\n")
         if nc.reason:
             panels.label(text, N_("Reason"), _(nc.reason), "").append("\n")
