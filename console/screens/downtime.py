@@ -104,7 +104,8 @@ class DowntimeScreen(FlowScreen):
         """Enter alone, or the same work centre scanned again, ends the downtime."""
         wc = self.state.center.code
         if value not in ("", wc):
-            raise InvalidInput(N_("Not {work_center}: Enter ends its downtime, Esc goes back"), work_center=wc)
+            raise InvalidInput(N_("{scan} is not {work_center}: Enter ends its downtime"), scan=value[:40],
+                               work_center=wc)
         key = self.key.for_payload(("end", wc, self.state.stopped.started_at))
         self.post(self.ended, downtime.end, self.app.services.db, self.app.actor, key=key, work_center=wc)
 

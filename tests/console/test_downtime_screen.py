@@ -54,7 +54,7 @@ async def test_the_same_work_centre_scanned_again_ends_it(db, make_app, stopped)
     async with app.run_test(size=SIZE) as pilot:
         await open_flow(pilot, "C001", "d")
         await to(pilot, "SMT-1", "end")
-        assert await refused(pilot, "COAT-1") == "Not SMT-1: Enter ends its downtime, Esc goes back"
+        assert await refused(pilot, "COAT-1") == "COAT-1 is not SMT-1: Enter ends its downtime"
         await to(pilot, "SMT-1", "wc")
     assert stops(db) == [("SMT-1", "BREAKDOWN", True)]
 
