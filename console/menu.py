@@ -49,7 +49,8 @@ def _lazy(module: str, name: str, **kwargs) -> Screen:
     return getattr(import_module(f"console.screens.{module}"), name)(**kwargs)
 
 
-# The contract's keys: 1 Receiving … 9 Stock lookup, a k q w for supervisors and quality. Only built flows appear.
+# The contract's keys: 1 Receiving … 9 Stock lookup, a k q w for supervisors and quality, o d on the shop floor,
+# n for quality and supervisors. Only built flows appear.
 ENTRIES: list[MenuEntry] = [
     MenuEntry("1", "Receiving", "receiving.post", lambda **kw: _lazy("receiving", "ReceivingScreen", **kw)),
     MenuEntry("2", "Putaway", "putaway.post", lambda **kw: _lazy("putaway", "PutawayScreen", **kw)),
@@ -66,6 +67,10 @@ ENTRIES: list[MenuEntry] = [
     MenuEntry("q", "QC inspection", "qc.inspect", lambda **kw: _lazy("qc", "QcScreen", **kw)),
     MenuEntry("w", "Work orders & kitting", "workorder.manage",
               lambda **kw: _lazy("workorders", "WorkOrdersScreen", **kw)),
+    MenuEntry("o", "Operations", "operations.run", lambda **kw: _lazy("operations", "OperationsScreen", **kw)),
+    MenuEntry("d", "Downtime", "downtime.record", lambda **kw: _lazy("downtime", "DowntimeScreen", **kw)),
+    MenuEntry("n", "Nonconformance", "nc.dispose",
+              lambda **kw: _lazy("nonconformance", "NonconformanceScreen", **kw)),
 ]
 
 

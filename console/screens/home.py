@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
@@ -10,6 +11,9 @@ from console.flow import LANGUAGE, LOG_OUT, FlowScreen, Step, handles
 from core.errors import InvalidInput
 from core.i18n import N_, _
 from core.scan import ScanResult
+
+ONE_COLUMN = 12  # entries that fit one a line at 80x24 with the prompt, the scan field and the keys
+COLUMN = 28  # cells of a label in the left column
 
 
 class HomeScreen(FlowScreen):
@@ -23,10 +27,17 @@ class HomeScreen(FlowScreen):
         yield Static(id="menu")
 
     def draw(self, step: Step) -> None:
+        """The entries one a line; more than fit at 80x24 (a supervisor's) in two columns, down then across."""
+        entries = menu.entries_for(self.app.actor)
+        rows = (len(entries) + 1) // 2 if len(entries) > ONE_COLUMN else len(entries)
         lines = Text()
-        for entry in menu.entries_for(self.app.actor):
-            lines.append(f"  {entry.key} ", style="bold reverse")
-            lines.append(f"  {_(entry.label)}\n")
+        for r in range(rows):
+            for c, entry in enumerate(entries[r::rows]):
+                label = _(entry.label)
+                lines.append(f"  {entry.key} ", style="bold reverse").append(f"  {label}")
+                if c == 0 and r + rows < len(entries):
+                    lines.append(" " * max(1, COLUMN - cell_len(label)))
+            lines.append("\n")
         self.query_one("#menu", Static).update(lines)
 
     @handles("menu")

@@ -13,6 +13,7 @@ class MessageLine(Static):
     MessageLine { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     MessageLine.-error { color: white; background: $error; text-style: bold; }
     MessageLine.-info { color: $text-accent; }
+    MessageLine.-warning { color: black; background: $warning; text-style: bold; }
     """
 
     def error(self, text: str) -> None:
@@ -27,6 +28,12 @@ class MessageLine(Static):
         """A notice that needs no attention."""
         self.set_classes("-info")
         self.update(Text(text, no_wrap=True, overflow="ellipsis"))
+
+    def warning(self, text: str) -> None:
+        """Posted, but with news that needs attention (stock put on hold): yellow, and the bell."""
+        self.set_classes("-warning")
+        self.update(Text(text, no_wrap=True, overflow="ellipsis"))
+        self.app.bell()
 
     def clear(self) -> None:
         """Empty the line."""

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import text
 
 from core.db import Database
+from core.errors import NotFound
 from core.permissions import Actor, require
 from core.results import Result
 
@@ -43,6 +44,26 @@ class NonconformanceRow(Result):
     disposition: str | None
     signed_by: str | None
     signed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class WorkCenterView(Result):
+    """A work centre as a scan finds it: code, name, line."""
+
+    code: str
+    name: str
+    line: str | None
+
+
+def work_center(db: Database, actor: Actor, code: str) -> WorkCenterView:
+    """The work centre a scan names (its exact code), or NotFound."""
+    require(actor, "stock.view")
+    with db.uow() as uow:
+        row = uow.execute(text("SELECT code, name, line FROM work_center WHERE code = :c"),
+                          {"c": (code or "").strip()}).first()
+    if row is None:
+        raise NotFound(what=code)
+    return WorkCenterView(row.code, row.name, row.line)
 
 
 # Who worked each operation: every badge that started or finished it, in the order they came.

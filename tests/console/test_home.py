@@ -104,3 +104,16 @@ async def test_f10_logs_out(db, make_app, operators):
         assert app.actor is None and "Not signed in" in text_of(app, "StatusBar")
         await sign_in(pilot, "S001")  # the next operator starts from a fresh home screen
         assert app.actor.badge == "S001"
+
+
+async def test_a_supervisor_sees_every_entry_at_80x24(db, make_app, operators):
+    """A supervisor's menu (the shop floor's o d n too) is longer than one column fits: two columns, all shown."""
+    from tests.console.steps import screen_lines
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "S001")
+        shown = "\n".join(screen_lines(app))
+        for entry in menu.entries_for(app.actor):
+            assert f" {entry.key}   {entry.label}" in shown, entry.label
+        assert "Nonconformance" in shown and "Operations" in shown and "Downtime" in shown

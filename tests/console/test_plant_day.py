@@ -211,6 +211,55 @@ async def test_a_plant_day_by_scans_alone(db, make_app, day):
             await t.to(serial, "lot" if serial.endswith("01") else "order")
         assert where(db, sku="UNIT-1") == []
 
+        # The shop floor: an ASM-2 order through SMT placement and coating; the coating fails its check, the
+        # inspector sends it to rework (signed), the rework passes; SMT-1 stops for a breakdown and runs again.
+        helpers.add_work_order(db, "WO-C", "ASM-2", 2, due="2026-12-05")
+        await t.sign_in("P100", "333333")
+        await t.open("w")
+        await t.to("WO-C", "detail")
+        await t.release()
+        await t.sign_in("K100", "1111")
+        await t.open("o")
+        for wc, values in (("SMT-1", ()), ("COAT-1", ("90", "20"))):
+            await t.to(wc, "wo")
+            await t.to("WO-C", "action")
+            await t.to("1", "wo")  # started
+            await t.to("WO-C", "action")
+            await t.to("2", "good")
+            await t.to("2", "scrap")
+            await t.to("", "measure" if values else "wo")
+            for n, value in enumerate(values):
+                await t.to(value, "measure" if n + 1 < len(values) else "wo")
+            if not values:
+                await pilot.press("escape")  # to the work-centre step, for the next one
+        assert t.line == "Out of limits: Coating thickness. WO-C output held, nonconformance raised"
+        await t.sign_in("I100", "2222")
+        await t.open("n")
+        await t.to("1", "disposition")
+        await t.to("2", "work_center")
+        await t.to("COAT-1", "sign")
+        await t.to("2222", "pick")  # signed: Sent to rework
+        assert t.line == "Nonconformance 1: rework op 21 at COAT-1; signed Sent to rework"
+        await t.sign_in("K100", "1111")
+        await t.open("o")
+        await t.to("COAT-1", "wo")
+        for raw, step in (("WO-C", "action"), ("1", "wo"), ("WO-C", "action"), ("2", "good"), ("2", "scrap"),
+                          ("", "measure"), ("50", "measure"), ("20", "wo")):
+            await t.to(raw, step)
+        assert t.line == "WO-C rework op 21 passed: nonconformance closed"
+        await t.open("d")
+        await t.to("SMT-1", "reason")
+        await t.to("3", "wc")  # 1 Break, 2 Changeover (planned), 3 Breakdown
+        assert t.line == "SMT-1 stopped: Breakdown"
+        await t.to("SMT-1", "end")
+        await t.to("", "wc")
+        assert t.line.startswith("SMT-1 runs again after")
+        assert helpers.rows(db, "SELECT status, disposition, meaning FROM nonconformance") == [
+            ("closed", "rework", "rework")]
+        assert helpers.rows(db, "SELECT o.op_no, o.status, o.good FROM wo_operation o JOIN work_order w"
+                                " ON w.id = o.work_order_id WHERE w.wo_number = 'WO-C' ORDER BY op_no") == [
+            (10, "done", 2), (20, "done", 2), (21, "done", 2)]
+
         # Trace: from the supplier's board lot forward to the customer.
         await t.open("8")
         await t.to("B-0001", "trees")
@@ -218,7 +267,8 @@ async def test_a_plant_day_by_scans_alone(db, make_app, day):
 
     flows = {flow for flow, _step in PROBED}
     assert flows >= {"ReceivingScreen", "QcScreen", "PutawayScreen", "WorkOrdersScreen", "PickingScreen",
-                     "IssueScreen", "OutputScreen", "ShippingScreen", "TraceScreen"}, flows
+                     "IssueScreen", "OutputScreen", "ShippingScreen", "TraceScreen", "OperationsScreen",
+                     "NonconformanceScreen", "DowntimeScreen"}, flows
     assert len(set(PROBED)) >= 15, sorted(set(PROBED))
     report = checks.run_checks(db)
     assert report.ok, [c for c in report.checks if not c.ok]
