@@ -16,7 +16,7 @@ from console.signing import SignatureFlow, signature_steps
 from console.words import qty_text
 from core.errors import InvalidInput
 from core.i18n import N_, _, ngettext
-from core.reasons import Disposition
+from core.reasons import Disposition, UseAsIsReason
 from core.services import nonconformance, shopfloor_views
 from core.services.nonconformance import MEANINGS, Disposed
 from core.services.shopfloor_views import NonconformanceRow, WorkCenterView
@@ -42,7 +42,8 @@ class NonconformanceScreen(SignatureFlow):
         Step("disposition", N_("1: scrap · 2: rework · 3: use as is, then Enter"), back="pick",
              reasons=Disposition),
         Step("work_center", N_("Rework: scan the work centre"), back="disposition"),
-        Step("reason", N_("Use as is: say why, then Enter"), back="disposition"),
+        Step("reason", N_("Use as is: type the reason number, then Enter"), back="disposition",
+             reasons=UseAsIsReason),
         *signature_steps(),
     )
 
@@ -87,7 +88,8 @@ class NonconformanceScreen(SignatureFlow):
         if self.signing is not None:
             kw = self.signing.kwargs
             text.append("\n\n").append(_(SIGNING[Disposition(kw["disposition"])]).format(
-                work_center=kw.get("work_center") or "", reason=kw.get("reason") or ""), style="bold")
+                work_center=kw.get("work_center") or "",
+                reason=_(UseAsIsReason(kw["reason"]).label) if kw.get("reason") else ""), style="bold")
         detail.update(text)
 
     def draw_list(self, table: DataTable) -> None:
@@ -146,8 +148,8 @@ class NonconformanceScreen(SignatureFlow):
         self.dispose(Disposition.REWORK, work_center=center.code)
 
     @handles("reason")
-    def reason_typed(self, value: str) -> None:
-        self.dispose(Disposition.USE_AS_IS, reason=value)
+    def reason_chosen(self, reason: UseAsIsReason) -> None:
+        self.dispose(Disposition.USE_AS_IS, reason=str(reason))
 
     def dispose(self, disposition: Disposition, *, work_center: str | None = None, reason: str | None = None) -> None:
         nc_id = self.nc.id

@@ -61,8 +61,9 @@ async def test_use_as_is_asks_why_and_scrap_signs_at_once(db, make_app, failed):
         await wait_until(pilot, lambda: screen.rows)
         await to(pilot, "1", "disposition")
         await to(pilot, "3", "reason")
-        await to(pilot, "[b]customer deviation 12[/b]", "sign")  # free text, shown literally
-        assert "released ([b]customer deviation 12[/b])" in text_of(app, "#detail")
+        assert await refused(pilot, "[b]9[/b]") == "No choice [b]9[/b]"  # not a reason number, shown literally
+        await to(pilot, "2", "sign")  # customer concession, from core's list
+        assert "released (Customer concession)" in text_of(app, "#detail")
         assert text_of(app, "#prompt") == "Sign: Used as is — re-enter your PIN"
         await pilot.press("escape")  # nothing signed: back where signing began
         assert screen.step == "reason" and ncs(db) == [("open", None, None, None)]
@@ -98,7 +99,12 @@ async def _sign(pilot) -> None:
     await to(pilot, "REW-1", "sign")
 
 
-STATES = {"list": _list, "disposition": _disposition, "sign": _sign}
+async def _use_as_is(pilot) -> None:
+    await _disposition(pilot)
+    await to(pilot, "3", "reason")
+
+
+STATES = {"list": _list, "disposition": _disposition, "use_as_is": _use_as_is, "sign": _sign}
 
 
 @pytest.mark.parametrize("lang", LANGS)
