@@ -49,7 +49,7 @@ def _lazy(module: str, name: str, **kwargs) -> Screen:
     return getattr(import_module(f"console.screens.{module}"), name)(**kwargs)
 
 
-# The contract's keys: 1 Receiving … 9 Stock lookup, a k q w for supervisors and quality, o d on the shop floor,
+# The contract's keys: 1 Receiving … 9 Stock lookup, a k q w for supervisors and quality, o d r on the shop floor,
 # n for quality and supervisors. Only built flows appear.
 ENTRIES: list[MenuEntry] = [
     MenuEntry("1", "Receiving", "receiving.post", lambda **kw: _lazy("receiving", "ReceivingScreen", **kw)),
@@ -69,6 +69,7 @@ ENTRIES: list[MenuEntry] = [
               lambda **kw: _lazy("workorders", "WorkOrdersScreen", **kw)),
     MenuEntry("o", "Operations", "operations.run", lambda **kw: _lazy("operations", "OperationsScreen", **kw)),
     MenuEntry("d", "Downtime", "downtime.record", lambda **kw: _lazy("downtime", "DowntimeScreen", **kw)),
+    MenuEntry("r", "Return to stock", "issue.post", lambda **kw: _lazy("returns", "ReturnScreen", **kw)),
     MenuEntry("n", "Nonconformance", "nc.dispose",
               lambda **kw: _lazy("nonconformance", "NonconformanceScreen", **kw)),
 ]

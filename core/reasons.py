@@ -96,6 +96,7 @@ class ReturnReason(Reason):
     WRONG_MATERIAL = "wrong_material", N_("Wrong material")
     ORDER_CANCELLED = "order_cancelled", N_("Order cancelled")
     DAMAGED_PACKAGING = "damaged_packaging", N_("Damaged packaging")
+    DAMAGED = "damaged", N_("Damaged")  # a return for this reason goes to quarantine, blocked
     OTHER = "other", N_("Other")
 
 
