@@ -68,7 +68,7 @@ class ReturnScreen(FlowScreen):
             if m.lot:
                 panels.label(text, "Lot", m.lot).append("  ")
             panels.label(text, "Item", m.sku).append("  ")
-            panels.label(text, "At the line", qty_text(m.qty))
+            panels.label(text, N_("At the line"), qty_text(m.qty))
             if step.name in ("reason", "location"):
                 panels.label(text.append("\n"), "Qty", qty_text(self.qty))
             if step.reasons:

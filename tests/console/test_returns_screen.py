@@ -3,12 +3,14 @@ each step is one red line and writes nothing."""
 
 from __future__ import annotations
 
+import pytest
+
 from console.screens.returns import ReturnScreen
 from core.services import picking
 from tests import helpers
 from tests.console import production_steps as ps
 from tests.console.conftest import SIZE
-from tests.console.steps import text_of
+from tests.console.steps import text_of, wait_until
 
 plant = ps.plant
 
@@ -43,3 +45,24 @@ async def test_return_by_scans_with_a_wrong_scan_at_each_step(db, make_app, plan
         assert text_of(app, "MessageLine") == "Returned 30 of SCR-1 to QA"
         assert helpers.scalar(db, "SELECT qty FROM stock_balance b JOIN location l ON l.id = b.location_id"
                                   " WHERE l.code = 'QA' AND b.status = 'blocked'") == 30
+
+
+STATES = {"lot": [], "qty": ["SCR-1"], "reason": ["SCR-1", "30"], "location": ["SCR-1", "30", "5"]}
+
+
+@pytest.fixture
+def at_line(db, plant, system):
+    helpers.put_stock(db, system, "SCR-1", None, "LS-L1", 40)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+@pytest.mark.parametrize("state", list(STATES))
+def test_return_step_snapshots(snap_compare, make_app, at_line, lang, state):
+    async def run_before(pilot) -> None:
+        await ps.open_flow(pilot, "r", ReturnScreen)
+        order = list(STATES)
+        for i, value in enumerate(STATES[state]):
+            await ps.step(pilot, value, lambda i=i: pilot.app.screen.step == order[i + 1])
+        await wait_until(pilot, lambda: pilot.app.screen.step == state)
+
+    assert snap_compare(make_app(lang=lang), terminal_size=SIZE, run_before=run_before)
