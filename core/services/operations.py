@@ -220,10 +220,11 @@ def finish(db: Database, actor: Actor, *, key: str, work_center: str, wo_number:
                              " status = 'done', finished_at = :at WHERE id = :op"),
                         {"g": good, "s": scrap, "r": scrap_reason, "at": now, "op": op.id})
         _event(session, actor, op.id, "finish", now)
-        for name, value, ok in values:
+        if values:  # every check of the plan in one statement
             session.execute(text("INSERT INTO measurement (wo_operation_id, characteristic, value, ok, operator_id,"
                                  " at) VALUES (:op, :c, :v, :ok, :by, :at)"),
-                            {"op": op.id, "c": name, "v": value, "ok": ok, "by": actor.operator_id, "at": now})
+                            [{"op": op.id, "c": name, "v": value, "ok": ok, "by": actor.operator_id, "at": now}
+                             for name, value, ok in values])
         wo = session.execute(text("SELECT id, wo_number FROM work_order WHERE id = :w"), {"w": op.wo_id}).first()
         failed = [(name, value) for name, value, ok in values if not ok]
         ncs = [nonconformance.raise_for_order(
