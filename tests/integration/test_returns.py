@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.errors import InvalidInput, WrongLocation
+from core.errors import InvalidInput, PermissionDenied, WrongLocation
 from core.services import picking, returns, workorders
 from tests import helpers
 
@@ -102,3 +102,16 @@ def test_a_replayed_key_has_one_effect(db, line):
     counts = _counts(db)
     again = returns.return_to_stock(db, line, **args)
     assert again == first and _counts(db) == counts
+
+
+def test_a_fraction_of_a_piece_and_an_inspector_write_nothing(db, line):
+    """EA counts pieces; and returning stock is a clerk's (issue.post), refused in core for an inspector."""
+    before, balances = _counts(db), _balances(db)
+    with pytest.raises(InvalidInput):
+        returns.return_to_stock(db, line, key="frac", lot="IC-A", qty=Decimal("1.5"), reason="surplus",
+                                location="A-01")
+    inspector = helpers.make_operator(db, "Q001", ["inspector"])
+    with pytest.raises(PermissionDenied):
+        returns.return_to_stock(db, inspector, key="insp", lot="IC-A", qty=Decimal(5), reason="surplus",
+                                location="A-01")
+    assert _counts(db) == before and _balances(db) == balances
