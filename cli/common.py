@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from core.config import settings
+from core.config import SettingsError, settings
 from core.db import Database, open_database
 from core.errors import LinesideError, SignInRequired
 from core.i18n import N_, _, set_language
@@ -24,7 +24,11 @@ from core.services.auth import admin_can_sign_in, login, system_actor
 
 
 def init_language() -> None:
-    set_language(settings().lang)
+    """The session's language from the settings; a setting that cannot be read ends here in one line, exit 1."""
+    try:
+        set_language(settings().lang)
+    except SettingsError as exc:
+        raise fail(str(exc)) from None
 
 
 @lru_cache(maxsize=1)

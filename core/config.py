@@ -1,4 +1,9 @@
-"""Settings from the environment, or the same keys in LINESIDE_HOME/lineside.toml."""
+"""Settings from the environment, or the same keys in LINESIDE_HOME/lineside.toml.
+
+A plain dataclass read by hand: every console session imports this, and pydantic-settings cost it about 70 modules,
+0.1 s and several MB for a dozen scalar keys. Each field's type says how its text is read (str, int, float, bool,
+Path, optional); a value that does not read so is a one-line error naming the key.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,11 @@ import locale
 import os
 import socket
 import tomllib
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def _default_home() -> Path:
@@ -38,14 +43,17 @@ def _default_terminal() -> str:
     return f"{host}:{tty}"
 
 
-class Settings(BaseSettings):
-    """Every knob Lineside reads; env vars win over lineside.toml."""
+class SettingsError(ValueError):
+    """A configured value that cannot be read as its key's type."""
 
-    model_config = SettingsConfigDict(env_prefix="LINESIDE_", extra="ignore")
+
+@dataclass
+class Settings:
+    """Every knob Lineside reads; env vars win over lineside.toml."""
 
     database_url: str | None = None  # the runtime role's: console, CLI, relay
     owner_database_url: str | None = None  # the schema owner's: `db upgrade|downgrade` only (default: database_url)
-    home: Path = _default_home()
+    home: Path = field(default_factory=lambda: _default_home())
     lang: str = ""
     terminal: str = ""
     amqp_url: str | None = None
@@ -61,7 +69,7 @@ class Settings(BaseSettings):
     login_delay_max_seconds: float = 300.0
     anchor_minutes: float = 5.0  # a console or relay anchors the audit chain outside the database this often
 
-    def model_post_init(self, _ctx: object) -> None:
+    def __post_init__(self) -> None:
         if not self.lang:
             self.lang = _default_lang()
         if self.lang not in ("en", "zh_CN"):
@@ -80,12 +88,50 @@ def _toml_values(home: Path) -> dict:
     return {k.lower().removeprefix("lineside_"): v for k, v in data.items()}
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def _read(name: str, kind: str, value: object) -> object:
+    """`value` (text from the environment, or a TOML value) as the field's annotated type `kind`."""
+    optional = kind.endswith("| None")
+    base = kind.removesuffix("| None").strip()
+    if optional and (value is None or value == ""):
+        return None
+    try:
+        if base == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text not in _TRUE | _FALSE:
+                raise ValueError(value)
+            return text in _TRUE
+        if base == "int":
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError(value)
+            return int(value)
+        if base == "float":
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return float(value)
+        if base == "Path":
+            return Path(str(value))
+        return str(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"LINESIDE_{name.upper()}: {value!r} is not a valid {base}") from None
+
+
 def load_settings() -> Settings:
-    """Read settings fresh: env first, then lineside.toml in LINESIDE_HOME for keys not set."""
+    """Read settings fresh: env first, then lineside.toml in LINESIDE_HOME for keys not set; unknown keys are
+    ignored (a newer version's lineside.toml works with an older one)."""
     env_home = os.environ.get("LINESIDE_HOME")
     home = Path(env_home) if env_home else _default_home()
-    values = {k: v for k, v in _toml_values(home).items() if f"LINESIDE_{k.upper()}" not in os.environ}
-    return Settings(**values)
+    values: dict[str, object] = dict(_toml_values(home))
+    for f in fields(Settings):
+        env = os.environ.get(f"LINESIDE_{f.name.upper()}")
+        if env is not None:
+            values[f.name] = env
+    kinds = {f.name: str(f.type) for f in fields(Settings)}
+    return Settings(**{k: _read(k, kinds[k], v) for k, v in values.items() if k in kinds})
 
 
 @lru_cache(maxsize=1)
