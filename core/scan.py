@@ -10,11 +10,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-import biip
-from biip.gs1_messages import GS1Message
 from sqlalchemy import text
 
 from core.db import Database
+from core.gs1 import biip_parts
 
 GS = "\x1d"
 _TRIM = " \t\r\n"  # not str.strip(): GS (0x1D) counts as whitespace there, and it separates fields
@@ -57,6 +56,7 @@ def parse_gs1(raw: str) -> ScanResult | None:
     s = clean(raw)
     if not s:
         return None
+    biip, GS1Message = biip_parts()
     try:
         if s.startswith("("):
             message = GS1Message.parse_hri(s)
