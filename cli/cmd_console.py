@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 from sqlalchemy import text
 
-from cli.common import actor, database, refusals
+from cli.common import actor, refusals
 from core.config import settings
-from core.db import Database
+from core.db import Database, open_database
 from core.i18n import LANGUAGES, _
 from core.services.auth import admin_can_sign_in
 
@@ -44,7 +44,7 @@ def console(
 
     terminal_id = terminal or settings().terminal
     with refusals():
-        db = database()
+        db = open_database(one_connection=True)  # one session, one connection (README: connections)
         if demo:
             _load_demo_if_empty(db)
     LinesideApp(ConsoleServices.from_database(db, terminal_id), lang=lang or settings().lang,

@@ -258,10 +258,15 @@ def make_engine(url: str, **kw) -> Engine:
 class Database:
     """Engine + session factory; `uow()` gives a unit of work."""
 
-    def __init__(self, url: str, *, embedded: bool = False, engine: Engine | None = None) -> None:
+    def __init__(self, url: str, *, embedded: bool = False, engine: Engine | None = None,
+                 one_connection: bool = False) -> None:
         self.url = url
         self.embedded = embedded
-        self.engine = engine or make_engine(url)
+        # A console session: one connection for everything it does (its workers queue for it, each holding it
+        # only for one unit of work), the hot path included; a server process (relay, bench) pools.
+        self.one_connection = one_connection
+        self.engine = engine or (make_engine(url, pool_size=1, max_overflow=0, pool_timeout=60) if one_connection
+                                 else make_engine(url))
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._direct: Engine | None = None
         self._direct_lock = threading.Lock()
@@ -285,22 +290,32 @@ class Database:
         checkout: a connection found dead is dropped and the error raised as SQLAlchemy's, so `retrying` and the
         console's reconnect see what they always see; the caller's idempotency key makes a retry safe.
         """
+        engine = self.engine if self.one_connection else self._direct_engine()
+        fairy = engine.raw_connection()
+        conn = fairy.driver_connection
+        try:
+            if self.one_connection:  # the session's one connection, checked in idle: autocommit for this call
+                conn.autocommit = True
+            return conn.execute(sql, params).fetchone()
+        except psycopg.Error as exc:
+            dead = conn.closed or conn.broken
+            if dead:  # the server went away: this connection and its idle siblings are gone
+                fairy.invalidate()
+                engine.dispose()
+            raise DBAPIError.instance(sql, params, exc, psycopg.Error, connection_invalidated=dead) from exc
+        finally:
+            if self.one_connection and not (conn.closed or conn.broken):
+                conn.autocommit = False
+            fairy.close()
+
+    def _direct_engine(self) -> Engine:
+        """The hot path's own pool in autocommit (servers and benchmarks: many threads post at once)."""
         if self._direct is None:
             with self._direct_lock:
                 if self._direct is None:
                     self._direct = make_engine(self.url, pool_pre_ping=False, isolation_level="AUTOCOMMIT",
                                                pool_size=4, max_overflow=16)
-        fairy = self._direct.raw_connection()
-        try:
-            return fairy.driver_connection.execute(sql, params).fetchone()
-        except psycopg.Error as exc:
-            dead = fairy.driver_connection.closed or fairy.driver_connection.broken
-            if dead:  # the server went away: this connection and its idle siblings are gone
-                fairy.invalidate()
-                self._direct.dispose()
-            raise DBAPIError.instance(sql, params, exc, psycopg.Error, connection_invalidated=dead) from exc
-        finally:
-            fairy.close()
+        return self._direct
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -308,13 +323,14 @@ class Database:
             self._direct.dispose()
 
 
-def open_database(cfg: Settings | None = None, *, migrate: bool | None = None) -> Database:
+def open_database(cfg: Settings | None = None, *, migrate: bool | None = None,
+                  one_connection: bool = False) -> Database:
     """Connect as configured (the runtime role); the embedded database is migrated to head automatically, as its
-    owner."""
+    owner. `one_connection`: a console session's single connection (see Database)."""
     urls = resolve_urls(cfg)
     if migrate if migrate is not None else urls.embedded:
         upgrade(urls.owner, runtime_role=RUNTIME_ROLE if urls.embedded else None)
-    return Database(urls.runtime, embedded=urls.embedded)
+    return Database(urls.runtime, embedded=urls.embedded, one_connection=one_connection)
 
 
 class UnitOfWork:

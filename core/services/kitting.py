@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from core.db import Database
 from core.permissions import Actor, require
@@ -65,11 +66,17 @@ _SQL = text(
 )
 
 
-def kitting(db: Database, actor: Actor, horizon_days: int | None = None) -> list[WorkOrderKit]:
-    """Which work orders can run: `kitted` (all reserved or issued), `kittable` (enough free), else `short`."""
+def kitting(db: Database, actor: Actor, horizon_days: int | None = None, *,
+            session: Session | None = None) -> list[WorkOrderKit]:
+    """Which work orders can run: `kitted` (all reserved or issued), `kittable` (enough free), else `short`.
+
+    `session`: read inside the caller's transaction (one snapshot; a console session has one connection)."""
     require(actor, "stock.view")
-    with db.uow() as uow:
-        rows = uow.execute(_SQL, {"horizon": horizon_days}).all()
+    if session is not None:
+        rows = session.execute(_SQL, {"horizon": horizon_days}).all()
+    else:
+        with db.uow() as uow:
+            rows = uow.execute(_SQL, {"horizon": horizon_days}).all()
     orders: dict[str, dict] = {}
     for r in rows:
         o = orders.setdefault(r.wo_number, {"wo_number": r.wo_number, "sku": r.parent_sku, "qty": r.qty,

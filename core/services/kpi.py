@@ -149,7 +149,7 @@ def _kitting_rate(db: Database, actor: Actor, session: Session, p: dict) -> floa
     due = session.execute(_DUE, p).all()
     if not due:
         return None
-    kit = {k.wo_number: k.status for k in kitting(db, actor)}
+    kit = {k.wo_number: k.status for k in kitting(db, actor, session=session)}
     good = sum(1 for w in due if w.status in FINISHED_ORDERS or kit.get(w.wo_number) in ("kitted", "kittable"))
     return _ratio(good, len(due))
 

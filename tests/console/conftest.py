@@ -9,6 +9,7 @@ import pytest
 
 from console.app import LinesideApp
 from console.services import ConsoleServices
+from core.db import Database
 from tests import helpers
 
 TERMINAL = "T-TEST"
@@ -17,7 +18,11 @@ SIZE = (80, 24)
 
 @pytest.fixture
 def services(db) -> ConsoleServices:
-    return ConsoleServices.from_database(db, TERMINAL)
+    """The console on its own one-connection Database, as `lineside console` opens it: every screen's workers
+    share that one connection, so a flow that needed two at once would hang here."""
+    session_db = Database(db.url, one_connection=True)
+    yield ConsoleServices.from_database(session_db, TERMINAL)
+    session_db.dispose()
 
 
 @pytest.fixture

@@ -237,9 +237,9 @@ async def test_a_block_still_confirms_when_the_operator_moves_on_while_it_posts(
             await pilot.press("escape", "escape")  # reason -> the alert -> the list
             await wait_until(pilot, lambda: screen.step == "list" and screen.rows)
             await scan(pilot, str(dead))
-            await scan(pilot, "2")  # the clean-up list: a look-up while the block still waits
-            await wait_until(pilot, lambda: screen.step == "result")
-            other.rollback()
+            await scan(pilot, "2")  # the clean-up list: a look-up asked while the block still waits
+            other.rollback()  # the session's one connection: the look-up runs once the block has posted
+        await wait_until(pilot, lambda: screen.step == "result")
         await wait_until(pilot, lambda: text_of(app, "MessageLine") == "Lot SOON blocked: 30")
         assert screen.step == "result"  # the answer does not take the operator away from what they look at
     balances = helpers.rows(db, "SELECT b.status, b.qty FROM stock_balance b JOIN lot l ON l.id = b.lot_id"
