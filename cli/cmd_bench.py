@@ -128,5 +128,15 @@ def bench_import(
         emit_json(run(db, rows))
 
 
+@bench_app.command("session")
+def bench_session(as_json: bool = typer.Option(False, "--json")) -> None:
+    """One console in a pseudo-terminal, signed in, one stock lookup: its RSS, import and login times, connections."""
+    from bench.scratch import scratch_url
+    from bench.session import run
+
+    with scratch_url("session") as url:
+        emit_json(run(url))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(bench_app, name="bench")

@@ -53,3 +53,37 @@ def test_core_and_every_service_import_without_console_cli_or_bench():
 
 def test_loading_the_cli_loads_no_benchmark():
     assert _probe(CLI_PROBE) == []  # cli.cmd_bench imports bench inside each command
+
+
+# What a clerk's session never runs: XLSX reading, label rendering, charts, the AMQP client, migrations, settings
+# validation, and biip until the first GS1 string. Importing the CLI and the console (what `lineside console` does
+# before the login is drawn) must not load them.
+LEAN_SESSION = ("openpyxl", "PIL", "barcode", "segno", "plotext", "textual_plotext", "pika", "alembic", "mako",
+                "pydantic", "pydantic_settings", "biip", "bench")
+SESSION_PROBE = """
+import json, sys
+import cli.main, cli.cmd_console, console.app
+print(json.dumps(sorted({n.split(".")[0] for n in sys.modules})))
+"""
+
+
+def test_a_console_session_loads_none_of_what_a_clerk_never_runs():
+    loaded = set(_probe(SESSION_PROBE))
+    assert {"textual", "sqlalchemy", "psycopg", "console", "cli"} <= loaded  # the probe really loaded a console
+    assert not loaded & set(LEAN_SESSION), sorted(loaded & set(LEAN_SESSION))
+
+
+GS1_PROBE = """
+import json, sys
+from core.scan import parse_gs1
+before = "biip" in sys.modules
+parsed = parse_gs1("(01)09501101530003(10)ABC(17)261231(30)12")
+import biip.gs1_prefixes
+print(json.dumps({"before": before, "after": "biip" in sys.modules, "lot": parsed.lot, "gtin": parsed.gtin,
+                  "trie": len(biip.gs1_prefixes._GS1_COMPANY_PREFIX_TRIE)}))
+"""
+
+
+def test_biip_loads_at_the_first_gs1_scan_without_its_company_prefix_table():
+    result = _probe(GS1_PROBE)
+    assert result == {"before": False, "after": True, "lot": "ABC", "gtin": "09501101530003", "trie": 0}
