@@ -128,16 +128,20 @@ def merge(rows) -> tuple[WalkLine, ...]:
     return tuple(walk)
 
 
-def claim_batch(db: Database, actor: Actor, wo_numbers: list[str]) -> Batch:
-    """Claim the open tasks of several released orders of one line (each as picking.claim), merged in one walk."""
+def claim_batch(db: Database, actor: Actor, wo_numbers: list[str], *, strict: bool = True) -> Batch:
+    """Claim the open tasks of several released orders of one line (each as picking.claim), merged in one walk.
+
+    `strict`: an order with no open task is refused (when it joins); else it is left out (after a posting)."""
     require(actor, "picking.post")
     with db.uow() as uow:
         line, orders = batch_orders(uow.session, wo_numbers)
     for wo in orders:
-        if not picking.claim(db, actor, wo):
+        if not picking.claim(db, actor, wo) and strict:
             raise InvalidInput("No open pick tasks for {wo}", wo=wo)
     with db.uow() as uow:
         rows = uow.execute(text(_WALK), {"wos": orders, "op": actor.operator_id}).all()
+    if not strict:
+        orders = [wo for wo in orders if any(r.wo_number == wo for r in rows)]
     return Batch(line, tuple(orders), merge(rows))
 
 
@@ -153,7 +157,8 @@ def split(session: Session, line: BatchLine) -> list[tuple[str, PickLine]]:
              " ORDER BY w.due_date NULLS LAST, w.wo_number, t.id FOR UPDATE OF t"),
         {"ids": list(line.tasks)}).all()
     if len(tasks) != len(set(line.tasks)):
-        raise NotFound(what="task " + ", ".join(str(t) for t in sorted(set(line.tasks) - {t.id for t in tasks})))
+        gone = ", ".join(str(t) for t in sorted(set(line.tasks) - {t.id for t in tasks}))
+        raise NotFound(what=f"task {gone}")
     if len({(t.item_id, t.lot_id, t.from_location_id) for t in tasks}) > 1:
         raise InvalidInput("Tasks {tasks} are not one walk line", tasks=", ".join(str(t) for t in line.tasks))
     needed = sum((t.left for t in tasks), ZERO)
