@@ -161,3 +161,16 @@ def test_a_wrong_drop_or_too_much_writes_nothing(db, clerk, site):
         batch_picking.post_batch(db, clerk, key="b2", drop_location="A-01", lines=_all(batch))
     assert helpers.scalar(db, "SELECT count(*) FROM movement WHERE kind = 'pick'") == 0
     assert {s for *_, s in _tasks(db)} == {"open"}
+
+
+def test_a_substitute_lot_on_a_merged_line_moves_each_orders_reservation(db, clerk, system, site):
+    helpers.put_stock(db, system, "IC-1", "IC-S", "A-01", 30, expiry="2030-01-01")  # expires sooner: allowed
+    batch = batch_picking.claim_batch(db, clerk, ["WO-1", "WO-2"])
+    ic = batch.walk[0]
+    batch_picking.post_batch(db, clerk, key="b1", drop_location="LS-L1", lines=[BatchLine(ic.task_ids, D(30), "IC-S")])
+    assert [r for r in _reserved(db) if r[2] == "IC-1"] == [("WO-1", "LS-L1", "IC-1", "IC-S", 20),
+                                                            ("WO-2", "LS-L1", "IC-1", "IC-S", 10)]
+    assert helpers.rows(db, "SELECT lt.lot_no, b.qty, b.reserved FROM stock_balance b JOIN lot lt"
+                            " ON lt.id = b.lot_id JOIN location l ON l.id = b.location_id WHERE l.code = 'A-01'"
+                            " ORDER BY 1") == [("IC-A", 30, 0)]
+    assert checks.run_checks(db).ok
