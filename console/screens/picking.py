@@ -228,13 +228,13 @@ class PickingScreen(FlowScreen):
 
     def batch_reclaimed(self, batch: pb.Batch) -> None:
         """After a batch posting: what its orders still have open (a short order re-planned), else the order step."""
+        if len(batch.orders) == 1:  # one order left: picked on alone, as if it had been scanned
+            self.orders = ()
+            self.read(self.reclaimed, pc.pick_list, self.app.services.db, self.app.actor, batch.orders[0])
+            return
         self.tasks, self.i, self.lines, self.lot = batch.walk, 0, {}, None
         if batch.walk:
-            self.orders = batch.orders
-            if len(batch.orders) == 1:  # one order left: picked alone, as if scanned
-                self.read(self.reclaimed, pc.pick_list, self.app.services.db, self.app.actor, batch.orders[0])
-                return
-            self.wo = batch.orders[0]
+            self.orders, self.wo = batch.orders, batch.orders[0]
             self.go("location")
         else:
             self.orders, self.wo, self.line = (), "", ""
