@@ -2,6 +2,8 @@
 
 The picks are collected on the screen and posted in one operation at the drop (picking.post_picks), with one
 idempotency key per collected payload. F2 on the quantity step records a short pick with a reason.
+A batch (picking_batch): after a first order, F6 or a `+` scan at its first location asks for more orders of the
+same line; Enter walks their merged tasks, and the drop splits each pick back to its orders (post_batch).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from decimal import Decimal
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from console.flow import SHORT, FlowScreen, Step, handles
+from console.flow import SHORT, FlowScreen, Key, Step, handles
+from console.screens import picking_batch as pb
 from console.screens import production_common as pc
 from console.screens import production_views as views
 from console.words import parse_qty, qty_text
@@ -30,7 +33,7 @@ class PickingScreen(FlowScreen):
 
     TITLE_MSGID = N_("Picking")
     CSS_PATH = "production.tcss"
-    BINDINGS = [Binding("f2", "short", show=False)]
+    BINDINGS = [Binding("f2", "short", show=False), Binding("f6", "add_order", show=False)]
     STEPS = (
         Step("wo", N_("Scan the work order to pick")),
         Step("location", N_("Go to {location} and scan the location")),  # Esc: the previous task (back_from)
@@ -39,6 +42,7 @@ class PickingScreen(FlowScreen):
         Step("qty", N_("Quantity picked"), default=N_("Enter = {qty}"), keys=(SHORT,)),
         Step("reason", N_("Short pick: type the reason number, then Enter"), back="qty", reasons=ShortPickReason),
         Step("drop", N_("Scan the line-side drop location of line {line}")),
+        Step("batch", N_("Scan another work order of line {line}, or Enter to start"), blank=True),
     )
 
     def __init__(self, scan=None) -> None:
@@ -48,6 +52,7 @@ class PickingScreen(FlowScreen):
         self.lot: str | None = None
         self.short_qty = Decimal(0)
         self.posted_note = ""
+        self.orders: tuple[str, ...] = ()  # a batch's orders (due order); empty: one order is picked
 
     def compose_body(self):
         yield Static(id="detail")
@@ -80,15 +85,31 @@ class PickingScreen(FlowScreen):
         return self.lines.get(self.task.id) if self.task is not None and self.step == "qty" else None
 
     def scanned(self, value: str) -> None:
-        """Enter alone on a kept pick's quantity keeps that pick (a short one stays short) and goes on."""
+        """Enter alone on a kept pick's quantity keeps that pick (a short one stays short) and goes on; a `+` scan
+        at the first location of an order starts a batch."""
+        if value.strip() == pb.ADD and self.can_batch():
+            self.action_add_order()
+            return
         if self.step == "qty" and not value.strip() and self.kept() is not None:
             self.i, self.lot = self.i + 1, None
             self.go("drop" if self.task is None else "location")
             return
         super().scanned(value)
 
+    def keys_for(self, step: Step) -> list[Key]:
+        """F6 Add order is offered at an order's first location, before anything is picked."""
+        return [pb.ADD_ORDER, *super().keys_for(step)] if self.can_batch() else super().keys_for(step)
+
+    def can_batch(self) -> bool:
+        return self.step == "location" and not self.orders and self.i == 0 and not self.lines and bool(self.wo)
+
     def draw(self, step: Step) -> None:
-        detail = views.pick_panel(self.wo, self.tasks, self.i, self.lines, self.lot)
+        if step.name == "batch":
+            detail = pb.orders_panel(self.line, self.orders)
+        else:
+            detail = views.pick_panel(" + ".join(self.orders) or self.wo, self.tasks, self.i, self.lines, self.lot)
+        if self.orders and self.task is not None and step.name != "batch":
+            detail.append("\n").append_text(pb.shares(self.task))
         if step.reasons:
             detail.append("\n" + _("Found {qty} of {wanted}").format(
                 qty=qty_text(self.short_qty), wanted=qty_text(self.remaining(self.task))) + "\n", style="yellow")
@@ -96,7 +117,7 @@ class PickingScreen(FlowScreen):
         self.query_one("#detail", Static).update(detail)
         table = self.query_one("#tasks", DataTable)
         pc.fill_table(table, COLUMNS, views.pick_rows(self.tasks, self.lines))
-        if self.task is not None:
+        if self.task is not None and step.name != "batch":
             table.move_cursor(row=self.i)
 
     def material_step(self) -> str:
@@ -173,9 +194,63 @@ class PickingScreen(FlowScreen):
     def reason_chosen(self, reason: ShortPickReason) -> None:
         self.confirm(self.short_qty, reason=reason)
 
+    # Batch -------------------------------------------------------------------------------------------------------
+
+    def action_add_order(self) -> None:
+        """F6 (or `+`) at the first location of an order: more orders of its line join a batch at the next step."""
+        if self.can_batch():
+            self.message.clear()
+            self.orders = (self.wo,)
+            self.go("batch")
+
+    @handles("batch")
+    def batch_scanned(self, value: str) -> None:
+        if not value:  # Enter: the walk starts (one order alone: its own pick list, as before)
+            if len(self.orders) == 1:
+                self.orders = ()
+            self.i, self.lines, self.lot = 0, {}, None
+            self.go("location")
+            return
+        self.read(self.joined, pb.joined, self.app.services.db, self.app.actor, self.orders, value)
+
+    def joined(self, batch: pb.Batch) -> None:
+        added = next(wo for wo in batch.orders if wo not in self.orders)
+        self.orders, self.tasks, self.i, self.lines = batch.orders, batch.walk, 0, {}
+        self.go("batch")
+        self.message.info(ngettext("{wo} added: {n} line to pick", "{wo} added: {n} lines to pick",
+                                   len(batch.walk)).format(wo=added, n=len(batch.walk)))
+
+    def batch_posted(self, done: pb.BatchPicked) -> None:
+        self.key.spent()
+        self.lines = {}
+        self.posted_note = pb.posted_note(done)
+        self.read(self.batch_reclaimed, pb.reclaimed, self.app.services.db, self.app.actor, self.orders)
+
+    def batch_reclaimed(self, batch: pb.Batch) -> None:
+        """After a batch posting: what its orders still have open (a short order re-planned), else the order step."""
+        if len(batch.orders) == 1:  # one order left: picked on alone, as if it had been scanned
+            self.orders = ()
+            self.read(self.reclaimed, pc.pick_list, self.app.services.db, self.app.actor, batch.orders[0])
+            return
+        self.tasks, self.i, self.lines, self.lot = batch.walk, 0, {}, None
+        if batch.walk:
+            self.orders, self.wo = batch.orders, batch.orders[0]
+            self.go("location")
+        else:
+            self.orders, self.wo, self.line = (), "", ""
+            self.go("wo")
+        self.message.info(self.posted_note)
+
+    # Drop -------------------------------------------------------------------------------------------------------
+
     @handles("drop")
     def drop_scanned(self, value: str) -> None:
         lines = tuple(self.lines.values())  # what is posted is what was confirmed, whatever happens meanwhile
+        if self.orders:
+            key = self.key.for_payload((self.orders, lines, value))
+            self.post(self.batch_posted, pb.post_at_drop, self.app.services.db, self.app.actor, value, key=key,
+                      line=self.line, walk=self.tasks, picks=lines)
+            return
         key = self.key.for_payload((self.wo, lines, value))
         self.post(self.posted, pc.post_at_drop, self.app.services.db, self.app.actor, value, key=key,
                   wo_number=self.wo, line=self.line, lines=lines)
@@ -192,7 +267,7 @@ class PickingScreen(FlowScreen):
 
     def reclaimed(self, found: pc.PickList) -> None:
         """After a posting: the same work order's remaining tasks, else back to the work-order step."""
-        self.wo, self.line = found.wo_number, found.line
+        self.wo, self.line, self.orders = found.wo_number, found.line, ()
         self.tasks, self.i, self.lines, self.lot = found.tasks, 0, {}, None
         self.go("location" if found.tasks else "wo")
         self.message.info(self.posted_note)
@@ -203,7 +278,12 @@ class PickingScreen(FlowScreen):
         """The claims of the order left are given back; nothing to show."""
 
     def back_from(self, step: str) -> str | None:
-        """From a task's location (or the drop) to the previous task's quantity; from the first, the order step."""
+        """From a task's location (or the drop) to the previous task's quantity; from the first, the order step
+        (in a batch: the batch step, and from there the order step)."""
+        if step == "batch":
+            return "wo"
+        if step in ("location", "drop") and self.i == 0 and self.orders:
+            return "batch"
         if step in ("location", "drop"):
             return "wo" if self.i == 0 else "qty"
         if step == "qty":
@@ -211,11 +291,13 @@ class PickingScreen(FlowScreen):
         return super().back_from(step)
 
     def forget(self, step: str) -> None:
-        if step in ("location", "drop") and self.i == 0:
-            if self.wo:  # out of the order: its tasks are free for another clerk at once
-                self.post(self.claims_released, picking.release_claims, self.app.services.db, self.app.actor,
-                          self.wo)
-            self.tasks, self.lines, self.wo, self.line = (), {}, "", ""
+        if step == "batch" or (step in ("location", "drop") and self.i == 0 and not self.orders):
+            for wo in self.orders or (self.wo,):  # out of the order(s): their tasks are free for another clerk
+                if wo:
+                    self.post(self.claims_released, picking.release_claims, self.app.services.db, self.app.actor, wo)
+            self.tasks, self.lines, self.wo, self.line, self.orders = (), {}, "", "", ()
+        elif step in ("location", "drop") and self.i == 0:  # back to the batch step: its orders stay claimed
+            self.lines = {}
         elif step in ("location", "drop"):  # back to the previous task's quantity: its pick stays recorded
             self.i -= 1
             line = self.lines.get(self.task.id)

@@ -86,7 +86,8 @@ def pick_material(db, actor, raw: str, task: PickTaskView) -> PickMaterial:
         lot, sku = None, scan.sku  # the check names the wrong item
     else:
         lot, sku = material_of(scan, task.tracking)
-    picking_check.check_pick(db, actor, task.id, lot=lot, sku=sku, qty=scan.qty)
+    qty = scan.qty if scan.qty is not None else task.qty - task.picked_qty  # a batch: the merged quantity
+    picking_check.check_pick(db, actor, task.id, lot=lot, sku=sku, qty=qty)
     return PickMaterial(lot, scan.qty)
 
 

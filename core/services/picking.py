@@ -196,6 +196,61 @@ def _drop(session: Session, wo, code: str) -> int:
     return drop
 
 
+def post_order(session: Session, actor: Actor, *, key: str, wo_number: str, lines: list[PickLine],
+               drop_location: str) -> dict:
+    """One order's picks moved to its line side inside the caller's transaction (post_picks, post_batch): the
+    legs under `key` with the order as reference, shorts released and the order re-reserved; the result document."""
+    wo = open_work_order(session, wo_number)
+    drop = _drop(session, wo, drop_location)
+    legs, shorts = [], []
+    for line in sorted(lines, key=lambda ln: ln.task_id):
+        task = session.execute(
+            text("SELECT t.*, lt.lot_no AS lot, lt.expiry, i.uom, i.sku FROM pick_task t"
+                 " JOIN item i ON i.id = t.item_id LEFT JOIN lot lt ON lt.id = t.lot_id"
+                 " WHERE t.id = :id AND t.work_order_id = :wo AND t.status = 'open' FOR UPDATE OF t"),
+            {"id": line.task_id, "wo": wo.id},
+        ).first()
+        if task is None:
+            raise NotFound(what=f"task {line.task_id}")
+        require_whole(line.qty, task.uom, task.sku)
+        if session.execute(text("SELECT 1 FROM count_task WHERE location_id = :l AND status = 'open'"),
+                           {"l": task.from_location_id}).first():
+            raise InvalidInput("A count is open at this location; picks wait until it closes")
+        if line.short:
+            ShortPickReason.require(line.reason, N_("A short pick needs a reason"))
+        if line.qty < 0 or line.qty > task.qty - task.picked_qty:
+            raise InvalidInput("Pick at most {qty}", qty=format((task.qty - task.picked_qty).normalize(), "f"))
+        lot_id = task.lot_id
+        if line.lot and task.lot and line.lot != task.lot:
+            lot_id = refuse_unpickable(session, task, line.lot, line.qty)
+        if line.qty > 0:
+            if lot_id == task.lot_id:
+                legs.append(Leg(task.item_id, lot_id, line.qty, task.from_location_id, "available", drop,
+                                "available", from_reserved=line.qty, to_reserved=line.qty))
+            else:  # the reservation moves to the substitute lot
+                reservations.unreserve_balance(session, task.item_id, task.lot_id, task.from_location_id,
+                                               line.qty)
+                legs.append(Leg(task.item_id, lot_id, line.qty, task.from_location_id, "available", drop,
+                                "available", to_reserved=line.qty))
+            reservations.take(session, wo.id, task.item_id, task.lot_id, task.from_location_id, line.qty)
+            reservations.add(session, wo.id, task.item_id, lot_id, drop, line.qty)
+        picked = task.picked_qty + line.qty
+        missing = task.qty - picked
+        status = "picked" if missing <= 0 else ("short" if line.short else "open")
+        if status == "short":
+            shorts.append({"task": task.id, "missing": missing, "reason": line.reason})
+            _release_short(session, actor, wo.id, task, missing, line.reason)
+        session.execute(text("UPDATE pick_task SET picked_qty = :p, status = :s, picked_by = :op, picked_at = :at"
+                             " WHERE id = :id"),
+                        {"p": picked, "s": status, "op": actor.operator_id, "at": datetime.now(UTC),
+                         "id": task.id})
+    if legs:
+        apply_legs(session, actor, "pick", legs, key=key, reference=wo.wo_number)
+    shortages = reserve_for(session, wo) if shorts else []
+    return {"wo_number": wo.wo_number, "drop": drop_location, "lines": len(legs), "short_picks": shorts,
+            "shortages": [{"sku": s, "qty": q} for s, q in shortages]}
+
+
 def post_picks(db: Database, actor: Actor, *, key: str, wo_number: str, lines: list[PickLine],
                drop_location: str) -> Picked:
     """Move what was picked to the line side, still reserved for the work order; shorts are re-reserved."""
@@ -203,55 +258,7 @@ def post_picks(db: Database, actor: Actor, *, key: str, wo_number: str, lines: l
         raise InvalidInput("Nothing was picked")
 
     def body(session: Session) -> dict:
-        wo = open_work_order(session, wo_number)
-        drop = _drop(session, wo, drop_location)
-        legs, shorts = [], []
-        for line in sorted(lines, key=lambda ln: ln.task_id):
-            task = session.execute(
-                text("SELECT t.*, lt.lot_no AS lot, lt.expiry, i.uom, i.sku FROM pick_task t"
-                     " JOIN item i ON i.id = t.item_id LEFT JOIN lot lt ON lt.id = t.lot_id"
-                     " WHERE t.id = :id AND t.work_order_id = :wo AND t.status = 'open' FOR UPDATE OF t"),
-                {"id": line.task_id, "wo": wo.id},
-            ).first()
-            if task is None:
-                raise NotFound(what=f"task {line.task_id}")
-            require_whole(line.qty, task.uom, task.sku)
-            if session.execute(text("SELECT 1 FROM count_task WHERE location_id = :l AND status = 'open'"),
-                               {"l": task.from_location_id}).first():
-                raise InvalidInput("A count is open at this location; picks wait until it closes")
-            if line.short:
-                ShortPickReason.require(line.reason, N_("A short pick needs a reason"))
-            if line.qty < 0 or line.qty > task.qty - task.picked_qty:
-                raise InvalidInput("Pick at most {qty}", qty=format((task.qty - task.picked_qty).normalize(), "f"))
-            lot_id = task.lot_id
-            if line.lot and task.lot and line.lot != task.lot:
-                lot_id = refuse_unpickable(session, task, line.lot, line.qty)
-            if line.qty > 0:
-                if lot_id == task.lot_id:
-                    legs.append(Leg(task.item_id, lot_id, line.qty, task.from_location_id, "available", drop,
-                                    "available", from_reserved=line.qty, to_reserved=line.qty))
-                else:  # the reservation moves to the substitute lot
-                    reservations.unreserve_balance(session, task.item_id, task.lot_id, task.from_location_id,
-                                                   line.qty)
-                    legs.append(Leg(task.item_id, lot_id, line.qty, task.from_location_id, "available", drop,
-                                    "available", to_reserved=line.qty))
-                reservations.take(session, wo.id, task.item_id, task.lot_id, task.from_location_id, line.qty)
-                reservations.add(session, wo.id, task.item_id, lot_id, drop, line.qty)
-            picked = task.picked_qty + line.qty
-            missing = task.qty - picked
-            status = "picked" if missing <= 0 else ("short" if line.short else "open")
-            if status == "short":
-                shorts.append({"task": task.id, "missing": missing, "reason": line.reason})
-                _release_short(session, actor, wo.id, task, missing, line.reason)
-            session.execute(text("UPDATE pick_task SET picked_qty = :p, status = :s, picked_by = :op, picked_at = :at"
-                                 " WHERE id = :id"),
-                            {"p": picked, "s": status, "op": actor.operator_id, "at": datetime.now(UTC),
-                             "id": task.id})
-        if legs:
-            apply_legs(session, actor, "pick", legs, key=key, reference=wo.wo_number)
-        shortages = reserve_for(session, wo) if shorts else []
-        return {"wo_number": wo.wo_number, "drop": drop_location, "lines": len(legs), "short_picks": shorts,
-                "shortages": [{"sku": s, "qty": q} for s, q in shortages]}
+        return post_order(session, actor, key=key, wo_number=wo_number, lines=lines, drop_location=drop_location)
 
     return Picked.of(run_operation(db, actor, key=key, kind="pick", permission="picking.post", payload={
         "wo_number": wo_number, "lines": lines, "drop_location": drop_location}, body=body,

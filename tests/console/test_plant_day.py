@@ -137,23 +137,40 @@ async def test_a_plant_day_by_scans_alone(db, make_app, day):
             await t.to(suggested, "lot")
         assert [w for w, *_ in where(db, "B-0001")] == ["RAW"] and where(db, "B-0001")[0][1].startswith("R-")
 
-        # The supervisor releases the first order.
+        # The supervisor releases the first order, and a second one of the same line for a spare board.
+        helpers.add_work_order(db, "WO-D", "ASM-1", 1, due="2026-12-03")
         await t.sign_in("P100", "333333")
-        await t.open("w")
-        await t.to("WO-A", "detail")
-        await t.release()
+        for wo in ("WO-A", "WO-D"):
+            await t.open("w")
+            await t.to(wo, "detail")
+            await t.release()
 
-        # Picking: a wrong location is refused at its step; the flux is backflushed, so it is not picked.
+        # Picking, both orders in one walk (F6 at the first location adds WO-D): the boards and the chips of the
+        # two are one line each; a wrong location is refused at its step; the flux is backflushed, not picked.
         await t.sign_in("K100", "1111")
         await t.open("3")
         await t.to("WO-A", "location")
         assert "FLUX-1" not in text_of(app, "#detail")
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: t.screen.step == "batch")
+        await t.to("WO-D", "batch")
+        assert t.line == "WO-D added: 2 lines to pick"
+        await t.to("", "location")
+        assert [(w.sku, w.qty, [p.wo_number for p in w.parts]) for w in t.screen.tasks] == [
+            ("BRD-1", 3, ["WO-A", "WO-D"]), ("CHP-1", 6, ["WO-A", "WO-D"])]
         for _task in range(2):
             assert await t.refused("LINE-1")  # not the task's location
             await t.to(t.screen.task.location, "lot")
             await t.to(t.screen.task.lot, "qty")
             await t.to("", "drop" if t.screen.i == len(t.screen.tasks) - 1 else "location")
         await t.to("LINE-1", "wo")
+        assert t.line == "Posted: 4 lines of WO-A, WO-D to LINE-1"
+        assert helpers.rows(db, "SELECT w.wo_number, i.sku, r.qty FROM reservation r JOIN work_order w"
+                                " ON w.id = r.work_order_id JOIN item i ON i.id = r.item_id JOIN location l"
+                                " ON l.id = r.location_id WHERE l.code = 'LINE-1' AND w.wo_number IN ('WO-A',"
+                                " 'WO-D') ORDER BY 1, 2") == [  # each order's share, as if alone
+            ("WO-A", "BRD-1", 2), ("WO-A", "CHP-1", 4), ("WO-A", "FLUX-1", Decimal("0.02")),
+            ("WO-D", "BRD-1", 1), ("WO-D", "CHP-1", 2), ("WO-D", "FLUX-1", Decimal("0.01"))]
 
         # Issue: the board and the chips from the line side; output backflushes the flux once.
         await t.open("4")
