@@ -3,8 +3,8 @@
 `work_order.schedule_position` is NULL for an order the schedule places by itself (due date, priority, kitting);
 a number pins the order at that position of its line (core/services/schedule.py). `po_line.created_at` is the
 order date the safety-stock plan measures the supplier's lead time from (to each receipt); lines that exist
-before this revision get the time of the upgrade. No new table: the runtime grants `db upgrade` re-applies
-(core/roles.py) already cover both tables.
+before this revision get the time of the upgrade. The alert rule `safety_stock_off`: an item's configured safety
+stock 50 % off the plan. No new table: the runtime grants `db upgrade` re-applies (core/roles.py) cover both.
 
 Revision ID: 0023
 Revises: 0020
@@ -28,9 +28,14 @@ def upgrade() -> None:
                                'schedule_position IS NULL OR schedule_position > 0')
     op.add_column('po_line', sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'),
                                        nullable=False))
+    # The safety-stock plan's alert (core/services/alert_rules.py): off by more than 50 % of the plan.
+    op.execute("INSERT INTO alert_rule (rule, severity, threshold) VALUES ('safety_stock_off', 'info', 50)"
+               " ON CONFLICT (rule) DO NOTHING")
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM alert WHERE rule = 'safety_stock_off'")
+    op.execute("DELETE FROM alert_rule WHERE rule = 'safety_stock_off'")
     op.drop_column('po_line', 'created_at')
     op.drop_constraint(op.f('ck_work_order_schedule_position_positive'), 'work_order', type_='check')
     op.drop_column('work_order', 'schedule_position')
