@@ -78,6 +78,11 @@ _ORDERS = text(
 )
 
 
+def clock() -> datetime:
+    """Now, for the schedule (a test freezes it)."""
+    return datetime.now(UTC)
+
+
 def minutes_for(qty: Decimal, setup: Decimal | None, per_unit: Decimal | None, rate_per_hour: float) -> float:
     """An order's minutes: its routing's setup + minutes per unit x qty, else qty at the configured rate."""
     if per_unit is None:
@@ -107,7 +112,7 @@ def sequence(rows: list, kits: dict[str, str]) -> list:
 def schedule(db: Database, actor: Actor, line: str | None = None, *, now: datetime | None = None) -> list[Slot]:
     """Each line's sequence of open work orders with start and end (see the module's rule)."""
     require(actor, "stock.view")
-    now = now or datetime.now(UTC)
+    now = now or clock()
     rate = settings().default_rate_per_hour
     with db.uow() as uow:
         rows = uow.execute(_ORDERS, {"open": list(OPEN_ORDERS), "line": line}).all()
