@@ -7,11 +7,11 @@ from datetime import date, datetime
 from rich.text import Text
 
 from console.screens.production_views import kit_text
-from core.i18n import _
+from core.i18n import N_, _
 from core.services import schedule
 
 SCHEDULE_COLUMNS = [("Line", False), ("#", True), ("Work order", False), ("Due", False), ("Kitting", False),
-                    ("Start–end", False), ("Pinned", True)]
+                    (N_("Start–end"), False), (N_("Pinned"), True)]
 
 
 def when(at: datetime, today: date) -> str:
@@ -29,10 +29,10 @@ def schedule_rows(slots, today: date | None = None) -> list[list]:
 
 
 def schedule_summary(slots) -> Text:
-    """n lines · m orders · k pinned · short at the end of their line."""
+    """What the sequence is, how many lines and orders, how many pinned."""
     lines = {s.line for s in slots}
-    text = Text(_("Sequence per line, as the stock is now: {lines} lines, {orders} orders").format(
-        lines=len(lines), orders=len(slots)))
+    text = Text(_("Sequence per line, as the stock is now") + "   ")
+    text.append(_("lines: {n}").format(n=len(lines)) + "   " + _("orders: {n}").format(n=len(slots)))
     pinned = sum(1 for s in slots if s.pinned)
     if pinned:
         text.append("   " + _("pinned: {n}").format(n=pinned), style="yellow")

@@ -67,7 +67,7 @@ async def test_the_schedule_by_keys_and_a_pin(db, make_app, plant, frozen):
             ["L1", "3", "WO-3", "2030-01-20", "short", ""]]
         assert table_rows(app)[0][5] == "06:00–06:50"  # 50 at the default 60 an hour, from now
         assert table_rows(app)[1][5] == "06:50–08:30"
-        assert "3 orders" in text_of(app, "#detail")
+        assert "lines: 1   orders: 3" in text_of(app, "#detail")
         assert cut_columns(app) == [] and hints_fit(app)
         await pilot.press("down", "down", "f4")
         await wait_until(pilot, lambda: screen.step == "pin")
