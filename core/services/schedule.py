@@ -34,7 +34,7 @@ from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.permissions import Actor, require
 from core.results import Result
-from core.services.kitting import kitting
+from core.services.kitting import kit_statuses
 from core.services.ledger import run_operation
 from core.vocabulary import OPEN_ORDERS
 
@@ -119,7 +119,7 @@ def schedule(db: Database, actor: Actor, line: str | None = None, *, now: dateti
     if not rows:
         return []
     # An order without components needs nothing: kitted. Kitting reads every open order (one statement).
-    kits = {k.wo_number: k.status for k in kitting(db, actor)}
+    kits = kit_statuses(db, actor)
     kits = {r.wo_number: kits.get(r.wo_number, "kitted") for r in rows}
     lines: dict[str, list] = {}
     for r in rows:

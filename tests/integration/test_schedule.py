@@ -169,3 +169,16 @@ def test_an_order_without_components_is_kitted(db, system, site):
     helpers.exec_sql(db, "INSERT INTO item (sku, name, uom, tracking) VALUES ('KIT-9', 'Kit', 'EA', 'none')")
     helpers.add_work_order(db, "WO-9", "KIT-9", 5)
     assert _seq(db, system) == [("L1", 1, "WO-9", "kitted")]
+
+
+def test_the_status_query_agrees_with_kitting(db, system, supervisor, site):
+    """The schedule reads kit_statuses (grouped in the server); it says what kitting() says, order by order."""
+    from core.services.kitting import kit_statuses, kitting
+
+    helpers.add_work_order(db, "WO-1", "PCBA-1", 30, due="2030-01-05")
+    helpers.add_work_order(db, "WO-2", "PCBA-1", 10, due="2030-01-06")
+    helpers.add_work_order(db, "WO-3", "PCBA-1", 500, due="2030-01-07")
+    workorders.release(db, supervisor, "WO-1")
+    statuses = kit_statuses(db, system)
+    assert statuses == {k.wo_number: k.status for k in kitting(db, system)}
+    assert statuses == {"WO-1": "kitted", "WO-2": "kittable", "WO-3": "short"}
