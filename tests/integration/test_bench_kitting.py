@@ -21,6 +21,7 @@ def test_statements_do_not_grow_with_lines(db):
 
 def test_the_schedule_scenario_is_500_orders_on_10_lines(db):
     bench_kitting.build(db, [10], SMALL)
+    bench_kitting.build_schedule(db, SMALL)
     doc = bench_kitting.schedule_once(db)
     assert (doc["schedule_orders"], doc["schedule_lines"]) == (501, 11)  # and the bench's own WO on L1
     assert doc["schedule_statements"] <= 4 and doc["schedule_seconds"] > 0
