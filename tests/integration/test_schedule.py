@@ -182,3 +182,20 @@ def test_the_status_query_agrees_with_kitting(db, system, supervisor, site):
     statuses = kit_statuses(db, system)
     assert statuses == {k.wo_number: k.status for k in kitting(db, system)}
     assert statuses == {"WO-1": "kitted", "WO-2": "kittable", "WO-3": "short"}
+
+
+def test_a_short_pick_that_takes_the_stock_moves_the_next_order_behind(db, system, supervisor, clerk, site):
+    """A short pick blocks what the bin should hold and re-reserves elsewhere: the next order can no longer run."""
+    from core.services import picking
+
+    helpers.put_stock(db, system, "IC-1", "IC-B", "A-02", 200, expiry="2031-01-01")  # 350 IC-1 in all
+    helpers.add_work_order(db, "WO-1", "PCBA-1", 60, due="2030-01-03")  # 120 IC-1
+    helpers.add_work_order(db, "WO-2", "PCBA-1", 60, due="2030-01-04")  # 120
+    helpers.add_work_order(db, "WO-3", "PCBA-1", 10, due="2030-01-08")  # 20
+    workorders.release(db, supervisor, "WO-1")  # FEFO: 120 of IC-A
+    assert [s[2:] for s in _seq(db, system)] == [("WO-1", "kitted"), ("WO-2", "kittable"), ("WO-3", "kittable")]
+    task = next(t for t in picking.claim(db, clerk, "WO-1") if t.sku == "IC-1")
+    picking.post_picks(db, clerk, key="short", wo_number="WO-1", drop_location="LS-L1",
+                       lines=[picking.PickLine(task.id, D(0), task.lot, short=True, reason="not_found")])
+    # 120 of IC-A blocked, WO-1 re-reserved from IC-A's rest and IC-B: 110 free, WO-2 needs 120
+    assert [s[2:] for s in _seq(db, system)] == [("WO-1", "kitted"), ("WO-3", "kittable"), ("WO-2", "short")]
