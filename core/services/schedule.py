@@ -78,6 +78,9 @@ _ORDERS = text(
 )
 
 
+DEFAULT_RATE_PER_HOUR = 60.0
+
+
 def clock() -> datetime:
     """Now, for the schedule (a test freezes it)."""
     return datetime.now(UTC)
@@ -114,6 +117,7 @@ def schedule(db: Database, actor: Actor, line: str | None = None, *, now: dateti
     require(actor, "stock.view")
     now = now or clock()
     rate = settings().default_rate_per_hour
+    rate = rate if rate > 0 else DEFAULT_RATE_PER_HOUR  # a rate of 0 would make every unrouted order endless
     with db.uow() as uow:
         rows = uow.execute(_ORDERS, {"open": list(OPEN_ORDERS), "line": line}).all()
     if not rows:

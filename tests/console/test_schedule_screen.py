@@ -110,6 +110,18 @@ async def test_stock_put_away_moves_the_short_order_ahead_on_the_next_read(db, s
                                                                         ("WO-1", "kitted")])
 
 
+async def test_release_from_the_schedule_reads_it_again(db, make_app, plant, frozen):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _schedule(pilot)
+        screen = app.screen
+        await pilot.press("f5")  # the highlighted row: WO-2
+        await wait_until(pilot, lambda: screen.message.text.startswith("WO-2: released"))
+        await wait_until(pilot, lambda: screen.step == "schedule" and table_rows(app)[0][2:5] == [
+            "WO-2", "2030-01-05", "kitted"])
+        assert helpers.scalar(db, "SELECT status FROM work_order WHERE wo_number = 'WO-2'") == "released"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("state", [_schedule, _pin_asked], ids=["schedule", "pin"])
 def test_schedule_snapshots(snap_compare, make_app, plant, frozen, lang, state):
