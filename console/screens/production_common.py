@@ -16,7 +16,7 @@ from console.words import qty_text
 from core.errors import InvalidInput
 from core.i18n import _
 from core.scan import ScanResult, classify
-from core.services import issuing, picking, picking_check
+from core.services import issuing, picking, picking_check, schedule
 from core.services.picking import PickLine, PickTaskView
 from core.services.work_order_views import BoardRow, WorkOrderView, board, running_order, work_order_view
 
@@ -132,14 +132,17 @@ class Board:
 
     rows: tuple[BoardRow, ...]
     order: WorkOrderView | None = None
+    slots: tuple[schedule.Slot, ...] | None = None  # each line's sequence, when the schedule is shown
 
 
-def board_view(db, actor, *, wo: str | None = None, raw: str | None = None) -> Board:
-    """The board, read again with every look-up of the screen (one read, so none is lost to a newer one)."""
+def board_view(db, actor, *, wo: str | None = None, raw: str | None = None, with_schedule: bool = False) -> Board:
+    """The board, read again with every look-up of the screen (one read, so none is lost to a newer one); with
+    the schedule, computed now from the stock as it is."""
     if raw is not None:
         wo = require_work_order(classify(db, raw))
     order = work_order_view(db, actor, wo) if wo else None
-    return Board(tuple(board(db, actor)), order)
+    slots = tuple(schedule.schedule(db, actor)) if with_schedule else None
+    return Board(tuple(board(db, actor)), order, slots)
 
 
 # Tables ---------------------------------------------------------------------------------------------------------

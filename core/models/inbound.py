@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, CheckConstraint, Date, DateTime, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models.base import Base, IdPk
+from core.models.base import Base, CreatedAt, IdPk
 
 PO_LINE_STATUSES = ("open", "partly_received", "received", "cancelled")
 
@@ -31,6 +31,7 @@ class PurchaseOrderLine(Base):
     due_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
     warehouse_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("warehouse.id"))  # receives it
+    created_at: Mapped[CreatedAt]  # the order date: the safety-stock plan's lead time runs from here to receipt
 
 
 class Receipt(Base):

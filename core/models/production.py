@@ -50,6 +50,7 @@ class WorkOrder(Base):
     __table_args__ = (
         CheckConstraint("qty > 0", name="qty_positive"),
         CheckConstraint(f"status IN {WO_STATUSES}", name="status"),
+        CheckConstraint("schedule_position IS NULL OR schedule_position > 0", name="schedule_position_positive"),
         Index("ix_work_order_open_due", "due_date", postgresql_where="status IN ('planned','released','in_progress')"),
     )
     id: Mapped[IdPk]
@@ -66,6 +67,7 @@ class WorkOrder(Base):
     released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[CreatedAt]
+    schedule_position: Mapped[int | None] = mapped_column(Integer)  # pinned by a supervisor (core/services/schedule)
 
 
 class Reservation(Base):

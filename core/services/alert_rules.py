@@ -7,6 +7,9 @@ and returns subject, item_id, lot_id, location_id, work_order_id, params (jsonb)
 
 from __future__ import annotations
 
+from core.services.safety_stock import LEAD_WINDOW_DAYS, SERVICE_LEVEL, WINDOW_DAYS, stats_sql, z_for
+from core.units import piece_units_sql
+
 SCOPE = "(CAST(:items AS bigint[]) IS NULL OR {col} = ANY(CAST(:items AS bigint[])))"
 # An expiry alert asks someone to act on stock that could still be used: once a lot's stock is blocked (the
 # alert's own action) or rejected, there is nothing left to act on, so the blocking transaction resolves it.
@@ -84,4 +87,28 @@ RULES: dict[str, str] = {
         SELECT 'wo:' || n.wo_id || ':item:' || n.item_id, n.item_id, NULL::bigint, NULL::bigint, n.wo_id,
                jsonb_build_object('wo', n.wo_number, 'sku', i.sku, 'short', n.short)
         FROM need n JOIN item i ON i.id = n.item_id WHERE n.short > 0""",
+    # The safety-stock plan (core/services/safety_stock.py) at its default service level: an item whose configured
+    # safety stock differs from the plan by more than :threshold % of it. The plan needs a history (demand in the
+    # window and a measured lead time). A 90-day statistic does not change with one posting: a stock transaction
+    # keeps this rule's open alerts as they are, and the full evaluation (`lineside alerts evaluate`) raises and
+    # resolves them; that keeps the ledger's hot path free of a 90-day aggregate.
+    "safety_stock_off": f"""
+        SELECT 'item:' || p.item_id, p.item_id, NULL::bigint, NULL::bigint, NULL::bigint,
+               jsonb_build_object('sku', p.sku, 'safety', p.current, 'planned', p.planned)
+        FROM (
+          SELECT s.item_id, s.sku, s.current,
+                 CASE WHEN {piece_units_sql('s.uom')} THEN ceil(round(s.ss, 3)) ELSE round(s.ss, 3) END AS planned
+          FROM (
+            SELECT st.*, {z_for(SERVICE_LEVEL)!r} * sqrt(greatest(
+                     (st.squares - st.total * st.total / {WINDOW_DAYS}) / {WINDOW_DAYS - 1}, 0))
+                   * sqrt(greatest(st.lead_days, 0)) AS ss
+            FROM ({stats_sql(WINDOW_DAYS, LEAD_WINDOW_DAYS)}) st
+            WHERE st.lead_days IS NOT NULL AND st.total > 0) s
+        ) p
+        WHERE CAST(:items AS bigint[]) IS NULL
+          AND abs(p.current - p.planned) > CAST(:threshold AS numeric) / 100 * p.planned
+        UNION ALL
+        SELECT a.subject, a.item_id, a.lot_id, a.location_id, a.work_order_id, a.params FROM alert a
+        WHERE CAST(:items AS bigint[]) IS NOT NULL AND a.rule = 'safety_stock_off' AND a.resolved_at IS NULL
+          AND a.item_id = ANY(CAST(:items AS bigint[]))""",
 }

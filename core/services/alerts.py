@@ -27,6 +27,7 @@ def message(rule: str, params: dict) -> str:
         "reserved_not_issued": lambda: _("{wo}: {sku} reserved but not issued for {hours} h"),
         "qc_hold_aging": lambda: _("Lot {lot} ({sku}) in QC hold for more than {hours} h"),
         "shortage": lambda: _("{wo} is short of {sku}: {short}"),
+        "safety_stock_off": lambda: _("{sku}: safety stock {safety} is far from the plan's {planned}"),
     }
     try:
         return texts[rule]().format(**{k: _fmt(v) for k, v in params.items()})

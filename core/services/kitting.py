@@ -47,7 +47,9 @@ _SQL = text(
       JOIN location l ON l.id = b.location_id AND l.kind IN ('storage', 'line_side')
       LEFT JOIN lot lt ON lt.id = b.lot_id
       WHERE b.status = 'available' AND (lt.expiry IS NULL OR lt.expiry >= current_date)
-        AND b.item_id IN (SELECT item_id FROM wo_requirement WHERE work_order_id IN (SELECT id FROM wo))
+        -- an array: index look-ups of the components' balances, not a hash over every balance of the plant
+        AND b.item_id = ANY(ARRAY(SELECT DISTINCT item_id FROM wo_requirement
+                                  WHERE work_order_id IN (SELECT id FROM wo)))
       GROUP BY b.item_id
     ),
     res AS (SELECT work_order_id, item_id, sum(qty) AS qty FROM reservation
@@ -64,6 +66,22 @@ _SQL = text(
     ORDER BY wo.due_date, wo.priority, wo.wo_number, c.sku
     """
 )
+
+
+# The status alone, per work order, by the same numbers and rule as `kitting` (kitted: everything reserved or issued;
+# kittable: nothing short; else short), grouped in the server: the schedule needs no component rows.
+_STATUS = text(
+    "SELECT k.wo_number, CASE WHEN bool_and(k.reserved + k.issued >= k.required) THEN 'kitted'"
+    " WHEN bool_and(k.required - k.reserved - k.issued - k.available <= 0) THEN 'kittable' ELSE 'short' END"
+    f" AS status FROM ({_SQL.text.rsplit('ORDER BY', 1)[0]}) k GROUP BY k.wo_number"
+)
+
+
+def kit_statuses(db: Database, actor: Actor, horizon_days: int | None = None) -> dict[str, str]:
+    """wo_number -> kitted / kittable / short for every open work order with components (one statement)."""
+    require(actor, "stock.view")
+    with db.uow() as uow:
+        return dict(uow.execute(_STATUS, {"horizon": horizon_days}).all())
 
 
 def kitting(db: Database, actor: Actor, horizon_days: int | None = None, *,

@@ -9,14 +9,14 @@ from sqlalchemy.pool import NullPool
 from console.screens.home import HomeScreen
 from console.screens.stock_lookup import StockLookupScreen
 from core.services import putaway
-from tests.console import inbound_steps
+from tests.console import inbound_steps, test_putaway_qc
 from tests.console.conftest import SIZE
-from tests.console.inbound_steps import answer, open_flow
 from tests.console.flow_steps import busy
+from tests.console.inbound_steps import answer, open_flow
 from tests.console.steps import scan, sign_in, table_rows, wait_until
-from tests.console.test_putaway_qc import received  # noqa: F401  (fixture)
 
 inbound, labels_home = inbound_steps.inbound, inbound_steps.labels_home  # fixtures
+received = test_putaway_qc.received  # fixture
 
 
 def backends(db_url: str) -> dict[str, int]:

@@ -17,3 +17,16 @@ def test_statements_do_not_grow_with_lines(db):
                               " WHERE l.expiry < current_date") == 0
     assert helpers.scalar(db, "SELECT count(DISTINCT r.item_id) FROM reservation r JOIN work_order w"
                               " ON w.id = r.work_order_id WHERE w.wo_number = 'WO-BENCH-200'") == 200
+
+
+def test_the_schedule_scenario_is_500_orders_on_10_lines(db):
+    bench_kitting.build(db, [10], SMALL)
+    bench_kitting.build_schedule(db, SMALL)
+    doc = bench_kitting.schedule_once(db)
+    assert (doc["schedule_orders"], doc["schedule_lines"]) == (501, 11)  # and the bench's own WO on L1
+    assert doc["schedule_statements"] <= 4 and doc["schedule_seconds"] > 0
+    # both ways of timing an order are exercised: routed (odd products) and at the configured rate (even ones)
+    assert helpers.scalar(db, "SELECT count(DISTINCT w.item_id) FROM work_order w JOIN routing r"
+                              " ON r.item_id = w.item_id WHERE w.wo_number LIKE 'WO-S-%'") == 25
+    assert helpers.scalar(db, "SELECT count(*) FROM wo_operation o JOIN work_order w ON w.id = o.work_order_id"
+                              " WHERE w.wo_number LIKE 'WO-S-%'") > 0
