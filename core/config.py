@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     login_window_minutes: float = 15.0
     login_delay_seconds: float = 2.0  # ... then each further failure makes the terminal wait, doubling
     login_delay_max_seconds: float = 300.0
+    gs1_company_prefix: str | None = None  # the GS1 company prefix the SSCCs of pallets built here carry
     anchor_minutes: float = 5.0  # a console or relay anchors the audit chain outside the database this often
 
     def model_post_init(self, _ctx: object) -> None:

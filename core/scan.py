@@ -38,6 +38,8 @@ class ScanResult:
     serial: str | None = None
     sscc: str | None = None
     candidates: int = 1
+    pack_uom: str | None = None  # a packaging's GTIN was scanned: `packs` of them make `qty` base units
+    packs: Decimal | None = None
 
 
 def clean(raw: str) -> str:
@@ -141,5 +143,16 @@ def classify(db: Database, raw: str) -> ScanResult:
             sku = uow.execute(
                 text("SELECT sku FROM item WHERE lpad(gtin, 14, '0') = :g LIMIT 1"), {"g": gs1.gtin}
             ).scalar()
-            gs1 = replace(gs1, sku=sku)
+            gs1 = replace(gs1, sku=sku) if sku is not None else _as_packs(uow.session, gs1)
         return gs1
+
+
+def _as_packs(session, gs1: ScanResult) -> ScanResult:
+    """A GTIN that is a packaging's ((01) or (02), (30)/(37) packs of it, else one): its item, in base units."""
+    pack = session.execute(
+        text("SELECT i.sku, p.uom, p.qty FROM packaging p JOIN item i ON i.id = p.item_id"
+             " WHERE lpad(p.gtin, 14, '0') = :g"), {"g": gs1.gtin}).first()
+    if pack is None:
+        return gs1
+    packs = gs1.qty if gs1.qty is not None else Decimal(1)
+    return replace(gs1, sku=pack.sku, pack_uom=pack.uom, packs=packs, qty=packs * pack.qty)

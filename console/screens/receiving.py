@@ -15,7 +15,7 @@ from textual.widgets import Static
 from console.flow import APPROVAL_STEPS, REPRINT, Approval, ApprovalFlow, Step, approval_steps, handles
 from console.screens import inbound_panels as panels
 from console.screens import receiving_steps as steps
-from console.words import parse_qty, qty_text, status_text
+from console.words import qty_text, status_text
 from core.errors import InvalidInput, OverReceipt
 from core.i18n import N_, _
 from core.reasons import OverReceiptReason
@@ -171,6 +171,7 @@ class ReceivingScreen(ApprovalFlow):
     def item_found(self, found: steps.ItemScan) -> None:
         self.item = found.item
         self.lot, self.expiry, self.qty = found.carried.lot, found.carried.expiry, found.carried.qty
+        self.pack_note = found.carried.pack
         self.ask_next()
 
     @handles("lot", "serial")
@@ -192,7 +193,13 @@ class ReceivingScreen(ApprovalFlow):
     def qty_typed(self, value: str) -> None:
         if not value and not self.open_qty:
             raise InvalidInput(N_("Type the quantity received"))
-        self.qty = require_whole(parse_qty(value), self.item.uom, self.item.sku) if value else self.open_qty
+        if not value:
+            self.qty_known(self.open_qty)
+        else:
+            self.quantity(value, self.item.sku, self.qty_known)
+
+    def qty_known(self, qty) -> None:
+        self.qty = require_whole(qty, self.item.uom, self.item.sku)
         self.ask_next()
 
     # Posting ---------------------------------------------------------------------------------------------------
