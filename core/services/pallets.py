@@ -19,6 +19,7 @@ from core.config import settings
 from core.db import Database
 from core.errors import Conflict, InvalidInput, NotFound, NotSuggested, WrongLocation
 from core.permissions import Actor, require
+from core.reasons import PutawayOverrideReason
 from core.results import Result
 from core.services import outbox
 from core.services.ledger import Leg, apply_legs, run_operation
@@ -236,6 +237,8 @@ def move(db: Database, actor: Actor, *, key: str, sscc: str, location: str, sugg
     """Move a whole pallet to a location by one scan (a putaway when it leaves a dock). With `suggested`, another
     location needs a reason (NotSuggested). Held stock goes to quarantine, never into storage."""
     sscc = sscc_of(sscc)
+    if reason is not None:
+        PutawayOverrideReason.require(reason, "Choose a reason for changing the location")
 
     def body(session: Session) -> dict:
         pallet = _pallet(session, sscc)
