@@ -6,7 +6,7 @@ from rich.text import Text
 
 from console.screens.inbound_panels import label
 from console.words import qty_text, status_text
-from core.i18n import _, ngettext
+from core.i18n import N_, _, ngettext
 from core.scan import parse_gs1
 
 MAX_LOTS = 5  # at 80x24 under the PO panel
@@ -21,7 +21,7 @@ def is_sscc(value: str) -> bool:
 def pallet_panel(done, heading: str) -> Text:
     """`heading` (a msgid: Pallet received, Put it in, …) with the pallet's location, then its lots."""
     text = Text()
-    label(text, "Pallet", done.sscc).append("  ")
+    label(text, N_("Pallet"), done.sscc).append("  ")
     label(text, heading, done.location, "bold reverse green")
     for lot in done.lots[:MAX_LOTS]:
         text.append(f"\n  {lot.sku:<10} ", style="bold")
