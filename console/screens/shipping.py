@@ -81,7 +81,7 @@ class ShippingScreen(FlowScreen):
 
     @handles("qty")
     def qty_typed(self, value: str) -> None:
-        self.quantity(value, self.pick.check.sku, self.ship)
+        self.quantity(value, self.pick.sku, self.ship)
 
     def ship(self, qty: Decimal) -> None:
         pick = self.pick

@@ -20,6 +20,7 @@ from tests.console.steps import scan, text_of, wait_until
 
 SSCC = "006141410000000012"
 CHIP, CASE = "09501101530027", "19501101530024"
+ps_plant = ps.plant  # the production site of tests/console/production_steps.py (C001 clerk, SCR-1 untracked)
 
 
 @pytest.fixture
@@ -131,3 +132,23 @@ STATES = {"pallet_received": _pallet_received, "case_received": _case_received,
 @pytest.mark.parametrize("state", list(STATES))
 def test_packs_snapshots(snap_compare, make_app, sample, lang, state):
     assert snap_compare(make_app(lang=lang), terminal_size=SIZE, run_before=STATES[state])
+
+
+async def test_a_pack_at_the_return_quantity_step(db, make_app, ps_plant, system):
+    """Every flow's quantity step converts packs alike (console/flow.py `quantity`): here Return to stock."""
+    from console.screens.returns import ReturnScreen
+
+    helpers.exec_sql(db, "INSERT INTO packaging (item_id, uom, qty, gtin)"
+                         " SELECT id, 'PACK', 10, '19501101530000' FROM item WHERE sku = 'SCR-1'")
+    helpers.put_stock(db, system, "SCR-1", None, "LS-L1", 40)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "r", ReturnScreen)
+        screen = app.screen
+        await ps.step(pilot, "SCR-1", lambda: screen.step == "qty")
+        assert await ps.refused(pilot, "(02)19501101530000(37)5") == "Only 40 of SCR-1 at the line side"  # 50 asked
+        await ps.step(pilot, "(02)19501101530000(37)3", lambda: screen.step == "reason")
+        assert screen.qty == 30 and screen.message.text == "3 PACK = 30 EA"
+        await pilot.press("escape")
+        await ps.step(pilot, "2 pack", lambda: screen.step == "reason")
+        assert screen.qty == 20 and screen.message.text == "2 PACK = 20 EA"
