@@ -47,6 +47,12 @@ class PutawayScreen(FlowScreen):
         self.at: str | None = None  # where an untracked item waits, when it waits in several places
         self.pallet: PalletDone | None = None  # a pallet scanned at the lot step: where it should go
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.initial_scan is not None and self.initial_scan.kind == "pallet":  # scanned on the home screen
+            self.read(self.pallet_suggested, pallets.suggest, self.app.services.db, self.app.actor,
+                      self.initial_scan.code)
+
     def compose_body(self):
         yield Static(id="lotinfo", classes="inbound-panel")
 

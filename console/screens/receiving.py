@@ -58,6 +58,11 @@ class ReceivingScreen(ApprovalFlow):
         self.expiry: date | None = None
         self.qty = None
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.initial_scan is not None and self.initial_scan.kind == "asn":  # a pallet label on the home screen
+            self.receive_pallet(self.initial_scan.code)
+
     def compose_body(self):
         yield Static(id="order", classes="inbound-panel")
         yield Static(id="receipt", classes="inbound-panel")

@@ -152,3 +152,21 @@ async def test_a_pack_at_the_return_quantity_step(db, make_app, ps_plant, system
         await pilot.press("escape")
         await ps.step(pilot, "2 pack", lambda: screen.step == "reason")
         assert screen.qty == 20 and screen.message.text == "2 PACK = 20 EA"
+
+
+async def test_a_pallet_label_on_the_home_screen_receives_it_then_puts_it_away(db, make_app, sample):
+    from console.screens.home import HomeScreen
+    from tests.console.steps import sign_in
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "K100", "1111")
+        await scan(pilot, f"(00){SSCC}")  # announced by the ASN: Receiving, received at once
+        await wait_until(pilot, lambda: isinstance(app.screen, ReceivingScreen)
+                         and "received on" in app.screen.message.text)
+        assert on_hand(db, "CHP-P1") == [("RCV-R", "available", 24)]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await scan(pilot, SSCC)  # now a pallet on the dock: Putaway, its location asked
+        await wait_until(pilot, lambda: isinstance(app.screen, PutawayScreen) and app.screen.step == "location")
+        assert app.screen.pallet.sscc == SSCC and app.screen.pallet.from_location == "RCV-R"
