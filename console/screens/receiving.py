@@ -3,6 +3,8 @@
 A GS1 scan that carries the lot, expiry or count fills those steps and skips them; one full label posts the
 receipt on its own. The expiry is asked only for an item with a shelf life (Enter accepts today + shelf life).
 A refused over-receipt can be approved with F2: a supervisor's badge and PIN, then a reason from the list.
+A supplier's pallet label (`(00)SSCC` of an ASN) at the PO or item step receives every lot on it at once; at the
+quantity step a pack's barcode or `3 CASE` is converted to base units (FlowScreen.quantity).
 """
 
 from __future__ import annotations

@@ -71,6 +71,8 @@ def base_quantity(db: Database, sku: str, raw: str) -> PackQty:
         if item is None:
             raise NotFound(what=sku)
         typed = _TYPED.fullmatch(s)
+        if typed and typed.group(2).upper() == item.uom.upper():  # "5 EA": the item's own unit
+            return PackQty(sku, item.uom, require_whole(Decimal(typed.group(1)), item.uom, sku))
         if typed:
             per = uow.execute(text("SELECT qty FROM packaging WHERE item_id = :i AND upper(uom) = upper(:u)"),
                               {"i": item.id, "u": typed.group(2)}).scalar()

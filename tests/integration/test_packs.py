@@ -79,6 +79,9 @@ def test_pack_scans_in_base_units(db, site):
     three = packs.base_quantity(db, "CHP-1", f"(02){CASE}(37)3")
     assert (three.qty, three.text) == (72, "3 CASE = 72 EA")
     assert packs.base_quantity(db, "CHP-1", "2 case").qty == 48
+    assert packs.base_quantity(db, "CHP-1", "5 ea").text == "5 EA"
+    with pytest.raises(InvalidInput, match="whole"):
+        packs.base_quantity(db, "CHP-1", "2.5 EA")
     assert packs.base_quantity(db, "FLUX-1", "(02)19501101530031(37)2").text == "2 DRUM = 400 KG"
     assert packs.base_quantity(db, "CHP-1", "(02)09501101530027(37)5").qty == 5  # the item's own GTIN: pieces
     with pytest.raises(InvalidInput, match="not CHP-1"):
