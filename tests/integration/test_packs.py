@@ -106,6 +106,17 @@ def test_pallet_received_by_one_scan_all_lots_and_movements(db, site):
     assert checks.run_checks(db).ok
 
 
+def test_a_received_pallet_reimported_unchanged_is_idempotent_changed_is_refused(db, site, system, tmp_path):
+    pallets.receive(db, site, key="k-1", sscc=SSCC)
+    again = run_import(db, system, "asn", plant.FILES / "asn.csv")
+    assert not again.errors
+    changed = (plant.FILES / "asn.csv").read_text().replace(",24,", ",30,")
+    refused = run_import(db, system, "asn", _write(tmp_path, "asn.csv", changed))
+    assert [(e.row, e.column, e.message) for e in refused.errors] == [
+        (1, "sscc", f"Pallet {SSCC} is already received")]
+    assert helpers.scalar(db, "SELECT qty FROM asn_line WHERE lot_no = 'CHP-P1'") == 24
+
+
 def test_two_terminals_receiving_one_pallet_at_once_make_one_receipt(db, site):
     outcomes: list[object] = []
     barrier = threading.Barrier(2)

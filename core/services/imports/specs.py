@@ -260,12 +260,19 @@ spec(Spec(
      Reference("qty", f"NOT EXISTS ({_ASN_LINE} AND {piece_units_sql('x.uom')}"
                       " AND CAST(i.qty AS numeric) <> trunc(CAST(i.qty AS numeric)))",
                "{value}: this item is counted in whole pieces"),
-     Reference("sscc", "NOT EXISTS (SELECT 1 FROM asn_line a WHERE a.sscc = i.sscc AND a.received_at IS NOT NULL)",
+     # a received pallet's rows may come again unchanged (re-importing the file is idempotent), never changed
+     Reference("sscc", "NOT EXISTS (SELECT 1 FROM asn_line a WHERE a.sscc = i.sscc AND a.received_at IS NOT NULL)"
+                       " OR EXISTS (SELECT 1 FROM asn_line a JOIN po_line p ON p.id = a.po_line_id"
+                       " WHERE a.sscc = i.sscc AND a.received_at IS NOT NULL AND p.po_number = i.po_number"
+                       " AND p.line_no = CAST(i.line_no AS integer) AND a.lot_no = i.lot"
+                       " AND a.qty = CAST(i.qty AS numeric)"
+                       " AND a.expiry IS NOT DISTINCT FROM CAST(i.expiry AS date))",
                "Pallet {value} is already received")),
     "INSERT INTO asn_line (sscc, po_line_id, lot_no, qty, expiry)"
     " SELECT i.sscc, p.id, i.lot, CAST(i.qty AS numeric), CAST(i.expiry AS date) FROM imp i"
     " JOIN po_line p ON p.po_number = i.po_number AND p.line_no = CAST(i.line_no AS integer)"
-    " ON CONFLICT (sscc, po_line_id, lot_no) DO UPDATE SET qty = excluded.qty{updates}" + RETURN))
+    " ON CONFLICT (sscc, po_line_id, lot_no) DO UPDATE SET qty = excluded.qty{updates}"
+    " WHERE asn_line.received_at IS NULL" + RETURN))
 
 # Optional columns that, when present in the file, overwrite on update (the SQL's {updates}).
 UPDATES = {
