@@ -11,7 +11,7 @@ from cli.common import actor, database, fail, refusals
 from core.config import settings
 from core.services import labels
 
-label_app = typer.Typer(no_args_is_help=True, help="Lot labels (GS1-128, ZPL, QR).")
+label_app = typer.Typer(no_args_is_help=True, help="Lot and pallet labels (GS1-128, ZPL, QR).")
 
 
 @label_app.command("lot")
@@ -40,6 +40,37 @@ def lot(
         out.write_bytes(payload)
         typer.echo(str(out), err=True)
     elif fmt in ("zpl", "svg", "qr-svg"):
+        sys.stdout.write(payload.decode() + "\n")
+    else:
+        raise fail("PNG needs --out FILE", code=2)
+
+
+@label_app.command("pallet")
+def pallet(
+    sscc: str = typer.Argument(..., metavar="SSCC"),
+    fmt: str = typer.Option("zpl", "--format", help="zpl, png or svg"),
+    out: Path | None = typer.Option(None, "--out", help="Write to this file (default: stdout for zpl/svg)"),
+    printer: str | None = typer.Option(None, "--printer", help="HOST:PORT of a ZPL printer (port 9100)"),
+) -> None:
+    """Print a pallet label, GS1-128 (00)SSCC with its lots, or write it as ZPL, PNG or SVG."""
+    from core.services import pallet_labels
+
+    if fmt not in pallet_labels.FORMATS:
+        raise fail(f"--format must be one of {', '.join(pallet_labels.FORMATS)}", code=2)
+    with refusals():
+        db = database()
+        payload = pallet_labels.render(pallet_labels.pallet_label(db, actor(db), sscc), fmt)
+        target = printer or (settings().printer if out is None and fmt == "zpl" else None)
+        if target:
+            if fmt != "zpl":
+                raise fail("Only ZPL goes to a printer", code=2)
+            labels.send_to_printer(payload, target)
+            typer.echo(target, err=True)
+            return
+    if out is not None:
+        out.write_bytes(payload)
+        typer.echo(str(out), err=True)
+    elif fmt in ("zpl", "svg"):
         sys.stdout.write(payload.decode() + "\n")
     else:
         raise fail("PNG needs --out FILE", code=2)

@@ -14,6 +14,8 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -27,9 +29,11 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from console.widgets import KeyHints, MessageLine, ScanField, StatusBar
+from console.words import parse_qty
 from core.errors import ApprovalNeeded, AuthFailed, DatabaseUnavailable, KeyReused, LinesideError, NotSuggested
 from core.i18n import N_, _
 from core.reasons import Reason
+from core.services import packs
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +152,7 @@ class FlowScreen(Screen):
     def __init__(self, scan: object = None) -> None:
         super().__init__()
         self.initial_scan = scan  # what was scanned on the home screen to open this flow
+        self.pack_note: str | None = None  # "3 CASE = 72 EA" of the quantity step's pack scan, until posted
         self.step = self.STEPS[0].name if self.STEPS else ""
         self.key = ConfirmationKey()
         self.refusal: LinesideError | None = None  # the last refusal, while an F-key may lift it
@@ -241,7 +246,22 @@ class FlowScreen(Screen):
     def _scanned(self, event: ScanField.Scanned) -> None:
         event.stop()
         self.message.clear()
+        self.pack_note = None
         self.scanned(event.value)
+
+    def quantity(self, value: str, sku: str, then: Callable[[Decimal], None], *, zero: bool = False) -> None:
+        """A quantity step's input for `sku`: a typed number goes to `then` at once; a pack barcode (its GTIN,
+        (02)+(37)) or a typed `3 CASE` is converted to base units in a worker first, and "3 CASE = 72 EA" is shown
+        with the answer to the posting that follows."""
+        if not packs.looks_like_pack(value):
+            then(parse_qty(value, zero=zero))
+            return
+        self.read(partial(self._pack_converted, then), packs.base_quantity, self.app.services.db, sku, value)
+
+    def _pack_converted(self, then: Callable[[Decimal], None], converted: packs.PackQty) -> None:
+        self.pack_note = converted.text
+        self.message.info(converted.text)
+        then(converted.qty)
 
     def scanned(self, value: str) -> None:
         """A whole scan (or typed value): to the current step's handler; a refusal it raises is the red line."""
@@ -345,6 +365,15 @@ class FlowScreen(Screen):
             message.handler(message.result)
         except Exception as exc:
             self.refuse(as_refusal(exc, getattr(message.handler, "__name__", "answer")))
+            return
+        note = self.pack_note
+        if note and not isinstance(message.handler, partial) and not self.message.is_error:
+            said = self.message.text  # what the pack scan was, then the posting's own line
+            if said and note not in said:
+                self.message.info(f"{note} · {said}")
+                self.pack_note = None
+            elif not said:
+                self.message.info(note)
 
     def on_refused(self, message: Refused) -> None:
         message.stop()

@@ -52,8 +52,10 @@ def _lazy(module: str, name: str, **kwargs) -> Screen:
 # The contract's keys: 1 Receiving … 9 Stock lookup, a k q w for supervisors and quality, o d r on the shop floor,
 # n for quality and supervisors. Only built flows appear.
 ENTRIES: list[MenuEntry] = [
-    MenuEntry("1", "Receiving", "receiving.post", lambda **kw: _lazy("receiving", "ReceivingScreen", **kw)),
-    MenuEntry("2", "Putaway", "putaway.post", lambda **kw: _lazy("putaway", "PutawayScreen", **kw)),
+    MenuEntry("1", "Receiving", "receiving.post", lambda **kw: _lazy("receiving", "ReceivingScreen", **kw),
+              frozenset({"asn"})),
+    MenuEntry("2", "Putaway", "putaway.post", lambda **kw: _lazy("putaway", "PutawayScreen", **kw),
+              frozenset({"pallet"})),
     MenuEntry("3", "Picking", "picking.post", lambda **kw: _lazy("picking", "PickingScreen", **kw)),
     MenuEntry("4", "Issue to work order", "issue.post", lambda **kw: _lazy("issue", "IssueScreen", **kw),
               frozenset({"work_order"})),

@@ -68,6 +68,7 @@ class Settings:
     login_delay_seconds: float = 2.0  # ... then each further failure makes the terminal wait, doubling
     login_delay_max_seconds: float = 300.0
     default_rate_per_hour: float = 60.0  # the schedule's units an hour for an item without a routing
+    gs1_company_prefix: str | None = None  # the GS1 company prefix the SSCCs of pallets built here carry
     anchor_minutes: float = 5.0  # a console or relay anchors the audit chain outside the database this often
 
     def __post_init__(self) -> None:

@@ -24,7 +24,7 @@ class ScanResult:
     """A classified scan; fields a GS1 string carried are filled, the rest are None."""
 
     raw: str
-    kind: str  # location | work_order | item | lot | operator | gs1 | unknown
+    kind: str  # location | work_order | item | lot | operator | pallet | asn | gs1 | unknown
     code: str | None = None
     warehouse: str | None = None
     sku: str | None = None
@@ -37,6 +37,8 @@ class ScanResult:
     serial: str | None = None
     sscc: str | None = None
     candidates: int = 1
+    pack_uom: str | None = None  # a packaging's GTIN was scanned: `packs` of them make `qty` base units
+    packs: Decimal | None = None
 
 
 def clean(raw: str) -> str:
@@ -137,9 +139,31 @@ def classify(db: Database, raw: str) -> ScanResult:
         gs1 = parse_gs1(s)
         if gs1 is None:
             return ScanResult(raw=s, kind="unknown")
+        if gs1.sscc is not None and gs1.gtin is None and gs1.lot is None:
+            return _pallet_or_asn(uow.session, gs1)
         if gs1.sku is None and gs1.gtin is not None:
             sku = uow.execute(
                 text("SELECT sku FROM item WHERE lpad(gtin, 14, '0') = :g LIMIT 1"), {"g": gs1.gtin}
             ).scalar()
-            gs1 = replace(gs1, sku=sku)
+            gs1 = replace(gs1, sku=sku) if sku is not None else _as_packs(uow.session, gs1)
         return gs1
+
+
+def _pallet_or_asn(session, gs1: ScanResult) -> ScanResult:
+    """An SSCC alone: a pallet on hand (`pallet`), one a supplier announced (`asn`), else just GS1."""
+    found = session.execute(
+        text("SELECT CASE WHEN EXISTS (SELECT 1 FROM pallet WHERE sscc = :s AND status = 'on_hand') THEN 'pallet'"
+             " WHEN EXISTS (SELECT 1 FROM asn_line WHERE sscc = :s AND received_at IS NULL) THEN 'asn' END"),
+        {"s": gs1.sscc}).scalar()
+    return replace(gs1, kind=found or "gs1", code=gs1.sscc)
+
+
+def _as_packs(session, gs1: ScanResult) -> ScanResult:
+    """A GTIN that is a packaging's ((01) or (02), (30)/(37) packs of it, else one): its item, in base units."""
+    pack = session.execute(
+        text("SELECT i.sku, p.uom, p.qty FROM packaging p JOIN item i ON i.id = p.item_id"
+             " WHERE lpad(p.gtin, 14, '0') = :g"), {"g": gs1.gtin}).first()
+    if pack is None:
+        return gs1
+    packs = gs1.qty if gs1.qty is not None else Decimal(1)
+    return replace(gs1, sku=pack.sku, pack_uom=pack.uom, packs=packs, qty=packs * pack.qty)

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 from console.flow import APPROVAL_STEPS, Approval, ApprovalFlow, Step, approval_steps, handles
 from console.screens import production_common as pc
 from console.screens import production_views as views
-from console.words import parse_qty, qty_text
+from console.words import qty_text
 from core.errors import InvalidInput, LinesideError
 from core.i18n import N_, _
 from core.reasons import OverIssueReason
@@ -99,7 +99,10 @@ class IssueScreen(ApprovalFlow):
     @handles("qty")
     def qty_typed(self, value: str) -> None:
         p = self.material.proposal
-        self.issue(require_whole(parse_qty(value, zero=True), p.uom, p.sku) if value else p.proposed)
+        if not value:
+            self.issue(p.proposed)
+        else:
+            self.quantity(value, p.sku, lambda qty: self.issue(require_whole(qty, p.uom, p.sku)), zero=True)
 
     def issue(self, qty: Decimal, approval: Approval | None = None) -> None:
         """Post the issue (with a supervisor's approval once an over-issue was refused)."""

@@ -160,7 +160,12 @@ class PickingScreen(FlowScreen):
     @handles("qty")
     def qty_typed(self, value: str) -> None:
         task = self.task
-        qty = require_whole(parse_qty(value, zero=True), task.uom, task.sku) if value else self.remaining(task)
+        if not value:
+            self.picked(self.remaining(task))
+        else:
+            self.quantity(value, task.sku, lambda qty: self.picked(require_whole(qty, task.uom, task.sku)), zero=True)
+
+    def picked(self, qty: Decimal) -> None:
         if qty == 0:
             raise InvalidInput("Type a quantity, or F2 for a short pick")
         self.confirm(qty)

@@ -1,5 +1,8 @@
 """Putaway (`2`): lot (its label or number) -> the suggested location is shown -> scan the location -> posted.
 
+A pallet label (SSCC) at the lot step puts the whole pallet away by one scan of the location; F6 there breaks
+the pallet down instead, so its lots move alone.
+
 Another location is refused unless F3 was pressed and a reason chosen; then the scanned one is taken.
 """
 
@@ -9,13 +12,18 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
-from console.flow import CHANGE, FlowScreen, Step, handles
+from console.flow import CHANGE, FlowScreen, Key, Step, handles
 from console.screens import inbound_panels as panels
 from console.screens import inbound_steps as steps
+from console.screens import pallet_panels
 from console.words import qty_text, status_text
 from core.i18n import N_, _
 from core.reasons import PutawayOverrideReason
+from core.services import pallets
+from core.services.pallets import PalletDone
 from core.services.putaway import PutAway, Suggestion
+
+BREAK: Key = ("F6", N_("Break down pallet"))
 
 
 class PutawayScreen(FlowScreen):
@@ -23,7 +31,7 @@ class PutawayScreen(FlowScreen):
 
     TITLE_MSGID = N_("Putaway")
     CSS_PATH = "inbound.tcss"
-    BINDINGS = [Binding("f3", "change", show=False)]
+    BINDINGS = [Binding("f3", "change", show=False), Binding("f6", "break_down", show=False)]
     STEPS = (
         Step("lot", N_("Scan the lot label (or type the lot number; untracked: SKU or GTIN)")),
         Step("location", N_("Scan the location {location}"), back="lot", keys=(CHANGE,)),
@@ -37,17 +45,32 @@ class PutawayScreen(FlowScreen):
         self.suggestion: Suggestion | None = None
         self.reason: PutawayOverrideReason | None = None
         self.at: str | None = None  # where an untracked item waits, when it waits in several places
+        self.pallet: PalletDone | None = None  # a pallet scanned at the lot step: where it should go
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.initial_scan is not None and self.initial_scan.kind == "pallet":  # scanned on the home screen
+            self.read(self.pallet_suggested, pallets.suggest, self.app.services.db, self.app.actor,
+                      self.initial_scan.code)
 
     def compose_body(self):
         yield Static(id="lotinfo", classes="inbound-panel")
 
     def prompt_values(self) -> dict[str, object]:
-        return {"location": self.suggestion.location if self.suggestion else ""}
+        where = self.pallet or self.suggestion
+        return {"location": where.location if where else ""}
+
+    def keys_for(self, step: Step) -> list:
+        return super().keys_for(step) + ([BREAK] if self.pallet is not None and step.name == "location" else [])
 
     def draw(self, step: Step) -> None:
         text = Text()
         s = self.suggestion
-        if s is not None:
+        if self.pallet is not None:
+            text.append_text(pallet_panels.pallet_panel(self.pallet, N_("Put it in")))
+            if step.reasons:
+                text.append("\n\n").append_text(self.reason_list(step.reasons))
+        elif s is not None:
             if s.lot:
                 panels.label(text, "Lot", s.lot).append("  ")
             panels.label(text, "Item", s.sku).append("  ")
@@ -64,6 +87,9 @@ class PutawayScreen(FlowScreen):
 
     @handles("lot")
     def lot_scanned(self, value: str) -> None:
+        if pallet_panels.is_sscc(value):
+            self.read(self.pallet_suggested, pallets.suggest, self.app.services.db, self.app.actor, value)
+            return
         self.read(self.suggested, steps.suggest, self.app.services.db, self.app.actor, value, self.at)
 
     def suggested(self, answer: Suggestion | steps.SourceChosen) -> None:
@@ -74,8 +100,18 @@ class PutawayScreen(FlowScreen):
         self.suggestion, self.reason = answer, None
         self.go("location")
 
+    def pallet_suggested(self, done: PalletDone) -> None:
+        self.pallet, self.suggestion, self.reason = done, None, None
+        self.go("location")
+
     @handles("location", "other")
     def location_scanned(self, value: str) -> None:
+        if self.pallet is not None:
+            p, reason = self.pallet, self.reason
+            key = self.key.for_payload((p.sscc, value, reason))
+            self.post(self.pallet_moved, pallets.move, self.app.services.db, self.app.actor, key=key, sscc=p.sscc,
+                      location=value, suggested=p.location, reason=reason)
+            return
         s, reason = self.suggestion, self.reason
         key = self.key.for_payload((s.lot, value, reason))  # a retried Enter of the same scan reuses its key
         self.post(self.put_away, steps.confirm, self.app.services.db, self.app.actor, value, key=key,
@@ -88,6 +124,25 @@ class PutawayScreen(FlowScreen):
         self.message.info(_("Put away {qty} of {lot} in {location}").format(
             qty=qty_text(done.qty), lot=done.lot or done.sku, location=done.location))
         self.at = None
+
+    def pallet_moved(self, done: PalletDone) -> None:
+        self.key.spent()
+        self.pallet, self.reason = None, None
+        self.go("lot")
+        self.message.info(pallet_panels.moved_line(done))
+
+    def action_break_down(self) -> None:
+        """F6 on a pallet's location step: break it down; its lots are then put away one by one."""
+        if self.step == "location" and self.pallet is not None:
+            key = self.key.for_payload(("break", self.pallet.sscc))
+            self.post(self.broken, pallets.break_down, self.app.services.db, self.app.actor, key=key,
+                      sscc=self.pallet.sscc)
+
+    def broken(self, done: PalletDone) -> None:
+        self.key.spent()
+        self.pallet, self.reason = None, None
+        self.go("lot")
+        self.message.info(pallet_panels.broken_line(done))
 
     @handles("reason")
     def reason_chosen(self, reason: PutawayOverrideReason) -> None:
@@ -104,4 +159,4 @@ class PutawayScreen(FlowScreen):
         if step in ("reason", "other"):
             self.reason = None
         elif step == "location":
-            self.suggestion = None
+            self.suggestion, self.pallet = None, None

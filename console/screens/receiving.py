@@ -3,6 +3,8 @@
 A GS1 scan that carries the lot, expiry or count fills those steps and skips them; one full label posts the
 receipt on its own. The expiry is asked only for an item with a shelf life (Enter accepts today + shelf life).
 A refused over-receipt can be approved with F2: a supervisor's badge and PIN, then a reason from the list.
+A supplier's pallet label (`(00)SSCC` of an ASN) at the PO or item step receives every lot on it at once; at the
+quantity step a pack's barcode or `3 CASE` is converted to base units (FlowScreen.quantity).
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from textual.widgets import Static
 
 from console.flow import APPROVAL_STEPS, REPRINT, Approval, ApprovalFlow, Step, approval_steps, handles
 from console.screens import inbound_panels as panels
+from console.screens import pallet_panels
 from console.screens import receiving_steps as steps
-from console.words import parse_qty, qty_text, status_text
+from console.words import qty_text, status_text
 from core.errors import InvalidInput, OverReceipt
 from core.i18n import N_, _
 from core.reasons import OverReceiptReason
-from core.services import receiving, receiving_views
+from core.services import pallets, receiving, receiving_views
 from core.services.receiving_views import ItemView, PoView
 from core.units import require_whole
 
@@ -48,6 +51,7 @@ class ReceivingScreen(ApprovalFlow):
         self.supplier: str | None = None
         self.last_label: tuple[str, str] | None = None
         self.label_where: str | None = None
+        self.pallet = None  # the last pallet received by its SSCC, shown until the next receipt starts
         self.clear_receipt()
 
     def clear_receipt(self) -> None:
@@ -55,6 +59,11 @@ class ReceivingScreen(ApprovalFlow):
         self.lot: str | None = None
         self.expiry: date | None = None
         self.qty = None
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.initial_scan is not None and self.initial_scan.kind == "asn":  # a pallet label on the home screen
+            self.receive_pallet(self.initial_scan.code)
 
     def compose_body(self):
         yield Static(id="order", classes="inbound-panel")
@@ -89,6 +98,8 @@ class ReceivingScreen(ApprovalFlow):
                                        self.proposed_expiry if step.name == "expiry" else None)
         if step.reasons:
             receipt.append("\n\n").append_text(self.reason_list(step.reasons))
+        elif self.pallet is not None and self.item is None:
+            receipt.append_text(pallet_panels.pallet_panel(self.pallet, N_("Received on")))
         elif self.label_where and step.name == "item" and self.item is None:  # not over the next receipt
             receipt.append_text(panels.label_line(self.label_where))
         self.query_one("#receipt", Static).update(receipt)
@@ -146,7 +157,9 @@ class ReceivingScreen(ApprovalFlow):
 
     @handles("po")
     def po_scanned(self, value: str) -> None:
-        if value:
+        if value and pallet_panels.is_sscc(value):
+            self.receive_pallet(value)
+        elif value:
             self.read(self.po_found, receiving_views.purchase_order, self.app.services.db, self.app.actor, value)
         else:
             self.go("supplier")
@@ -166,11 +179,16 @@ class ReceivingScreen(ApprovalFlow):
 
     @handles("item")
     def item_scanned(self, value: str) -> None:
+        if pallet_panels.is_sscc(value):
+            self.receive_pallet(value)
+            return
+        self.pallet = None
         self.read(self.item_found, steps.resolve_item, self.app.services.db, self.app.actor, value, self.po)
 
     def item_found(self, found: steps.ItemScan) -> None:
         self.item = found.item
         self.lot, self.expiry, self.qty = found.carried.lot, found.carried.expiry, found.carried.qty
+        self.pack_note = found.carried.pack
         self.ask_next()
 
     @handles("lot", "serial")
@@ -192,7 +210,13 @@ class ReceivingScreen(ApprovalFlow):
     def qty_typed(self, value: str) -> None:
         if not value and not self.open_qty:
             raise InvalidInput(N_("Type the quantity received"))
-        self.qty = require_whole(parse_qty(value), self.item.uom, self.item.sku) if value else self.open_qty
+        if not value:
+            self.qty_known(self.open_qty)
+        else:
+            self.quantity(value, self.item.sku, self.qty_known)
+
+    def qty_known(self, qty) -> None:
+        self.qty = require_whole(qty, self.item.uom, self.item.sku)
         self.ask_next()
 
     # Posting ---------------------------------------------------------------------------------------------------
@@ -206,6 +230,18 @@ class ReceivingScreen(ApprovalFlow):
             over_receipt_reason=approval.reason if approval else None,
             approver=approval.approver if approval else None)
         self.post(self.posted, steps.post, self.app.services.db, self.app.actor, cmd, refused=self.receipt_refused)
+
+    def receive_pallet(self, sscc: str) -> None:
+        """A supplier's pallet label (SSCC) at the PO or item step: every lot of its ASN, received at once."""
+        key = self.key.for_payload(("pallet", sscc))
+        self.post(self.pallet_received, pallets.receive, self.app.services.db, self.app.actor, key=key, sscc=sscc,
+                  warehouse=self.app.warehouse)
+
+    def pallet_received(self, done: pallets.PalletDone) -> None:
+        self.key.spent()
+        self.pallet = done
+        self.show(self.step)
+        self.message.info(pallet_panels.received_line(done))
 
     def approved(self, approval: Approval) -> None:
         self.post_receipt(approval)

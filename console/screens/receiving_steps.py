@@ -9,7 +9,7 @@ from decimal import Decimal
 from core.dates import parse_date
 from core.errors import Conflict, InvalidInput, LinesideError, NotFound
 from core.scan import ScanResult, classify
-from core.services import receiving, receiving_views
+from core.services import packs, receiving, receiving_views
 from core.services.lots import lot_number
 from core.services.receiving_views import ItemView, PoView
 
@@ -21,11 +21,15 @@ class Carried:
     lot: str | None = None
     expiry: date | None = None
     qty: Decimal | None = None
+    pack: str | None = None  # "3 CASE = 72 EA" when a pack's GTIN carried the quantity
 
 
 def _carried(scan: ScanResult, item: ItemView) -> Carried:
     lot = scan.serial if item.tracking == "serial" and scan.serial else (scan.lot or scan.serial)
-    return Carried(lot if item.tracking != "none" else None, scan.expiry, scan.qty)
+    pack = None
+    if scan.pack_uom is not None:
+        pack = packs.PackQty(item.sku, item.uom, scan.qty, scan.pack_uom, scan.packs).text
+    return Carried(lot if item.tracking != "none" else None, scan.expiry, scan.qty, pack)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from console.flow import FlowScreen, Step, handles
 from console.screens import inbound_panels as panels
 from console.screens.inbound_steps import lot_of
-from console.words import parse_qty, qty_text, status_text
+from console.words import qty_text, status_text
 from core.errors import InvalidInput
 from core.i18n import N_, _
 from core.reasons import ReturnReason
@@ -92,7 +92,13 @@ class ReturnScreen(FlowScreen):
     @handles("qty")
     def qty_typed(self, value: str) -> None:
         m = self.material
-        qty = require_whole(parse_qty(value), m.uom, m.sku) if value else m.qty
+        if value:
+            self.quantity(value, m.sku, lambda qty: self.qty_known(require_whole(qty, m.uom, m.sku)))
+        else:
+            self.qty_known(m.qty)
+
+    def qty_known(self, qty: Decimal) -> None:
+        m = self.material
         if qty > m.qty:
             raise InvalidInput("Only {qty} of {what} at the line side", qty=qty_text(m.qty), what=m.lot or m.sku)
         self.qty = qty

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from console.flow import FlowScreen, Step, handles
 from console.screens import shipping_steps as steps
-from console.words import parse_qty, qty_text
+from console.words import qty_text
 from core.i18n import N_, _
 from core.services import shipping
 from core.services.shipping_check import Shippable
@@ -81,7 +81,7 @@ class ShippingScreen(FlowScreen):
 
     @handles("qty")
     def qty_typed(self, value: str) -> None:
-        self.ship(parse_qty(value))
+        self.quantity(value, self.pick.sku, self.ship)
 
     def ship(self, qty: Decimal) -> None:
         pick = self.pick

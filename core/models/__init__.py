@@ -8,6 +8,7 @@ from core.models.inbound import PurchaseOrderLine, Receipt
 from core.models.integration import InboundMessage
 from core.models.masterdata import Customer, Item, Location, Supplier, Warehouse
 from core.models.outbound import SalesOrderLine, Shipment
+from core.models.packaging import AsnLine, Packaging, Pallet, PalletContent
 from core.models.people import LoginThrottle, Operator
 from core.models.production import (
     BomLine,
@@ -72,4 +73,8 @@ __all__ = [
     "Routing",
     "WorkCenter",
     "WorkOrderOperation",
+    "AsnLine",
+    "Packaging",
+    "Pallet",
+    "PalletContent",
 ]

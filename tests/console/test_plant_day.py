@@ -1,6 +1,7 @@
 """A real plant's day by scans alone, on our own sample plant (tests/plant): two warehouses, a QC'd board, a chip
-with a shelf life, backflushed flux, untracked screws, a serial-tracked finished good that crosses into its own
-warehouse and ships from there; every role signs in on the same terminal; then trace and `check`.
+with a shelf life (and a supplier's pallet of it received by one scan of its SSCC), backflushed flux, untracked
+screws, a serial-tracked finished good that crosses into its own warehouse and ships from there; every role signs
+in on the same terminal; then trace and `check`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from tests.console.flow_steps import busy
 from tests.console.steps import scan, sign_in, text_of, wait_until
 
 BOARD, CHIP, SCREW, UNIT = "09501101530010", "09501101530027", "09501101530034", "09501101530041"
+PALLET = "006141410000000012"  # tests/plant/asn.csv: two lots of CHP-1 on PO-3
 MARKUP = ("[/]", "[bold]x[/]")
 FREE_TEXT = {"reason"}  # trace's recall reason is free text: markup there is a reason, shown literally
 PROBED: list[tuple[str, str]] = []  # (flow, step) where markup was typed: the test checks it saw every flow
@@ -120,6 +122,12 @@ async def test_a_plant_day_by_scans_alone(db, make_app, day):
         await t.to("", "item")
         assert where(db, "B-0001") == [("RAW", "RCV-R", "qc_hold", 10)]
         assert where(db, sku="SCW-1") == [("RAW", "RCV-R", "available", 100)]
+        # A supplier's pallet (its ASN by SSCC) by one scan: both its lots land on the dock, on PO-3's line.
+        await t.to(f"(00){PALLET}", "item")
+        await wait_until(pilot, lambda: "received on" in t.line)
+        assert t.line == f"Pallet {PALLET} received on RCV-R: 2 lots, 40 in all"
+        assert where(db, "CHP-P1") == [("RAW", "RCV-R", "available", 24)]
+        assert where(db, "CHP-P2") == [("RAW", "RCV-R", "available", 16)]
 
         # QC: the inspector releases the board.
         await t.sign_in("I100", "2222")

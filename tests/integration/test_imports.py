@@ -65,6 +65,8 @@ BAD = {
     "downtime-reasons": "code,name,planned\nD9,Nine,true\nD10,Ten,maybe\n",
     "routings": "sku,op_no,work_center,minutes_per_unit,qc_plan\nPCBA-100,10,SMT-1,1,\nPCBA-100,20,NOPE,1,\n"
                 "PCBA-100,30,SMT-1,0,\nPCBA-100,40,SMT-1,1,NOPLAN\n",
+    "packagings": "sku,uom,qty\nPCB-100,CASE,10\nNOPE,CASE,1\nPCB-100,TRAY,0.5\n",
+    "asn": "sscc,po_number,line_no,lot,qty\n006141410000000012,PO-24001,1,L-1,5\n006141410000000013,PO-24001,1,L-2,5\n",
 }
 
 

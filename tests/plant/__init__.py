@@ -9,6 +9,9 @@ The shop floor: work centres SMT-1 and COAT-1 on L1, downtime reasons (breaks an
 breakdown, no material, no operator not), and the coated board ASM-2 (a bare board BRD-1) routed through two
 operations: 10 SMT placement, 20 conformal coating with the QC plan COAT (coating thickness 25-75 um, cure
 temperature -5-40 °C). No work order of the plant uses the routing: the tests that need one add it.
+Packs and pallets: a CASE of 24 CHP-1 (GTIN 19501101530024), a DRUM of 200 KG FLUX-1, a BOX of 100 SCW-1; PO-3
+(40 CHP-1) comes as one supplier pallet, SSCC 006141410000000012 with lots CHP-P1 (24) and CHP-P2 (16) in
+asn.csv; PO-4 (72 CHP-1) is received by the case.
 """
 
 from __future__ import annotations

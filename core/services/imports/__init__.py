@@ -28,7 +28,7 @@ from core.services.imports.specs import SPECS, UPDATES, Spec
 
 KINDS = ("warehouses", "locations", "suppliers", "customers", "items", "operators", "stock", "boms",
          "work-centers", "qc-plans", "downtime-reasons", "routings", "purchase-orders", "work-orders",
-         "sales-orders")
+         "sales-orders", "packagings", "asn")
 
 
 @dataclass(frozen=True)

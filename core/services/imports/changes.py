@@ -42,6 +42,11 @@ TARGETS: dict[str, tuple[str, str]] = {
                                       " AND x.characteristic = i.characteristic)"),
     "routings": ("routing", "EXISTS (SELECT 1 FROM routing x JOIN item it ON it.id = x.item_id"
                             " WHERE it.sku = i.sku AND x.op_no = CAST(i.op_no AS integer))"),
+    "packagings": ("packaging", "EXISTS (SELECT 1 FROM packaging x JOIN item it ON it.id = x.item_id"
+                                " WHERE it.sku = i.sku AND x.uom = i.uom)"),
+    "asn": ("asn_line", "EXISTS (SELECT 1 FROM asn_line x JOIN po_line p ON p.id = x.po_line_id"
+                        " WHERE x.sscc = i.sscc AND p.po_number = i.po_number"
+                        " AND p.line_no = CAST(i.line_no AS integer) AND x.lot_no = i.lot)"),
     "stock": ("stock_balance", "EXISTS (SELECT 1 FROM stock_balance b JOIN location l ON l.id = b.location_id"
                                " JOIN warehouse w ON w.id = l.warehouse_id JOIN item x ON x.id = b.item_id"
                                " LEFT JOIN lot t ON t.id = b.lot_id WHERE w.code = i.warehouse"

@@ -197,3 +197,26 @@ def pin(value: str) -> str:
         return validate_pin(value)  # the base rule; a privileged role's longer one applies at set-pin
     except InvalidInput as exc:
         raise FieldError(str(exc)) from None
+
+
+_PACK_UNIT = re.compile(r"[A-Za-z]{1,16}")
+
+
+def pack_unit(value: str) -> str:
+    """A packaging's unit (CASE, DRUM, PALLET): 1-16 letters, upper case; typed after a count at a quantity step."""
+    v = value.strip()
+    if not _PACK_UNIT.fullmatch(v):
+        raise FieldError(_("A packaging unit is 1-16 letters: {value}").format(value=value))
+    return v.upper()
+
+
+def sscc(value: str) -> str:
+    """An SSCC: 18 digits, the last the GS1 check digit of the other 17."""
+    digits = value.strip()
+    if not digits.isdigit() or len(digits) != 18:
+        raise FieldError(_("An SSCC has 18 digits: {value}").format(value=value))
+    body, check = digits[:-1], int(digits[-1])
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    if (10 - total % 10) % 10 != check:
+        raise FieldError(_("Wrong SSCC check digit: {value}").format(value=value))
+    return digits

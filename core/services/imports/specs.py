@@ -228,6 +228,52 @@ spec(Spec(
     " ON CONFLICT (item_id, op_no) DO UPDATE SET work_center_id = excluded.work_center_id,"
     " minutes_per_unit = excluded.minutes_per_unit{updates}" + RETURN))
 
+# Packs and pallets (issue B): an item's packagings, and a supplier's ASN (one row per lot and PO line on a pallet,
+# so the natural key is sscc + po_number + line_no + lot; a pallet already received cannot be re-imported).
+spec(Spec(
+    "packagings", ("sku", "uom"),
+    {"sku": f.code, "uom": f.pack_unit, "qty": f.positive}, {"gtin": f.gtin},
+    (SKU_REF,
+     Reference("uom", "NOT EXISTS (SELECT 1 FROM item x WHERE x.sku = i.sku AND upper(x.uom) = i.uom)",
+               "{value} is the item's own unit, not a packaging"),
+     Reference("qty", "CAST(i.qty AS numeric) = trunc(CAST(i.qty AS numeric)) OR NOT EXISTS (SELECT 1 FROM item x"
+                      f" WHERE x.sku = i.sku AND {piece_units_sql('x.uom')})",
+               "{value}: this item is counted in whole pieces"),
+     Reference("gtin", "NOT EXISTS (SELECT 1 FROM item x WHERE lpad(x.gtin, 14, '0') = lpad(i.gtin, 14, '0'))"
+                       " AND NOT EXISTS (SELECT 1 FROM packaging p JOIN item x ON x.id = p.item_id"
+                       " WHERE lpad(p.gtin, 14, '0') = lpad(i.gtin, 14, '0') AND (x.sku, p.uom) <> (i.sku, i.uom))"
+                       " AND NOT EXISTS (SELECT 1 FROM imp y WHERE y.gtin = i.gtin AND y._row < i._row)",
+               "GTIN {value} belongs to another item or packaging")),
+    "INSERT INTO packaging (item_id, uom, qty, gtin)"
+    " SELECT it.id, i.uom, CAST(i.qty AS numeric), i.gtin FROM imp i JOIN item it ON it.sku = i.sku"
+    " ON CONFLICT (item_id, uom) DO UPDATE SET qty = excluded.qty{updates}" + RETURN))
+_ASN_LINE = ("SELECT 1 FROM po_line p JOIN item x ON x.id = p.item_id WHERE p.po_number = i.po_number"
+             " AND p.line_no = CAST(i.line_no AS integer) AND p.status <> 'cancelled'")
+spec(Spec(
+    "asn", ("sscc", "po_number", "line_no", "lot"),
+    {"sscc": f.sscc, "po_number": f.code, "line_no": f.integer, "lot": f.lot, "qty": f.positive},
+    {"expiry": f.day},
+    (Reference("line_no", f"EXISTS ({_ASN_LINE})", "No such open line on the purchase order: {value}"),
+     Reference("lot", f"NOT EXISTS ({_ASN_LINE} AND x.tracking = 'none')", "{value}: this item is not lot-tracked"),
+     Reference("lot", f"NOT EXISTS ({_ASN_LINE} AND EXISTS (SELECT 1 FROM lot t WHERE t.lot_no = i.lot"
+                      " AND t.item_id <> x.id))", "Lot {value} already belongs to another item"),
+     Reference("qty", f"NOT EXISTS ({_ASN_LINE} AND {piece_units_sql('x.uom')}"
+                      " AND CAST(i.qty AS numeric) <> trunc(CAST(i.qty AS numeric)))",
+               "{value}: this item is counted in whole pieces"),
+     # a received pallet's rows may come again unchanged (re-importing the file is idempotent), never changed
+     Reference("sscc", "NOT EXISTS (SELECT 1 FROM asn_line a WHERE a.sscc = i.sscc AND a.received_at IS NOT NULL)"
+                       " OR EXISTS (SELECT 1 FROM asn_line a JOIN po_line p ON p.id = a.po_line_id"
+                       " WHERE a.sscc = i.sscc AND a.received_at IS NOT NULL AND p.po_number = i.po_number"
+                       " AND p.line_no = CAST(i.line_no AS integer) AND a.lot_no = i.lot"
+                       " AND a.qty = CAST(i.qty AS numeric)"
+                       " AND a.expiry IS NOT DISTINCT FROM CAST(i.expiry AS date))",
+               "Pallet {value} is already received")),
+    "INSERT INTO asn_line (sscc, po_line_id, lot_no, qty, expiry)"
+    " SELECT i.sscc, p.id, i.lot, CAST(i.qty AS numeric), CAST(i.expiry AS date) FROM imp i"
+    " JOIN po_line p ON p.po_number = i.po_number AND p.line_no = CAST(i.line_no AS integer)"
+    " ON CONFLICT (sscc, po_line_id, lot_no) DO UPDATE SET qty = excluded.qty{updates}"
+    " WHERE asn_line.received_at IS NULL" + RETURN))
+
 # Optional columns that, when present in the file, overwrite on update (the SQL's {updates}).
 UPDATES = {
     "locations": _set("zone", "capacity_lots", "pick_sequence", "line"),
@@ -240,4 +286,6 @@ UPDATES = {
     "work-orders": _set("priority"),
     "qc-plans": {"min": "min_value = excluded.min_value", "max": "max_value = excluded.max_value"},
     "routings": _set("setup_minutes", "qc_plan"),
+    "packagings": _set("gtin"),
+    "asn": _set("expiry"),
 }
