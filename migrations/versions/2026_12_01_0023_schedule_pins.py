@@ -7,7 +7,7 @@ before this revision get the time of the upgrade. The alert rule `safety_stock_o
 stock 50 % off the plan. No new table: the runtime grants `db upgrade` re-applies (core/roles.py) cover both.
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0022
 Create Date: 2026-12-01 16:00:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0023'
-down_revision: str | None = '0020'
+down_revision: str | None = '0022'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
