@@ -18,6 +18,7 @@ from core.models.production import (
     WorkOrder,
     WorkOrderIssue,
 )
+from core.models.replenishment import LineStock, ReplenishmentTask
 from core.models.shopfloor import (
     Downtime,
     DowntimeReason,
@@ -33,6 +34,8 @@ from core.models.stock import Lot, Movement, Operation, StockBalance
 
 __all__ = [
     "Alert",
+    "LineStock",
+    "ReplenishmentTask",
     "AlertRule",
     "BomLine",
     "CountLine",
