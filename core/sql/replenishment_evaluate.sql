@@ -1,13 +1,20 @@
 -- Line-side min/max for the given (location, item) pairs (the legs' sources, or rows just imported): each pair
 -- with a line_stock row whose available balance is below its min gets its one open task, up to max, from the
--- FEFO source, and `replenishment.requested` in the outbox. The partial unique index on the open task makes a
--- concurrent second consumption wait and then top up that same task (while nobody has claimed it) instead of
--- raising another. Returns the number of tasks raised.
+-- FEFO source, and `replenishment.requested` in the outbox. Concurrent consumptions of one pair queue on a
+-- transaction lock per pair (taken in key order) and so read each other's balance; a second one tops up the
+-- same task while nobody has claimed it. The partial unique index is the backstop: never two open tasks.
+-- Returns the number of tasks raised.
 CREATE OR REPLACE FUNCTION replenishment_evaluate(p_location bigint[], p_item bigint[])
 RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     raised integer;
 BEGIN
+    PERFORM pg_advisory_xact_lock(('x' || substr(md5('replenishment:' || s.location_id || ':' || s.item_id), 1, 16))
+                                  ::bit(64)::bigint)
+    FROM (SELECT DISTINCT s.location_id, s.item_id FROM line_stock s
+          JOIN unnest(p_location, p_item) AS x(loc, item) ON s.location_id = x.loc AND s.item_id = x.item
+          ORDER BY 1, 2) s;
+    -- a new statement, so a new snapshot: what a transaction that held the lock before us committed is seen
     WITH pair AS (
         SELECT DISTINCT s.location_id, s.item_id, s.min_qty, s.max_qty
         FROM line_stock s JOIN unnest(p_location, p_item) AS x(loc, item)

@@ -42,6 +42,8 @@ TARGETS: dict[str, tuple[str, str]] = {
                                       " AND x.characteristic = i.characteristic)"),
     "routings": ("routing", "EXISTS (SELECT 1 FROM routing x JOIN item it ON it.id = x.item_id"
                             " WHERE it.sku = i.sku AND x.op_no = CAST(i.op_no AS integer))"),
+    "line-stock": ("line_stock", "EXISTS (SELECT 1 FROM line_stock x JOIN location l ON l.id = x.location_id"
+                                 " JOIN item it ON it.id = x.item_id WHERE l.code = i.location AND it.sku = i.sku)"),
     "stock": ("stock_balance", "EXISTS (SELECT 1 FROM stock_balance b JOIN location l ON l.id = b.location_id"
                                " JOIN warehouse w ON w.id = l.warehouse_id JOIN item x ON x.id = b.item_id"
                                " LEFT JOIN lot t ON t.id = b.lot_id WHERE w.code = i.warehouse"
