@@ -148,10 +148,16 @@ class ToReturn(Result):
 
 @dataclass(frozen=True)
 class Finished(Result):
-    """A cancelled or closed work order; a closed one lists what is left at its line side (`to_return`)."""
+    """A cancelled or closed work order."""
 
     wo_number: str
     status: str
+
+
+@dataclass(frozen=True)
+class Closed(Finished):
+    """A closed work order, with what is left at its line side and should go back to stock (`to_return`)."""
+
     to_return: tuple[ToReturn, ...] = ()
 
 
@@ -232,10 +238,10 @@ def _finish(db: Database, actor: Actor, wo_number: str, target: str, allowed: tu
                                action={"cancelled": "cancel", "closed": "close"}[target])
         unreserve(session, wo.id)
         session.execute(text("UPDATE work_order SET status = :s WHERE id = :id"), {"s": target, "id": wo.id})
-        left = _left_at_line(session, wo.id) if target == "closed" else []
-        return {"wo_number": wo.wo_number, "status": target, "to_return": left}
+        done = {"wo_number": wo.wo_number, "status": target}
+        return {**done, "to_return": _left_at_line(session, wo.id)} if target == "closed" else done
 
-    return Finished.of(run_operation(db, actor, key=key or _default_key(target, wo_number, actor),
+    return (Closed if target == "closed" else Finished).of(run_operation(db, actor, key=key or _default_key(target, wo_number, actor),
                                      kind=f"workorder.{target}", permission="workorder.manage",
                                      payload={"wo_number": wo_number}, body=body, audit_entity="work_order",
                                      audit_key=wo_number).data)
@@ -258,7 +264,7 @@ def cancel(db: Database, actor: Actor, wo_number: str, *, key: str | None = None
     return _finish(db, actor, wo_number, "cancelled", OPEN_ORDERS, key)
 
 
-def close(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> Finished:
+def close(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> Closed:
     """Close a work order (normally completed); what is still reserved is released."""
     return _finish(db, actor, wo_number, "closed", ("completed", "in_progress", "released"), key)
 
