@@ -241,10 +241,11 @@ def _finish(db: Database, actor: Actor, wo_number: str, target: str, allowed: tu
         done = {"wo_number": wo.wo_number, "status": target}
         return {**done, "to_return": _left_at_line(session, wo.id)} if target == "closed" else done
 
-    return (Closed if target == "closed" else Finished).of(run_operation(db, actor, key=key or _default_key(target, wo_number, actor),
-                                     kind=f"workorder.{target}", permission="workorder.manage",
-                                     payload={"wo_number": wo_number}, body=body, audit_entity="work_order",
-                                     audit_key=wo_number).data)
+    answer = Closed if target == "closed" else Finished
+    return answer.of(run_operation(db, actor, key=key or _default_key(target, wo_number, actor),
+                                   kind=f"workorder.{target}", permission="workorder.manage",
+                                   payload={"wo_number": wo_number}, body=body, audit_entity="work_order",
+                                   audit_key=wo_number).data)
 
 
 def _left_at_line(session: Session, wo_id: int) -> list[dict]:
