@@ -9,6 +9,7 @@ The shop floor: work centres SMT-1 and COAT-1 on L1, downtime reasons (breaks an
 breakdown, no material, no operator not), and the coated board ASM-2 (a bare board BRD-1) routed through two
 operations: 10 SMT placement, 20 conformal coating with the QC plan COAT (coating thickness 25-75 um, cure
 temperature -5-40 °C). No work order of the plant uses the routing: the tests that need one add it.
+Line-side min/max: LINE-1 keeps 2..10 screws SCW-1 (none there at first: its task waits for stock to take).
 """
 
 from __future__ import annotations
