@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from core.errors import InvalidInput, WrongLocation
-from core.services import issuing, production, replenishment, workorders
+from core.services import issuing, production, replenishment, returns, workorders
 from core.services.imports import run_import
 from core.services.ledger import Leg, apply_legs, post_moves
 from tests import helpers
@@ -86,6 +86,17 @@ def test_a_backflush_below_min_raises_the_task(db, admin, line, tmp_path, system
     issuing.issue(db, line["clerk"], key="i1", wo_number="WO-1", qty=Decimal(20), lot="IC-L")
     production.report_output(db, line["clerk"], key="o1", wo_number="WO-1", good=Decimal(6))  # 24 backflushed
     assert _open(db) == [("LS-L1", "SCR-1", 44, "A-02", None)]
+
+
+def test_a_return_to_stock_or_a_move_out_of_the_line_below_min_raises_the_task(db, admin, line, tmp_path, system):
+    _line_stock(db, admin, tmp_path, "LS-L1,SCR-1,10,50\n")
+    where = returns.suggest(db, line["clerk"], reason="surplus", sku="SCR-1").location
+    returns.return_to_stock(db, line["clerk"], key="r", sku="SCR-1", qty=Decimal(15), reason="surplus",
+                            location=where)
+    assert _open(db) == []  # 15 left
+    post_moves(db, system, "move", [Leg(line["SCREW"], None, Decimal(10), line["LS-L1"], "available",
+                                        line["A-01"], "available")], key="m")  # a plain move, in the server
+    assert _open(db) == [("LS-L1", "SCR-1", 45, "A-01", None)]  # A-01 first on the pick path now
 
 
 def test_moves_without_line_stock_raise_nothing(db, admin, line, system):
