@@ -203,3 +203,11 @@ def test_closing_a_work_order_lists_what_is_left_at_its_line(db, admin, line):
     done = workorders.close(db, line["supervisor"], "WO-1")
     assert [(r.sku, r.lot, r.qty, r.location) for r in done.to_return] == [("SCR-1", None, 5, "LS-L1")]
     assert done.json()["to_return"] == [{"sku": "SCR-1", "lot": None, "qty": 5, "location": "LS-L1"}]
+
+
+def test_the_demo_keeps_glue_at_the_line_and_asks_for_it_fefo(db, system):
+    from core.services.demo import load_demo
+
+    load_demo(db, system)
+    # none at LS-L1 yet: 2 KG asked for, from the earliest lot that has not expired (G2605 expired 2026-11-20)
+    assert _open(db) == [("LS-L1", "GLUE-01", 2, "B-01-2", "G2609")]
