@@ -187,6 +187,16 @@ def test_two_terminals_never_take_the_same_task(db, admin, line, tmp_path):
         replenishment.claim_next(db, other)
 
 
+def test_a_logout_gives_the_task_back(db, admin, line, tmp_path):
+    from core.services import picking
+
+    _line_stock(db, admin, tmp_path, "LS-L1,IC-1,50,100\n")
+    other = helpers.make_operator(db, "C002", ["clerk"])
+    taken = replenishment.claim_next(db, line["clerk"])
+    assert picking.release_claims(db, line["clerk"]) == 1
+    assert replenishment.claim_next(db, other).id == taken.id
+
+
 def test_line_stock_import_refusals_write_nothing(db, admin, line, tmp_path):
     s = _line_stock(db, admin, tmp_path, "A-01,IC-1,1,2\nLS-L1,IC-1,10,5\nLS-L1,IC-1,-1,5\nLS-L1,SCR-1,1.5,3\n"
                                          "LS-L1,NOPE,1,2\n")
