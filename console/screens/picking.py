@@ -35,7 +35,7 @@ class PickingScreen(FlowScreen):
     CSS_PATH = "production.tcss"
     BINDINGS = [Binding("f2", "short", show=False)]
     STEPS = (
-        Step("wo", N_("Scan the work order to pick"), blank=True),  # Enter alone: the next replenishment task
+        Step("wo", N_("Scan the work order to pick"), default=N_("Enter = next replenishment"), blank=True),
         Step("location", N_("Go to {location} and scan the location")),  # Esc: the previous task (back_from)
         Step("lot", N_("Scan lot {lot}"), back="location"),
         Step("item", N_("Scan the item {sku} (SKU or GTIN)"), back="location"),  # an untracked task
