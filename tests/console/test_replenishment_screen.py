@@ -103,3 +103,20 @@ def test_replenishment_step_snapshots(snap_compare, make_app, db, plant, low_lin
         await wait_until(pilot, lambda: pilot.app.screen.step == state)
 
     assert snap_compare(make_app(lang=lang), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_closing_an_order_with_material_left_snapshot(snap_compare, make_app, db, plant, system, lang):
+    from console.screens.workorders import WorkOrdersScreen
+
+    helpers.put_stock(db, system, "SCR-1", None, "LS-L1", 7)
+
+    async def run_before(pilot) -> None:
+        await ps.open_flow(pilot, "w", WorkOrdersScreen, badge="S001", pin="9876")
+        await ps.step(pilot, "WO-1", lambda: pilot.app.screen.step == "detail")
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: pilot.app.screen.step == "confirm")
+        await scan(pilot, "")
+        await wait_until(pilot, lambda: "SCR-1" in pilot.app.screen.message.text)
+
+    assert snap_compare(make_app(lang=lang), terminal_size=SIZE, run_before=run_before)
