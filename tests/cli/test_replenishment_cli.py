@@ -32,6 +32,8 @@ def test_line_stock_import_then_the_open_tasks_then_all(cli_env, db_url, tmp_pat
     assert (task["location"], task["sku"], task["qty"], task["status"], task["from_location"], task["lot"]) == (
         "LS-L1", "IC-1", 120, "open", "A-02", "IC-A")
     assert "+" in task["created_at"] or task["created_at"].endswith("Z")  # ISO 8601 with offset
+    table = cli_env.invoke(app, ["replenishment"])
+    assert table.exit_code == 0 and "LS-L1" in table.stdout and "IC-A" in table.stdout
 
     clerk = helpers.make_operator(db, "C1", ["clerk"])
     replenishment.claim_next(db, clerk)
