@@ -24,6 +24,8 @@ def _action(fn, wo: str, as_json: bool, as_badge: str | None, pin_stdin: bool) -
         typer.echo(f"{result.wo_number}: {result.status}")
         for s in result.shortages if isinstance(result, Released) else ():
             typer.echo(f"  short {s.sku}: {s.qty}")
+        for r in getattr(result, "to_return", ()):
+            typer.echo(f"  to return: {r.sku} {r.lot or '-'} {r.qty} at {r.location}")
 
 
 @wo_app.command("release")

@@ -1,4 +1,6 @@
 """Picking (`3`): work order -> per task: location -> lot (or SKU/GTIN) -> quantity -> the line-side drop -> posted.
+Enter alone at the work-order step takes the next line-replenishment task (line-stock min/max) through the same
+steps, dropped at the task's line-side location (replenishment_common).
 
 The picks are collected on the screen and posted in one operation at the drop (picking.post_picks), with one
 idempotency key per collected payload. F2 on the quantity step records a short pick with a reason.
@@ -17,6 +19,7 @@ from console.flow import SHORT, FlowScreen, Key, Step, handles
 from console.screens import picking_batch as pb
 from console.screens import production_common as pc
 from console.screens import production_views as views
+from console.screens import replenishment_common as rc
 from console.words import parse_qty, qty_text
 from core.errors import InvalidInput, WrongLocation
 from core.i18n import N_, _, ngettext
@@ -35,7 +38,7 @@ class PickingScreen(FlowScreen):
     CSS_PATH = "production.tcss"
     BINDINGS = [Binding("f2", "short", show=False), Binding("f6", "add_order", show=False)]
     STEPS = (
-        Step("wo", N_("Scan the work order to pick")),
+        Step("wo", N_("Scan the work order to pick"), default=N_("Enter = next replenishment"), blank=True),
         Step("location", N_("Go to {location} and scan the location")),  # Esc: the previous task (back_from)
         Step("lot", N_("Scan lot {lot}"), back="location"),
         Step("item", N_("Scan the item {sku} (SKU or GTIN)"), back="location"),  # an untracked task
@@ -53,6 +56,7 @@ class PickingScreen(FlowScreen):
         self.short_qty = Decimal(0)
         self.posted_note = ""
         self.orders: tuple[str, ...] = ()  # a batch's orders (due order); empty: one order is picked
+        self.repl = None  # the replenishment task taken by Enter alone, while it is being picked
 
     def compose_body(self):
         yield Static(id="detail")
@@ -107,7 +111,9 @@ class PickingScreen(FlowScreen):
         if step.name == "batch":
             detail = pb.orders_panel(self.line, self.orders)
         else:
-            detail = views.pick_panel(" + ".join(self.orders) or self.wo, self.tasks, self.i, self.lines, self.lot)
+            heading = (_("Replenish {location}").format(location=self.repl.location) if self.repl
+                       else " + ".join(self.orders) or self.wo)
+            detail = views.pick_panel(heading, self.tasks, self.i, self.lines, self.lot)
         if self.orders and self.task is not None and step.name != "batch":
             detail.append("\n").append_text(pb.shares(self.task))
         if step.reasons:
@@ -128,7 +134,15 @@ class PickingScreen(FlowScreen):
 
     @handles("wo")
     def wo_scanned(self, value: str) -> None:
+        if not value:
+            self.read(self.replenishing, rc.next_task, self.app.services.db, self.app.actor)
+            return
         self.read(self.claimed, pc.scanned_pick_list, self.app.services.db, self.app.actor, value)
+
+    def replenishing(self, found: rc.Replenishing) -> None:
+        self.repl, self.wo, self.line = found.task, "", found.task.line or found.task.location
+        self.tasks, self.i, self.lines, self.lot = (found.pick,), 0, {}, None
+        self.go("location")
 
     def claimed(self, found: pc.PickList) -> None:
         if not found.tasks:
@@ -148,6 +162,9 @@ class PickingScreen(FlowScreen):
 
     @handles("lot", "item")
     def material_scanned(self, value: str) -> None:
+        if self.repl is not None:
+            self.read(self.material, rc.material, self.app.services.db, self.app.actor, value, self.task)
+            return
         self.read(self.material, pc.pick_material, self.app.services.db, self.app.actor, value, self.task)
 
     def material(self, found: pc.PickMaterial) -> None:
@@ -251,6 +268,12 @@ class PickingScreen(FlowScreen):
     @handles("drop")
     def drop_scanned(self, value: str) -> None:
         lines = tuple(self.lines.values())  # what is posted is what was confirmed, whatever happens meanwhile
+        if self.repl is not None:
+            (line,) = lines
+            key = self.key.for_payload(("replenishment", self.repl.id, line, value))
+            self.post(self.replenished, rc.drop, self.app.services.db, self.app.actor, value, key=key,
+                      task=self.repl, lot=line.lot, qty=line.qty)
+            return
         if self.orders:
             key = self.key.for_payload((self.orders, lines, value))
             self.post(self.batch_posted, pb.post_at_drop, self.app.services.db, self.app.actor, value, key=key,
@@ -269,6 +292,14 @@ class PickingScreen(FlowScreen):
             note += "  " + _("short {sku}: {qty}").format(sku=s.sku, qty=qty_text(s.qty))
         self.posted_note = note
         self.read(self.reclaimed, pc.pick_list, self.app.services.db, self.app.actor, done.wo_number)
+
+    def replenished(self, done) -> None:
+        """A replenishment dropped: back to the work-order step, where Enter takes the next one."""
+        self.key.spent()
+        self.repl, self.tasks, self.i, self.lines, self.lot, self.line = None, (), 0, {}, None, ""
+        self.go("wo")
+        self.message.info(_("Replenished {location}: {qty} {sku} from {source}").format(
+            location=done.location, qty=qty_text(done.qty), sku=done.sku, source=done.from_location))
 
     def reclaimed(self, found: pc.PickList) -> None:
         """After a posting: the same work order's remaining tasks, else back to the work-order step."""
@@ -300,7 +331,9 @@ class PickingScreen(FlowScreen):
             for wo in self.orders or (self.wo,):  # out of the order(s): their tasks are free for another clerk
                 if wo:
                     self.post(self.claims_released, picking.release_claims, self.app.services.db, self.app.actor, wo)
-            self.tasks, self.lines, self.wo, self.line, self.orders = (), {}, "", "", ()
+            if self.repl is not None:  # out of the replenishment: another terminal may take it at once
+                self.post(self.claims_released, rc.release, self.app.services.db, self.app.actor, self.repl.id)
+            self.tasks, self.lines, self.wo, self.line, self.orders, self.repl = (), {}, "", "", (), None
         elif step in ("location", "drop") and self.i == 0:  # back to the batch step: its orders stay claimed
             self.lines = {}
         elif step in ("location", "drop"):  # back to the previous task's quantity: its pick stays recorded

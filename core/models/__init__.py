@@ -19,6 +19,7 @@ from core.models.production import (
     WorkOrder,
     WorkOrderIssue,
 )
+from core.models.replenishment import LineStock, ReplenishmentTask
 from core.models.shopfloor import (
     Downtime,
     DowntimeReason,
@@ -34,6 +35,8 @@ from core.models.stock import Lot, Movement, Operation, StockBalance
 
 __all__ = [
     "Alert",
+    "LineStock",
+    "ReplenishmentTask",
     "AlertRule",
     "BomLine",
     "CountLine",

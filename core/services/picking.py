@@ -115,8 +115,8 @@ def claim(db: Database, actor: Actor, wo_number: str) -> list[PickTaskView]:
 
 
 def release_claims(db: Database, actor: Actor, wo_number: str | None = None) -> int:
-    """Give back the clerk's claims on open pick tasks (of one work order, or all: at logout and idle lock), so
-    another clerk can pick them at once; returns how many were released."""
+    """Give back the clerk's claims on open pick tasks (of one work order, or all, with the replenishment task
+    taken: at logout and idle lock), so another clerk can pick them at once; returns how many were released."""
     with db.uow() as uow:
         released = uow.execute(
             text("UPDATE pick_task t SET claimed_by = NULL, claimed_at = NULL WHERE t.claimed_by = :op"
@@ -124,6 +124,10 @@ def release_claims(db: Database, actor: Actor, wo_number: str | None = None) -> 
                  " (SELECT id FROM work_order WHERE wo_number = :wo))"),
             {"op": actor.operator_id, "wo": (wo_number or "").strip() or None},
         ).rowcount
+        if not (wo_number or "").strip():  # at logout: the line-replenishment task taken by Enter alone too
+            released += uow.execute(
+                text("UPDATE replenishment_task SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by = :op"
+                     " AND status = 'open'"), {"op": actor.operator_id}).rowcount
         uow.commit()
     return released
 

@@ -137,11 +137,28 @@ class Released(Result):
 
 
 @dataclass(frozen=True)
+class ToReturn(Result):
+    """Material left free at a closed order's line side: what should go back to stock."""
+
+    sku: str
+    lot: str | None
+    qty: Decimal
+    location: str
+
+
+@dataclass(frozen=True)
 class Finished(Result):
     """A cancelled or closed work order."""
 
     wo_number: str
     status: str
+
+
+@dataclass(frozen=True)
+class Closed(Finished):
+    """A closed work order, with what is left at its line side and should go back to stock (`to_return`)."""
+
+    to_return: tuple[ToReturn, ...] = ()
 
 
 def _wo(session: Session, wo_number: str):
@@ -221,12 +238,26 @@ def _finish(db: Database, actor: Actor, wo_number: str, target: str, allowed: tu
                                action={"cancelled": "cancel", "closed": "close"}[target])
         unreserve(session, wo.id)
         session.execute(text("UPDATE work_order SET status = :s WHERE id = :id"), {"s": target, "id": wo.id})
-        return {"wo_number": wo.wo_number, "status": target}
+        done = {"wo_number": wo.wo_number, "status": target}
+        return {**done, "to_return": _left_at_line(session, wo.id)} if target == "closed" else done
 
-    return Finished.of(run_operation(db, actor, key=key or _default_key(target, wo_number, actor),
-                                     kind=f"workorder.{target}", permission="workorder.manage",
-                                     payload={"wo_number": wo_number}, body=body, audit_entity="work_order",
-                                     audit_key=wo_number).data)
+    answer = Closed if target == "closed" else Finished
+    return answer.of(run_operation(db, actor, key=key or _default_key(target, wo_number, actor),
+                                   kind=f"workorder.{target}", permission="workorder.manage",
+                                   payload={"wo_number": wo_number}, body=body, audit_entity="work_order",
+                                   audit_key=wo_number).data)
+
+
+def _left_at_line(session: Session, wo_id: int) -> list[dict]:
+    """What is free (no other order holds it) at the line-side locations of the order's line, after its own
+    reservations were given back: sku, lot, qty, location, in location and SKU order."""
+    rows = session.execute(text(
+        "SELECT i.sku, t.lot_no AS lot, b.qty - b.reserved AS qty, l.code AS location FROM work_order w"
+        " JOIN location l ON l.kind = 'line_side' AND l.line = w.line"
+        " JOIN stock_balance b ON b.location_id = l.id AND b.status = 'available' AND b.qty > b.reserved"
+        " JOIN item i ON i.id = b.item_id LEFT JOIN lot t ON t.id = b.lot_id"
+        " WHERE w.id = :w ORDER BY l.code, i.sku, t.lot_no NULLS FIRST"), {"w": wo_id}).all()
+    return [dict(r._mapping) for r in rows]
 
 
 def cancel(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> Finished:
@@ -234,7 +265,7 @@ def cancel(db: Database, actor: Actor, wo_number: str, *, key: str | None = None
     return _finish(db, actor, wo_number, "cancelled", OPEN_ORDERS, key)
 
 
-def close(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> Finished:
+def close(db: Database, actor: Actor, wo_number: str, *, key: str | None = None) -> Closed:
     """Close a work order (normally completed); what is still reserved is released."""
     return _finish(db, actor, wo_number, "closed", ("completed", "in_progress", "released"), key)
 

@@ -5,7 +5,7 @@ down deletes them. The sequence `sscc_serial` numbers the SSCCs Lineside issues.
 new tables and the sequence are re-applied by `db upgrade` (core/roles.py refresh_grants), as for 0020.
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-01 18:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0022'
-down_revision: str | None = '0020'
+down_revision: str | None = '0021'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

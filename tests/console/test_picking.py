@@ -110,7 +110,8 @@ async def test_escape_walks_back_to_home(db, make_app, plant):
         for expected in ("location", "wo"):
             await pilot.press("escape")
             await wait_until(pilot, lambda expected=expected: screen.step == expected)
-        assert table_rows(app) == [] and text_of(app, "#prompt") == "Scan the work order to pick"
+        assert table_rows(app) == []
+        assert text_of(app, "#prompt") == "Scan the work order to pick (Enter = next replenishment)"
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
 

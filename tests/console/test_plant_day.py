@@ -223,6 +223,21 @@ async def test_a_plant_day_by_scans_alone(db, make_app, day):
         await t.to("", "wo")
         assert where(db, "WO-B-01") == [("RAW", "LINE-1", "available", 1)]
 
+        # Line-side min/max: LINE-1 keeps 2..10 screws, and WO-B used them up; Enter alone at picking takes the
+        # task, from the storage bin the screws were put away to, and the drop at the line closes it.
+        await t.open("3")
+        await t.to("", "location")
+        source = t.screen.task.location
+        assert source.startswith("R-")
+        await t.to(source, "item")
+        await t.to("SCW-1", "qty")
+        assert "Enter = 10" in text_of(app, "#prompt")
+        await t.to("", "drop")
+        await t.to("LINE-1", "wo")
+        assert t.line == f"Replenished LINE-1: 10 SCW-1 from {source}"
+        assert where(db, sku="SCW-1") == [("RAW", "LINE-1", "available", 10), ("RAW", source, "available", 82)]
+        assert helpers.rows(db, "SELECT status FROM replenishment_task") == [("done",)]
+
         # The serials cross into the finished-goods warehouse by one scan each, and ship from there.
         await t.open("2")
         for serial in ("WO-B-01", "WO-B-02"):

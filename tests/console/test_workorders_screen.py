@@ -83,3 +83,17 @@ async def test_columns_and_keys_fit_after_returning_to_the_board(db, make_app, p
         await pilot.pause()
         assert table_rows(app)[0][:3] == ["WO-2", "PCBA-1", "50"]
         assert cut_columns(app) == [] and hints_fit(app)
+
+
+async def test_closing_shows_what_to_return_from_the_line(db, make_app, plant, system):
+    helpers.put_stock(db, system, "SCR-1", None, "LS-L1", 7)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "w", WorkOrdersScreen, badge="S001", pin="9876")
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "detail")
+        await pilot.press("f7")  # close asks first
+        await wait_until(pilot, lambda: screen.step == "confirm")
+        await ps.step(pilot, "", lambda: screen.message.text.startswith("WO-1: closed"))
+        assert text_of(app, "MessageLine") == "WO-1: closed  to return: 7 SCR-1 at LS-L1"
+        assert _state(db, "WO-1") == "closed"

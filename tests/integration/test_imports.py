@@ -60,6 +60,7 @@ BAD = {
     "work-orders": "wo_number,sku,qty,due_date,line\nWO-9,PCBA-100,5,2026-12-01,L1\nWO-10,PCBA-100,5,tomorrow,L1\n"
                    "WO-11,PCBA-100,5,2026-12-01,L9\n",
     "sales-orders": "so_number,customer,line_no,sku,qty\nSO-9,CUST-01,1,CTRL-100,0\n",
+    "line-stock": "location,sku,min_qty,max_qty\nLS-L1,IC-555,10,5\nA-01-1,IC-555,1,2\nLS-L1,PCB-100,1.5,3\n",
     "work-centers": "code,name,line\nWC-9,Nine,L1\nWC 10,Space,L1\nsmt-1,Case,L1\n",
     "qc-plans": "plan,characteristic,unit,min,max\nP9,Width,mm,1,2\nP9,Height,mm,3,2\nP9,Depth,mm,1e3,\n",
     "downtime-reasons": "code,name,planned\nD9,Nine,true\nD10,Ten,maybe\n",

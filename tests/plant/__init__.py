@@ -12,6 +12,7 @@ temperature -5-40 °C). No work order of the plant uses the routing: the tests t
 Packs and pallets: a CASE of 24 CHP-1 (GTIN 19501101530024), a DRUM of 200 KG FLUX-1, a BOX of 100 SCW-1; PO-3
 (40 CHP-1) comes as one supplier pallet, SSCC 006141410000000012 with lots CHP-P1 (24) and CHP-P2 (16) in
 asn.csv; PO-4 (72 CHP-1) is received by the case.
+Line-side min/max: LINE-1 keeps 2..10 screws SCW-1 (none there at first: its task waits for stock to take).
 """
 
 from __future__ import annotations

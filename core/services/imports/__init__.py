@@ -19,14 +19,14 @@ from core.db import Database
 from core.errors import InvalidInput
 from core.i18n import _, pgettext
 from core.permissions import Actor, require
-from core.services import audit, csv_out
+from core.services import audit, csv_out, replenishment
 from core.services.auth import hash_pin, validate_pin
 from core.services.imports import changes, reading
 from core.services.imports import stock as stock_writer
 from core.services.imports.fields import MAX_TEXT, FieldError
 from core.services.imports.specs import SPECS, UPDATES, Spec
 
-KINDS = ("warehouses", "locations", "suppliers", "customers", "items", "operators", "stock", "boms",
+KINDS = ("warehouses", "locations", "suppliers", "customers", "items", "operators", "stock", "line-stock", "boms",
          "work-centers", "qc-plans", "downtime-reasons", "routings", "purchase-orders", "work-orders",
          "sales-orders", "packagings", "asn")
 
@@ -245,6 +245,8 @@ def _write(session: Session, spec: Spec, header: list[str], actor: Actor, key: s
     flags = [r.inserted for r in session.execute(text(spec.upsert.replace("{updates}", updates)))]
     if spec.kind == "boms":
         _refuse_cycles(session)
+    if spec.kind == "line-stock":  # a min set above the balance raises its task at once
+        replenishment.evaluate_imported(session)
     return sum(flags), len(flags) - sum(flags)
 
 

@@ -47,6 +47,8 @@ TARGETS: dict[str, tuple[str, str]] = {
     "asn": ("asn_line", "EXISTS (SELECT 1 FROM asn_line x JOIN po_line p ON p.id = x.po_line_id"
                         " WHERE x.sscc = i.sscc AND p.po_number = i.po_number"
                         " AND p.line_no = CAST(i.line_no AS integer) AND x.lot_no = i.lot)"),
+    "line-stock": ("line_stock", "EXISTS (SELECT 1 FROM line_stock x JOIN location l ON l.id = x.location_id"
+                                 " JOIN item it ON it.id = x.item_id WHERE l.code = i.location AND it.sku = i.sku)"),
     "stock": ("stock_balance", "EXISTS (SELECT 1 FROM stock_balance b JOIN location l ON l.id = b.location_id"
                                " JOIN warehouse w ON w.id = l.warehouse_id JOIN item x ON x.id = b.item_id"
                                " LEFT JOIN lot t ON t.id = b.lot_id WHERE w.code = i.warehouse"

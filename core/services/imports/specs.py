@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from core.i18n import N_, _
 from core.services.imports import fields as f
 from core.units import piece_units_sql
 from core.vocabulary import IMPORTABLE_STATUSES, LocationKind, Tracking, values
@@ -273,6 +274,35 @@ spec(Spec(
     " JOIN po_line p ON p.po_number = i.po_number AND p.line_no = CAST(i.line_no AS integer)"
     " ON CONFLICT (sscc, po_line_id, lot_no) DO UPDATE SET qty = excluded.qty{updates}"
     " WHERE asn_line.received_at IS NULL" + RETURN))
+
+# Line-side min/max (issue 15): a line-side location (its code names one), an item, min <= max, whole pieces for
+# a piece unit; setting a min above the balance raises the task at once (imports._write evaluates the rows).
+LINE_SIDE = "(SELECT count(*) FROM location l WHERE l.code = i.location AND l.kind = 'line_side') = 1"
+
+
+def _level(value: str):
+    """A min or max: a quantity, and a clear word for a negative one (not "not a number")."""
+    if value.strip().startswith("-"):
+        raise f.FieldError(_("Must not be negative: {value}").format(value=value))
+    return f.quantity(value)
+
+
+def _whole(column: str) -> Reference:
+    return Reference(column, f"CAST(i.{column} AS numeric) = trunc(CAST(i.{column} AS numeric)) OR NOT EXISTS"
+                             f" (SELECT 1 FROM item x WHERE x.sku = i.sku AND {piece_units_sql('x.uom')})",
+                     "{value}: this item is counted in whole pieces")
+
+
+spec(Spec(
+    "line-stock", ("location", "sku"), {"location": f.code, "sku": f.code, "min_qty": _level, "max_qty": _level},
+    refs=(Reference("location", LINE_SIDE, N_("{value} is not a line-side location")), SKU_REF,
+          Reference("max_qty", "CAST(i.min_qty AS numeric) <= CAST(i.max_qty AS numeric)",
+                    "The maximum {value} is below the minimum"), _whole("min_qty"), _whole("max_qty")),
+    upsert="INSERT INTO line_stock (location_id, item_id, min_qty, max_qty)"
+           " SELECT l.id, it.id, CAST(i.min_qty AS numeric), CAST(i.max_qty AS numeric) FROM imp i"
+           " JOIN location l ON l.code = i.location AND l.kind = 'line_side' JOIN item it ON it.sku = i.sku"
+           " ON CONFLICT (location_id, item_id) DO UPDATE SET min_qty = excluded.min_qty,"
+           " max_qty = excluded.max_qty" + RETURN))
 
 # Optional columns that, when present in the file, overwrite on update (the SQL's {updates}).
 UPDATES = {
