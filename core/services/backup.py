@@ -25,7 +25,7 @@ from core.db import Database, Urls
 from core.errors import Conflict, InvalidInput, LinesideError, NotFound
 from core.permissions import Actor, require
 from core.roles import grant_runtime, quote
-from core.services import audit
+from core.services import anchors, audit
 from core.services.pgtools import Tool, pick, run, tools
 
 DATA_TABLES = ("item", "movement", "audit_log")
@@ -52,10 +52,12 @@ class RestoreDone:
     revision: str | None
     tool: Tool
     seconds: float
+    superseded_anchors: int = 0
 
     def json(self) -> dict:
         return {"file": str(self.file), "database": self.database, "revision": self.revision,
-                "pg_restore": str(self.tool), "seconds": round(self.seconds, 3)}
+                "pg_restore": str(self.tool), "seconds": round(self.seconds, 3),
+                "superseded_anchors": self.superseded_anchors}
 
 
 def _server(url: str) -> tuple[str, int, str]:
@@ -116,10 +118,14 @@ def backup(urls: Urls, file: Path, actor: Actor, *, force: bool = False) -> Back
     return done
 
 
-def restore(urls: Urls, file: Path, *, runtime_role: str | None,
-            who: Callable[[Database], Actor] | None = None) -> RestoreDone:
+def restore(urls: Urls, file: Path, *, runtime_role: str | None, who: Callable[[Database], Actor] | None = None,
+            terminal: str = "restore", anchors_path: Path | None = None) -> RestoreDone:
     """Restore the backup `file` into the (empty) database; `who(db)` then names the operator on the restored
-    data, who must be an admin there (else the database is emptied again and the restore refused)."""
+    data, who must be an admin there (else the database is emptied again and the restore refused). Without
+    `who`, SYSTEM: an empty database has no admin to sign in as (the contract's exemption).
+
+    The restore is audited in the restored database and marked in the anchors file (LINESIDE_HOME's, or
+    `anchors_path`): anchors taken after the backup recorded a history the restore deliberately replaced."""
     file = Path(file).absolute()
     if not file.is_file():
         raise NotFound("No such backup file: {file}", file=str(file))
@@ -153,11 +159,22 @@ def restore(urls: Urls, file: Path, *, runtime_role: str | None,
         else:
             from core.services.auth import system_actor
 
-            actor = system_actor(db, "restore")
+            actor = system_actor(db, terminal)
         _audit(db, actor, "database.restored", database, {"file": str(file), "revision": revision})
+        superseded = _mark_anchors(db, anchors_path or anchors.anchors_file())
     finally:
         db.dispose()
-    return RestoreDone(file, database, revision, tool, time.monotonic() - started)
+    return RestoreDone(file, database, revision, tool, time.monotonic() - started, superseded)
+
+
+def _mark_anchors(db: Database, path: Path) -> int:
+    """Write the restore's line in the anchors file; returns how many of this database's anchors it supersedes
+    (ahead of the restored chain, or of another chain)."""
+    lines = anchors.read(path)
+    with db.uow() as uow:
+        mark = anchors.restored(uow.session, path)
+    before = anchors.since_restore(lines, mark["database"])
+    return sum(1 for rec in before if rec.get("chain") != mark["chain"] or rec["seq"] > mark["seq"])
 
 
 def _dumped_by(file: Path) -> int:

@@ -70,7 +70,7 @@ def test_round_trip_with_data_passes_check_and_keeps_counts(db, db_url, admin, c
     assert helpers.scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'database.backup'") == 1
 
     restored_url = request.getfixturevalue(target)
-    result = restore(urls_of(restored_url), done.file, runtime_role=RUNTIME)
+    result = restore(urls_of(restored_url), done.file, runtime_role=RUNTIME, anchors_path=tmp_path / "anchors.jsonl")
     assert result.revision == helpers.scalar(db, "SELECT version_num FROM alembic_version")
     copy = Database(restored_url)
     try:
@@ -123,7 +123,7 @@ def test_backup_while_a_thread_posts_moves_restores_consistent(db, db_url, admin
         stop.set()
         thread.join()
     assert not errors and during >= 20 and posted[0] > 20
-    restore(urls_of(empty_target), done.file, runtime_role=RUNTIME)
+    restore(urls_of(empty_target), done.file, runtime_role=RUNTIME, anchors_path=tmp_path / "anchors.jsonl")
     copy = Database(empty_target)
     try:
         assert checked(copy, tmp_path) == {}
@@ -142,7 +142,7 @@ def test_restore_refused_onto_a_database_holding_data(db, db_url, admin, clerk, 
         helpers.small_site(target)
         before = counts(target)
         with pytest.raises(Conflict, match="holds data"):
-            restore(urls_of(migrated_target), done.file, runtime_role=RUNTIME)
+            restore(urls_of(migrated_target), done.file, runtime_role=RUNTIME, anchors_path=tmp_path / "anchors.jsonl")
         assert counts(target) == before
     finally:
         target.dispose()
@@ -166,27 +166,67 @@ def test_restore_refuses_a_file_that_is_no_backup(tmp_path, empty_target):
     junk = tmp_path / "junk.dump"
     junk.write_text("not a dump")
     with pytest.raises(InvalidInput):
-        restore(urls_of(empty_target), junk, runtime_role=RUNTIME)
+        restore(urls_of(empty_target), junk, runtime_role=RUNTIME, anchors_path=tmp_path / "anchors.jsonl")
 
 
 def test_restore_into_the_same_home_holds_the_anchors(db, db_url, admin, clerk, supervisor, system, tmp_path,
                                                      pg_admin_url):
-    """Anchored before the backup, the database dropped and restored under its own name: check passes."""
+    """Anchored before and after the backup, the database dropped and restored under its own name (the same
+    LINESIDE_HOME): check passes, the anchor taken after the backup is superseded by the restore's line, and the
+    chain can be anchored again."""
     with_history(db, clerk, supervisor, system)
-    anchors.anchor(db, home=tmp_path)
     path = anchors.anchors_file(tmp_path)
-    assert anchors.read(path)
+    anchors.anchor(db, home=tmp_path)
     done = backup(urls_of(db_url), tmp_path / "same.dump", admin)
+    ids = {r.code: r.id for r in helpers.rows(db, "SELECT code, id FROM location")}
+    item = helpers.scalar(db, "SELECT id FROM item WHERE sku = 'SCR-1'")
+    for n in range(3):  # history after the backup, anchored: the restore sets it back
+        post_moves(db, clerk, "receipt", [Leg(item, None, Decimal(1), to_location_id=ids["A-02"],
+                                              to_status="available")], key=f"late-{n}")
+    late = anchors.anchor(db, home=tmp_path)
     name = make_url(db_url).database
     db.dispose()
     _admin(pg_admin_url, f'DROP DATABASE "{name}" WITH (FORCE)')
     _admin(pg_admin_url, f'CREATE DATABASE "{name}" OWNER {OWNER}')
-    restore(urls_of(db_url), done.file, runtime_role=RUNTIME)
+    result = restore(urls_of(db_url), done.file, runtime_role=RUNTIME, anchors_path=path)
+    assert result.superseded_anchors == 1
     copy = Database(db_url)
     try:
+        head = helpers.scalar(copy, "SELECT last_id FROM audit_head")
+        assert head < late.seq
         report = run_checks(copy, anchors_path=path)
         assert [c.name for c in report.checks if not c.ok] == []
         assert any(c.name == anchors_check() for c in report.checks)
+        assert anchors.anchor(copy, home=tmp_path).seq == head
+    finally:
+        copy.dispose()
+
+
+def test_without_the_restore_line_a_set_back_chain_fails_the_anchors(db, db_url, admin, clerk, supervisor, system,
+                                                                    tmp_path, pg_admin_url):
+    """The other half: the same set-back chain, its restore line removed from the file, breaks the anchors check
+    (so the line is what lets a deliberate restore pass, nothing looser)."""
+    with_history(db, clerk, supervisor, system)
+    path = anchors.anchors_file(tmp_path)
+    done = backup(urls_of(db_url), tmp_path / "same.dump", admin)
+    ids = {r.code: r.id for r in helpers.rows(db, "SELECT code, id FROM location")}
+    item = helpers.scalar(db, "SELECT id FROM item WHERE sku = 'SCR-1'")
+    for n in range(3):
+        post_moves(db, clerk, "receipt", [Leg(item, None, Decimal(1), to_location_id=ids["A-02"],
+                                              to_status="available")], key=f"late-{n}")
+    anchors.anchor(db, home=tmp_path)
+    name = make_url(db_url).database
+    db.dispose()
+    _admin(pg_admin_url, f'DROP DATABASE "{name}" WITH (FORCE)')
+    _admin(pg_admin_url, f'CREATE DATABASE "{name}" OWNER {OWNER}')
+    restore(urls_of(db_url), done.file, runtime_role=RUNTIME, anchors_path=path)
+    lines = path.read_text().splitlines()
+    assert '"restored":true' in lines[-1]
+    path.write_text("\n".join(lines[:-1]) + "\n")
+    copy = Database(db_url)
+    try:
+        failed = [c.name for c in run_checks(copy, anchors_path=path).checks if not c.ok]
+        assert failed == [anchors_check()]
     finally:
         copy.dispose()
 
