@@ -124,3 +124,10 @@ def test_backup_keeps_an_existing_file_unless_force(as_admin, tmp_path, home):
     assert as_admin.invoke(app, ["backup", str(file), "--force"]).exit_code == 0
     assert file.read_bytes().startswith(b"PGDMP")
     assert "--force" in as_admin.invoke(app, ["backup", "--help"]).stdout
+
+
+def test_the_refusal_reads_in_chinese(cli_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("LINESIDE_LANG", "zh_CN")
+    core.config.settings.cache_clear()
+    result = cli_env.invoke(app, ["restore", str(tmp_path / "x.dump")])
+    assert result.exit_code == 1 and result.stderr.strip() == "恢复会替换整个数据库：请加 --yes"
