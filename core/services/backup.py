@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 from core.db import Database, Urls
 from core.errors import Conflict, InvalidInput, LinesideError, NotFound
@@ -193,12 +194,15 @@ def _dumped_by(file: Path) -> int:
 def _empty_schema(owner_url: str) -> None:
     """Drop the schema with everything in it (a migrated but empty database's tables) and create it again, the
     owner's; nobody else may create in it (as core/roles.py leaves a schema)."""
-    engine = create_engine(owner_url, isolation_level="AUTOCOMMIT")
+    engine = create_engine(owner_url)
     try:
-        with engine.connect() as conn:
+        with engine.begin() as conn:  # one transaction: the schema is gone and back, or untouched
             schema = quote(conn.execute(text("SELECT current_schema()")).scalar_one() or "public")
             conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
             conn.execute(text(f"CREATE SCHEMA {schema} AUTHORIZATION CURRENT_USER"))
+    except DBAPIError as exc:  # the owner role does not own the schema, or may not create one
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        raise LinesideError("The owner role cannot empty the schema: {reason}", reason=reason) from None
     finally:
         engine.dispose()
 

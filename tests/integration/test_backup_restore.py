@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from core.db import Database, Urls, as_role
-from core.errors import Conflict, InvalidInput, PermissionDenied
+from core.errors import Conflict, InvalidInput, LinesideError, PermissionDenied
 from core.services import anchors
 from core.services.backup import backup, restore
 from core.services.checks import run_checks
@@ -235,3 +235,23 @@ def anchors_check() -> str:
     from core.services.checks import AUDIT_ANCHORS
 
     return AUDIT_ANCHORS
+
+
+def test_restore_refused_when_the_owner_role_does_not_own_the_schema(db_url, admin, tmp_path, pg_admin_url):
+    """A database the DBA created for themselves: one clear line, nothing in it changed."""
+    done = backup(urls_of(db_url), tmp_path / "d.dump", admin)
+    name = f"ls_t_{uuid.uuid4().hex[:12]}"
+    _admin(pg_admin_url, f'CREATE DATABASE "{name}"')
+    try:
+        url = as_role(_url(pg_admin_url, name), RUNTIME)
+        with pytest.raises(LinesideError, match="cannot empty the schema") as refused:
+            restore(urls_of(url), done.file, runtime_role=RUNTIME, anchors_path=tmp_path / "anchors.jsonl")
+        assert len(str(refused.value).splitlines()) == 1
+        dba = Database(_url(pg_admin_url, name))
+        try:
+            assert helpers.scalar(dba, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 0
+            assert helpers.scalar(dba, "SELECT to_regnamespace('public') IS NOT NULL")
+        finally:
+            dba.dispose()
+    finally:
+        _admin(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
