@@ -27,6 +27,7 @@ from core.errors import Conflict, InvalidInput, LinesideError, NotFound
 from core.permissions import Actor, require
 from core.roles import grant_runtime, quote
 from core.services import anchors, audit
+from core.services.auth import system_actor
 from core.services.pgtools import Tool, pick, run, tools
 
 DATA_TABLES = ("item", "movement", "audit_log")
@@ -133,17 +134,7 @@ def restore(urls: Urls, file: Path, *, runtime_role: str | None, who: Callable[[
     started = time.monotonic()
     database, major, _version = _server(urls.owner)
     tool = pick("pg_restore", max(major, _dumped_by(file)))
-    engine = create_engine(urls.owner)
-    try:
-        with engine.connect() as conn:
-            held = holding(conn)
-            conn.rollback()
-    finally:
-        engine.dispose()
-    if held:
-        raise Conflict("Database {database} holds data ({tables}): restore only into an empty one",
-                       database=database, tables=", ".join(held))
-    _empty_schema(urls.owner)
+    _empty_schema(urls.owner, database, only_if_empty=True)
     run(tool, ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "--no-password",
                str(file)], urls.owner)
     revision = _regrant(urls.owner, runtime_role)
@@ -155,11 +146,9 @@ def restore(urls: Urls, file: Path, *, runtime_role: str | None, who: Callable[[
                 require(actor, "database.restore")
             except LinesideError:
                 db.dispose()
-                _empty_schema(urls.owner)
+                _empty_schema(urls.owner, database, only_if_empty=False)
                 raise
         else:
-            from core.services.auth import system_actor
-
             actor = system_actor(db, terminal)
         _audit(db, actor, "database.restored", database, {"file": str(file), "revision": revision})
         superseded = _mark_anchors(db, anchors_path or anchors.anchors_file())
@@ -191,12 +180,23 @@ def _dumped_by(file: Path) -> int:
     return int(found.group(1)) if found else 0
 
 
-def _empty_schema(owner_url: str) -> None:
+def _empty_schema(owner_url: str, database: str, *, only_if_empty: bool) -> None:
     """Drop the schema with everything in it (a migrated but empty database's tables) and create it again, the
-    owner's; nobody else may create in it (as core/roles.py leaves a schema)."""
+    owner's; nobody else may create in it (as core/roles.py leaves a schema). `only_if_empty`: refused, nothing
+    touched, when the database holds data; the tables that tell are locked first, so a console that posts
+    meanwhile is either seen here or waits and then finds its tables gone."""
     engine = create_engine(owner_url)
     try:
         with engine.begin() as conn:  # one transaction: the schema is gone and back, or untouched
+            if only_if_empty:
+                present = [t for t in (*DATA_TABLES, "operator")
+                           if conn.execute(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": t}).scalar()]
+                if present:
+                    conn.execute(text(f"LOCK TABLE {', '.join(quote(t) for t in present)} IN EXCLUSIVE MODE"))
+                held = holding(conn)
+                if held:
+                    raise Conflict("Database {database} holds data ({tables}): restore only into an empty one",
+                                   database=database, tables=", ".join(held))
             schema = quote(conn.execute(text("SELECT current_schema()")).scalar_one() or "public")
             conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
             conn.execute(text(f"CREATE SCHEMA {schema} AUTHORIZATION CURRENT_USER"))
