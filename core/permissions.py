@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "recall.raise": frozenset({SUPERVISOR}),
     "stock.adjust": frozenset({SUPERVISOR, ADMIN}),
     "import.run": frozenset({ADMIN}),
+    "database.backup": frozenset({ADMIN}),
+    "database.restore": frozenset({ADMIN}),
     "operator.manage": frozenset({ADMIN}),
     "label.print": EVERYONE,
     "check.run": frozenset({ADMIN, SUPERVISOR}),

@@ -73,8 +73,16 @@ def identity(session: Session) -> tuple[str | None, str]:
     return row.chain, row.database
 
 
+def since_restore(lines: list[dict], database: str) -> list[dict]:
+    """This database's lines from its latest restore on (`lineside restore` writes a line marked "restored": the
+    database was deliberately set back to a backup, so what was anchored before it no longer binds)."""
+    mine = [rec for rec in lines if rec.get("database") == database]
+    restores = [i for i, rec in enumerate(mine) if rec.get("restored")]
+    return mine[restores[-1]:] if restores else mine
+
+
 def _latest(lines: list[dict], chain: str | None, database: str) -> dict | None:
-    mine = [rec for rec in lines if rec.get("chain") == chain and rec.get("database") == database]
+    mine = [rec for rec in since_restore(lines, database) if rec.get("chain") == chain]
     return max(mine, key=lambda rec: rec["seq"]) if mine else None
 
 
@@ -123,11 +131,22 @@ def anchor(db: Database, actor: Actor | None = None, *, home: Path | None = None
     return done
 
 
+def restored(session: Session, path: Path) -> dict:
+    """Record that this database was just restored from a backup: a line holding its restored head and marked
+    "restored", from which on `hold` and `anchor` go (the anchors before it were of the history replaced)."""
+    chain, database = identity(session)
+    head = session.execute(text("SELECT last_id, hash FROM audit_head WHERE id = 1")).one()
+    record = {"seq": head.last_id, "hash": head.hash, "at": datetime.now(UTC).isoformat(), "chain": chain,
+              "database": database, "restored": True}
+    _append(path, record)
+    return record
+
+
 def hold(session: Session, path: Path) -> list[dict]:
     """What breaks the anchors recorded for this database: an anchored row gone or with another hash, the head
     below the latest anchor, or anchors of this database's name under another chain (a chain replaced)."""
     chain, database = identity(session)
-    mine = [rec for rec in read(path) if rec.get("database") == database]
+    mine = since_restore(read(path), database)
     problems = [{"seq": rec["seq"], "anchored_at": rec.get("at"), "problem": "anchored under another chain id"}
                 for rec in mine if rec.get("chain") != chain]
     at = {(rec["seq"], rec["hash"]): rec.get("at") for rec in mine if rec.get("chain") == chain and rec["seq"] > 0}
