@@ -212,9 +212,11 @@ class WorkOrdersScreen(FlowScreen):
         note = _("{wo}: {status}").format(wo=done.wo_number, status=state_text(done.status))
         for s in done.shortages if isinstance(done, Released) else ():
             note += "  " + _("short {sku}: {qty}").format(sku=s.sku, qty=qty_text(s.qty))
-        for r in getattr(done, "to_return", ()):  # a closed order: what is left at its line side goes back
-            note += "  " + _("to return: {qty} {sku} {lot} at {location}").format(
-                qty=qty_text(r.qty), sku=r.sku, lot=r.lot or "", location=r.location).replace("  ", " ")
+        items = [_("{qty} {sku} {lot} at {location}").format(  # a closed order: what is left at its line side
+            qty=qty_text(r.qty), sku=r.sku, lot=r.lot or "", location=r.location).replace("  ", " ")
+            for r in getattr(done, "to_return", ())]
+        if items:
+            note += "  " + _("to return: {items}").format(items=_(", ").join(items))
         self.key.spent()
         self.action = None
         self.go(self.back_to)

@@ -249,14 +249,18 @@ def _finish(db: Database, actor: Actor, wo_number: str, target: str, allowed: tu
 
 
 def _left_at_line(session: Session, wo_id: int) -> list[dict]:
-    """What is free (no other order holds it) at the line-side locations of the order's line, after its own
-    reservations were given back: sku, lot, qty, location, in location and SKU order."""
+    """The order's components that are free (no other order holds them) at the line-side locations of its line,
+    after its own reservations were given back: sku, lot, qty, location, in location and SKU order. An item the
+    location keeps by line-stock min/max stays there (replenishment looks after it); other orders' outputs and
+    components are not this order's to send back."""
     rows = session.execute(text(
         "SELECT i.sku, t.lot_no AS lot, b.qty - b.reserved AS qty, l.code AS location FROM work_order w"
         " JOIN location l ON l.kind = 'line_side' AND l.line = w.line"
         " JOIN stock_balance b ON b.location_id = l.id AND b.status = 'available' AND b.qty > b.reserved"
         " JOIN item i ON i.id = b.item_id LEFT JOIN lot t ON t.id = b.lot_id"
-        " WHERE w.id = :w ORDER BY l.code, i.sku, t.lot_no NULLS FIRST"), {"w": wo_id}).all()
+        " WHERE w.id = :w AND EXISTS (SELECT 1 FROM wo_requirement r WHERE r.work_order_id = w.id"
+        " AND r.item_id = b.item_id) AND NOT EXISTS (SELECT 1 FROM line_stock s WHERE s.location_id = l.id"
+        " AND s.item_id = b.item_id) ORDER BY l.code, i.sku, t.lot_no NULLS FIRST"), {"w": wo_id}).all()
     return [dict(r._mapping) for r in rows]
 
 

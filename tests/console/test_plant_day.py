@@ -238,6 +238,30 @@ async def test_a_plant_day_by_scans_alone(db, make_app, day):
         assert where(db, sku="SCW-1") == [("RAW", "LINE-1", "available", 10), ("RAW", source, "available", 82)]
         assert helpers.rows(db, "SELECT status FROM replenishment_task") == [("done",)]
 
+        # WO-D will not run today: the supervisor closes it, and the screen lists its material left at LINE-1
+        # (not the screws, which LINE-1 keeps by min/max); the clerk sends the board back by scans: lot,
+        # quantity (Enter = what is there), reason, and the bin putaway's rules suggest.
+        await t.sign_in("P100", "333333")
+        await t.open("w")
+        await t.to("WO-D", "detail")
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: t.screen.step == "confirm")
+        await scan(pilot, "")
+        await wait_until(pilot, lambda: t.line.startswith("WO-D: closed"))
+        assert t.line == ("WO-D: closed  to return: 1 BRD-1 B-0001 at LINE-1, 2 CHP-1 C-0001 at LINE-1,"
+                          " 0.98 FLUX-1 FX-01 at LINE-1")  # not the screws: LINE-1 keeps them by min/max
+        await t.sign_in("K100", "1111")
+        await t.open("r")
+        await t.to("B-0001", "qty")
+        assert "Enter = 1" in text_of(app, "#prompt")
+        await t.to("", "reason")
+        await t.to("3", "location")  # order cancelled
+        home = t.screen.suggestion.location
+        assert home.startswith("R-")
+        await t.to(home, "lot")
+        assert [r for r in where(db, "B-0001") if r[1] == "LINE-1" and r[3] > 0] == []
+        assert ("RAW", home, "available") in [r[:3] for r in where(db, "B-0001")]
+
         # The serials cross into the finished-goods warehouse by one scan each, and ship from there.
         await t.open("2")
         for serial in ("WO-B-01", "WO-B-02"):

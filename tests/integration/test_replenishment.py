@@ -215,6 +215,18 @@ def test_closing_a_work_order_lists_what_is_left_at_its_line(db, admin, line):
     assert done.json()["to_return"] == [{"sku": "SCR-1", "lot": None, "qty": 5, "location": "LS-L1"}]
 
 
+def test_what_to_return_is_the_orders_components_not_what_the_line_keeps_or_other_orders_output(
+        db, system, admin, line, tmp_path):
+    """The screws are kept at LS-L1 by min/max (replenishment looks after them), and a finished PCBA-1 lot waiting
+    for putaway is no component of WO-1: only the chips left over go back."""
+    helpers.put_stock(db, system, "IC-1", "IC-L", "LS-L1", 4, expiry="2030-03-01")
+    helpers.put_stock(db, system, "PCBA-1", "PC-9", "LS-L1", 2)
+    assert _line_stock(db, admin, tmp_path, "LS-L1,SCR-1,5,40\n").errors == []
+    workorders.release(db, line["supervisor"], "WO-1")
+    done = workorders.close(db, line["supervisor"], "WO-1")
+    assert [(r.sku, r.lot, r.qty, r.location) for r in done.to_return] == [("IC-1", "IC-L", 4, "LS-L1")]
+
+
 def test_the_demo_keeps_glue_at_the_line_and_asks_for_it_fefo(db, system):
     from core.services.demo import load_demo
 
