@@ -6,7 +6,8 @@ benchmark waits for the login to be drawn, signs a clerk in by typing as a wedge
 (`9`, then the scan). Then it reads, from the OS and the server, what the session holds:
 
 - `rss_mb`: the console process's resident set (VmRSS);
-- `import_s`: importing the CLI and the console in a fresh interpreter (median of three);
+- `import_s`: importing what `lineside console` imports (the entry point, the console command, the app) in a
+  fresh interpreter (median of three);
 - `login_shown_s`: from the process start to the login prompt on the terminal;
 - `connections`: the session's backends in `pg_stat_activity`.
 """
@@ -33,9 +34,9 @@ from sqlalchemy.pool import NullPool
 from core.services.auth import hash_pin
 
 BADGE, PIN, SKU = "BSESS1", "2468", "B-SESS-IC"
-APPLICATION = "lineside"  # every engine of a console names itself so (core.db.make_engine)
 _CSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][A-Z0-9]|\x1b[=>]|\x1b\][^\x07]*\x07")
-_IMPORT = "import time; t = time.perf_counter(); import cli.main, console.app; print(time.perf_counter() - t)"
+_IMPORT = ("import time; t = time.perf_counter(); import cli.main, cli.cmd_console, console.app;"
+           " print(time.perf_counter() - t)")
 
 
 def seed(url: str) -> None:

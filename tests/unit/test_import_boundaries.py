@@ -32,7 +32,8 @@ print(json.dumps({"imported": names, "leaks": found}))
 
 CLI_PROBE = """
 import json, sys
-import cli.main
+from cli.main import app  # the whole command tree
+assert len(app.registered_commands) + len(app.registered_groups) > 20
 print(json.dumps(sorted(n for n in sys.modules if n.split(".")[0] == "bench")))
 """
 
