@@ -91,9 +91,12 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.fixture
-def sshd(tmp_path, db_url):
+def sshd(request, tmp_path, db_url):
     """A running sshd whose current-user account runs `lineside console` on this test's database; yields how to
-    connect: (port, client key, LINESIDE_HOME)."""
+    connect: (port, client key, LINESIDE_HOME). By default SetEnv gives the console its database and `en`;
+    parametrized with {"toml": True} the database is in LINESIDE_HOME/lineside.toml and the language is the
+    client's LANG (AcceptEnv), the README's other way."""
+    toml = getattr(request, "param", {}).get("toml", False)
     if not CONSOLE.exists():
         pytest.skip(f"the lineside console script is not installed next to {sys.executable}")
     user = getpass.getuser()
@@ -111,6 +114,11 @@ def sshd(tmp_path, db_url):
     authorized.chmod(0o600)
     home = tmp_path / "lineside-home"
     home.mkdir()
+    if toml:
+        (home / "lineside.toml").write_text(f'database_url = "{db_url}"\n')
+        setenv = f"LINESIDE_HOME={home}"
+    else:
+        setenv = f"LINESIDE_DATABASE_URL={db_url} LINESIDE_HOME={home} LINESIDE_LANG=en"
     port = _free_port()
     config = ssh_dir / "sshd_config"
     # The README's block, plus what a throwaway server in a tmp folder needs (its own key files, no PAM).
@@ -134,7 +142,8 @@ Match User {user}
     X11Forwarding no
     PermitTunnel no
     AllowAgentForwarding no
-    SetEnv LINESIDE_DATABASE_URL={db_url} LINESIDE_HOME={home} LINESIDE_LANG=en
+    PermitUserRC no
+    SetEnv {setenv}
 """)
     check = subprocess.run([SSHD, "-t", "-f", str(config)], capture_output=True, text=True)
     assert check.returncode == 0, f"sshd refused the config: {check.stderr}"
@@ -161,10 +170,10 @@ def _ssh(port: int, key: Path, *extra: str) -> list[str]:
             "-o", "LogLevel=ERROR", f"{getpass.getuser()}@127.0.0.1"]
 
 
-def _client_env() -> dict[str, str]:
+def _client_env(lang: str = "C.UTF-8") -> dict[str, str]:
     """The thin client's environment: nothing of Lineside's, so whatever the console gets came through sshd."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINESIDE_", "SSH_"))}
-    env.update(TERM="xterm-256color", LANG="C.UTF-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINESIDE_", "SSH_", "LC_"))}
+    env.update(TERM="xterm-256color", LANG=lang)
     return env
 
 
@@ -225,3 +234,20 @@ def test_without_a_pty_the_console_refuses_in_one_line(sshd, floor, tmp_path):
     assert done.stderr.strip() == "The console needs a terminal"
     assert "uid=" not in done.stdout
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("sshd", [{"toml": True}], indirect=True)
+def test_the_clients_locale_picks_the_language_and_lineside_toml_the_database(sshd, floor, db):
+    port, key, _home = sshd
+    term = Terminal(_ssh(port, key, "-tt", "-o", "SendEnv=LANG"), _client_env(lang="zh_CN.UTF-8"))
+    try:
+        term.wait_for("请扫描工牌", timeout=60)
+        term.forget()
+        term.type(BADGE)
+        term.wait_for(f"请输入工牌 {BADGE} 的密码")
+        term.forget()
+        term.type(PIN)
+        term.wait_for("库存查询")  # the home screen's menu, in Chinese: signed in on lineside.toml's database
+    finally:
+        term.close()
+    assert rows(db, "SELECT 1 FROM audit_log WHERE action = 'operator.login' AND badge = :b", b=BADGE)
