@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.session import Terminal
+from bench.session import Terminal, rss_mb
 from tests.helpers import actor, make_operator, put_stock, rows, small_site
 
 SSHD, SSH, KEYGEN = "/usr/sbin/sshd", "/usr/bin/ssh", shutil.which("ssh-keygen") or "/usr/bin/ssh-keygen"
@@ -186,10 +186,10 @@ def floor(db):
 
 
 def test_a_thin_client_signs_in_and_looks_stock_up(sshd, floor, db):
-    port, key, _home = sshd
+    port, key, home = sshd
     term = Terminal(_ssh(port, key, "-tt"), _client_env())
     try:
-        term.wait_for("Scan your badge", timeout=60)
+        shown = term.wait_for("Scan your badge", timeout=60)
         term.type(BADGE)
         term.wait_for(f"PIN for badge {BADGE}")
         term.forget()
@@ -202,6 +202,10 @@ def test_a_thin_client_signs_in_and_looks_stock_up(sshd, floor, db):
         term.type("IC-1")
         term.wait_for("A-01")
         term.wait_for("37")
+        consoles = [pid for pid in _sessions_of(home) if b"console" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        assert len(consoles) == 1  # one console process per SSH session, started by sshd with SetEnv's LINESIDE_HOME
+        # Figures for the report (`pytest -s`): from `ssh` started to the login drawn, and the console's RSS.
+        print(f"\nssh: login drawn {shown:.2f} s after ssh started; console rss {rss_mb(consoles[0])} MB")
     finally:
         term.close()
     # The session's terminal id came from the SSH session: the client's address and the pty sshd allocated.
