@@ -200,8 +200,11 @@ def test_a_thin_client_signs_in_and_looks_stock_up(sshd, floor, db):
         term.wait_for("Scan a location, an item or a lot")
         term.forget()
         term.type("IC-1")
-        term.wait_for("A-01")
-        term.wait_for("37")
+        term.wait_for("2030-01-01")  # the lot's expiry: only the stock row shows it
+        time.sleep(0.3)
+        with term._lock:
+            drawn = term._screen.decode(errors="replace")
+        assert re.search(r"A-01 +IC-1 +L1 +available +37 +0 +2030-01-01", drawn), drawn[-800:]
         consoles = [pid for pid in _sessions_of(home) if b"console" in Path(f"/proc/{pid}/cmdline").read_bytes()]
         assert len(consoles) == 1  # one console process per SSH session, started by sshd with SetEnv's LINESIDE_HOME
         # Figures for the report (`pytest -s`): from `ssh` started to the login drawn, and the console's RSS.
