@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 from sqlalchemy import text
 
-from cli.common import actor, refusals
+from cli.common import actor, fail, refusals
 from core.config import settings
 from core.db import Database, open_database
-from core.i18n import LANGUAGES, _
+from core.i18n import LANGUAGES, _, set_language
 from core.services.auth import admin_can_sign_in
 
 
@@ -39,6 +41,11 @@ def console(
     """The full-screen operator console."""
     if lang is not None and lang not in LANGUAGES:
         raise typer.BadParameter(f"{lang!r}: use one of {', '.join(LANGUAGES)}", param_hint="--lang")
+    if not sys.stdin.isatty():
+        # `ssh -T floor@host` (no pty), a pipe, cron: Textual would draw escape codes into nothing and read no keys.
+        if lang is not None:
+            set_language(lang)
+        raise fail(_("The console needs a terminal"))
     from console.app import LinesideApp
     from console.services import ConsoleServices
 

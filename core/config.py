@@ -34,13 +34,26 @@ def _default_lang() -> str:
     return "zh_CN" if loc.lower().startswith("zh") else "en"
 
 
+_TERMINAL_MAX = 56  # the narrowest terminal column holds 64 (shopfloor events): room for a "cli:"/"relay:" prefix
+
+
 def _default_terminal() -> str:
+    """`host:tty` of a local terminal; `ssh:<client address>:<tty>` inside an OpenSSH session with a pty.
+
+    OpenSSH sets SSH_CONNECTION ("client port server port") or, older, SSH_CLIENT ("client port port"), and SSH_TTY
+    (the session's pty, e.g. /dev/pts/3) when it allocated one: a thin client is then named by where it connects
+    from and the pty it holds, not by the application host every SSH session shares. LINESIDE_TERMINAL still wins.
+    """
+    ssh = (os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT") or "").split()
+    ssh_tty = os.environ.get("SSH_TTY", "")
+    if ssh and ssh_tty:
+        return f"ssh:{ssh[0]}:{ssh_tty.removeprefix('/dev/')}"[:_TERMINAL_MAX]
     host = socket.gethostname() or "host"
     try:
         tty = os.ttyname(0).removeprefix("/dev/")
     except OSError:
         tty = "notty"
-    return f"{host}:{tty}"
+    return f"{host}:{tty}"[:_TERMINAL_MAX]
 
 
 class SettingsError(ValueError):
