@@ -394,7 +394,7 @@ class Replica:
         self._until = 0.0  # monotonic time the cached decision holds until
         self._dirty = False  # this Database wrote since the decision
         self.reason = "not checked"  # why the last decision was what it was (logs, tests)
-        event.listen(db.sessions, "after_commit", lambda _session: self.wrote())
+        event.listen(db.engine, "commit", lambda _conn: self.wrote())  # any commit on the primary's pool
 
     def wrote(self) -> None:
         self._dirty = True

@@ -126,7 +126,8 @@ def sql(url: str, statement: str):
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            return conn.execute(text(statement)).scalar()
+            result = conn.execute(text(statement))
+            return result.scalar() if result.returns_rows else None
     finally:
         engine.dispose()
 
@@ -271,6 +272,39 @@ def test_a_lagging_replica_sends_reads_to_the_primary(reader, replica_up):
     time.sleep(db.replica.ttl + 0.1)
     assert [r.qty for r in stock.stock_rows(db, clerk, lot="IC-LAG")] == [D(11)]
     assert db.replica.reason == "replica caught up" and "stock_balance" in seen[-1]
+
+
+def test_a_replica_a_little_behind_serves_others_writes_late_but_a_terminal_its_own_at_once(reader, replica_up):
+    db, seen = reader
+    clerk, system = actors(db)
+    standby = replica_up.url(replica_up.replica_port)
+    sql(standby, "ALTER SYSTEM SET recovery_min_apply_delay = '3s'")  # replay runs, but 3 s behind the primary
+    sql(standby, "SELECT pg_reload_conf()")
+    other = Database(replica_up.primary_url)  # another terminal
+    try:
+        helpers.put_stock(other, helpers.actor(other, "SYSTEM"), "IC-1", "IC-D1", "A-01", 1)
+        replica_up.wait_replayed()  # IC-D1 arrives ~3 s after its commit: the replica's last replay is that old
+        helpers.put_stock(other, helpers.actor(other, "SYSTEM"), "IC-1", "IC-D2", "A-01", 2)
+
+        db.replica.max_lag = 60.0  # within the lag allowed: the replica answers, without IC-D2 yet
+        db.replica._until = 0.0  # a fresh decision now (the cached one is from before the delay)
+        assert stock.stock_rows(db, clerk, lot="IC-D2") == []
+        assert db.replica.reason.startswith("replica ") and db.replica.reason.endswith("s behind")
+
+        db.replica.max_lag = 1.0  # further behind than allowed: the primary answers
+        db.replica._until = 0.0
+        assert [r.qty for r in stock.stock_rows(db, clerk, lot="IC-D2")] == [D(2)]
+        assert db.replica.reason.startswith("replica behind")
+
+        db.replica.max_lag = 60.0  # this terminal posts: its next read waits for nothing, it goes to the primary
+        helpers.put_stock(db, system, "IC-1", "IC-D3", "A-01", 3)
+        assert [r.qty for r in stock.stock_rows(db, clerk, lot="IC-D3")] == [D(3)]
+        assert db.replica.reason == "replica has not replayed this terminal's last write yet"
+    finally:
+        other.dispose()
+        sql(standby, "ALTER SYSTEM RESET recovery_min_apply_delay")
+        sql(standby, "SELECT pg_reload_conf()")
+    replica_up.wait_replayed()
 
 
 def test_a_replica_that_is_down_sends_reads_to_the_primary_at_once(reader, replica_up):
