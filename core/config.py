@@ -66,6 +66,8 @@ class Settings:
 
     database_url: str | None = None  # the runtime role's: console, CLI, relay
     owner_database_url: str | None = None  # the schema owner's: `db upgrade|downgrade` only (default: database_url)
+    read_database_url: str | None = None  # a streaming replica for trace, recall listings, KPIs, kitting, stock
+    read_max_lag_seconds: float = 5.0  # a replica further behind than this is not read from (the primary is)
     home: Path = field(default_factory=lambda: _default_home())
     lang: str = ""
     terminal: str = ""

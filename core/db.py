@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import psycopg
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -259,7 +259,8 @@ class Database:
     """Engine + session factory; `uow()` gives a unit of work."""
 
     def __init__(self, url: str, *, embedded: bool = False, engine: Engine | None = None,
-                 one_connection: bool = False) -> None:
+                 one_connection: bool = False, read_url: str | None = None,
+                 read_max_lag_seconds: float = 5.0) -> None:
         self.url = url
         self.embedded = embedded
         # A console session: one connection for everything it does (its workers queue for it, each holding it
@@ -268,11 +269,38 @@ class Database:
         self.engine = engine or (make_engine(url, pool_size=1, max_overflow=0, pool_timeout=60) if one_connection
                                  else make_engine(url))
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Reads on the primary (no replica, or it is down or behind): read-only transactions, same pool.
+        self._primary_reads = sessionmaker(self.engine.execution_options(postgresql_readonly=True),
+                                           expire_on_commit=False)
         self._direct: Engine | None = None
         self._direct_lock = threading.Lock()
+        self.replica = Replica(self, read_url, read_max_lag_seconds) if read_url else None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
+
+    def read(self, fn: Callable[[UnitOfWork], T]) -> T:
+        """`fn(uow)` in a read-only unit of work: on the streaming replica when one is configured, answering and
+        not behind (see Replica), else on the primary. A replica that fails under the read (gone, or the
+        statement cancelled by a conflict with recovery) is marked down and `fn` runs again on the primary.
+        Never for a read inside a posting: those stay in the posting's own `uow()`."""
+        replica = self.replica
+        if replica is not None and replica.usable():
+            try:
+                with UnitOfWork(replica.sessions(), on_replica=True) as uow:
+                    return fn(uow)
+            except DBAPIError as exc:
+                if not replica.failed(exc):
+                    raise
+        with UnitOfWork(self._primary_reads) as uow:
+            return fn(uow)
+
+    def read_uow(self) -> UnitOfWork:
+        """A read-only unit of work where `read` would run it (without its retry on the primary)."""
+        replica = self.replica
+        if replica is not None and replica.usable():
+            return UnitOfWork(replica.sessions(), on_replica=True)
+        return UnitOfWork(self._primary_reads)
 
     def ping(self) -> bool:
         """True when the server answers."""
@@ -291,6 +319,8 @@ class Database:
         console's reconnect see what they always see; the caller's idempotency key makes a retry safe.
         """
         engine = self.engine if self.one_connection else self._direct_engine()
+        if self.replica is not None:
+            self.replica.wrote()
         fairy = engine.raw_connection()
         conn = fairy.driver_connection
         try:
@@ -321,6 +351,140 @@ class Database:
         self.engine.dispose()
         if self._direct is not None:
             self._direct.dispose()
+        if self.replica is not None:
+            self.replica.dispose()
+
+
+def _lsn(value: str | None) -> int | None:
+    """A pg_lsn's text (`16/B374D848`) as a byte position."""
+    if not value:
+        return None
+    high, _, low = value.partition("/")
+    return (int(high, 16) << 32) + int(low, 16)
+
+
+class Replica:
+    """A streaming replica to read from, and whether it may be read from now.
+
+    Healthy means: it answers, it is in recovery (a standby, not a promoted copy), and it is not behind — its
+    replayed WAL reaches the primary's current WAL position, or, when it does not, replay is not paused and the
+    last transaction it replayed is at most `max_lag` seconds old. (The replay timestamp alone would call an
+    idle primary's replica lagging: nothing to replay, the timestamp ages. It is consulted only when the
+    positions differ; after an idle spell that overstates the lag for the moment the first write takes to
+    arrive, and the read goes to the primary: the safe side.)
+
+    The decision is cached for `ttl` seconds (two small queries, one on each server, at most that often), and
+    for `retry_after` seconds when the replica is down (connects time out after 2 s, libpq's least). A write
+    through this Database (a committed unit of work, a hot-path call) makes the next read check again and then
+    take only a replica that has replayed up to the primary's position, so a terminal reads what it has just
+    posted.
+    """
+
+    ttl = 1.0
+    retry_after = 5.0
+
+    def __init__(self, db: Database, url: str, max_lag: float) -> None:
+        self.db = db
+        self.url = url
+        self.max_lag = max_lag
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker | None = None
+        self._lock = threading.Lock()
+        self._ok = False
+        self._until = 0.0  # monotonic time the cached decision holds until
+        self._dirty = False  # this Database wrote since the decision
+        self.reason = "not checked"  # why the last decision was what it was (logs, tests)
+        event.listen(db.engine, "commit", lambda _conn: self.wrote())  # any commit on the primary's pool
+
+    def wrote(self) -> None:
+        self._dirty = True
+
+    def engine(self) -> Engine:
+        """The replica's engine, made on first use: small, one connection for a console session."""
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    size = (1, 0) if self.db.one_connection else (2, 6)
+                    self._engine = create_engine(
+                        self.url, pool_size=size[0], max_overflow=size[1], pool_timeout=60, pool_pre_ping=False,
+                        connect_args={"application_name": "lineside-read", "connect_timeout": 2},
+                        execution_options={"postgresql_readonly": True})
+                    self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        return self._engine
+
+    def sessions(self) -> sessionmaker:
+        self.engine()
+        assert self._sessions is not None
+        return self._sessions
+
+    def usable(self) -> bool:
+        """Read from the replica now? (cached; see the class)"""
+        if not self._dirty and time.monotonic() < self._until:
+            return self._ok
+        with self._lock:
+            if not self._dirty and time.monotonic() < self._until:
+                return self._ok
+            strict, self._dirty = self._dirty, False
+        ok, reason, down = self._check(strict)
+        with self._lock:
+            self._ok, self.reason = ok, reason
+            self._until = time.monotonic() + (self.retry_after if down else self.ttl)
+        if not ok:
+            log.info("reading on the primary: %s", reason)
+        return ok
+
+    def failed(self, exc: DBAPIError) -> bool:
+        """A read on the replica raised `exc`: True (and the replica marked down) when the primary should answer
+        instead — the connection failed, or recovery cancelled the statement; False for any other error."""
+        conflict = getattr(exc.orig, "sqlstate", None) == "40001"
+        if not (conflict or exc.connection_invalidated or isinstance(exc, OperationalError)):
+            return False
+        with self._lock:
+            self._ok, self.reason = False, f"read failed: {str(exc.orig).strip().splitlines()[0]}"
+            self._until = time.monotonic() + (self.ttl if conflict else self.retry_after)
+        if not conflict and self._engine is not None:
+            self._engine.dispose()
+        log.warning("replica read failed, reading on the primary: %s", self.reason)
+        return True
+
+    def _check(self, strict: bool) -> tuple[bool, str, bool]:
+        """(usable, why, down); `strict` (this Database wrote since): only a replica that has replayed up to the
+        primary's current position will do, so what was just posted is there."""
+        try:
+            with self.db.engine.connect() as conn:
+                primary = _lsn(conn.execute(text("SELECT pg_current_wal_lsn()::text")).scalar())
+                conn.rollback()
+        except DBAPIError:
+            return False, "primary did not answer", False  # the read on the primary will say why
+        try:
+            with self.engine().connect() as conn:
+                row = conn.execute(text(
+                    "SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS replayed,"
+                    " CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() END AS paused,"
+                    " EXTRACT(epoch FROM now() - pg_last_xact_replay_timestamp()) AS age")).one()
+                conn.rollback()
+        except DBAPIError as exc:
+            if self._engine is not None:
+                self._engine.dispose()
+            return False, f"replica down: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}", True
+        if not row.standby:
+            return False, "replica is not in recovery", True
+        replayed = _lsn(row.replayed)
+        if primary is None or replayed is None:
+            return False, "replica has replayed nothing", False
+        if replayed >= primary:
+            return True, "replica caught up", False
+        if strict:
+            return False, "replica has not replayed this terminal's last write yet", False
+        if row.paused:
+            return False, "replica replay is paused", False
+        if row.age is None or float(row.age) > self.max_lag:
+            return False, f"replica behind ({row.age if row.age is None else round(float(row.age), 1)} s)", False
+        return True, f"replica {round(float(row.age), 1)} s behind", False
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 def open_database(cfg: Settings | None = None, *, migrate: bool | None = None,
@@ -330,7 +494,9 @@ def open_database(cfg: Settings | None = None, *, migrate: bool | None = None,
     urls = resolve_urls(cfg)
     if migrate if migrate is not None else urls.embedded:
         upgrade(urls.owner, runtime_role=RUNTIME_ROLE if urls.embedded else None)
-    return Database(urls.runtime, embedded=urls.embedded, one_connection=one_connection)
+    cfg = cfg or settings()
+    return Database(urls.runtime, embedded=urls.embedded, one_connection=one_connection,
+                    read_url=cfg.read_database_url, read_max_lag_seconds=cfg.read_max_lag_seconds)
 
 
 class UnitOfWork:
@@ -338,8 +504,9 @@ class UnitOfWork:
 
     session: Session
 
-    def __init__(self, sessions: sessionmaker) -> None:
+    def __init__(self, sessions: sessionmaker, *, on_replica: bool = False) -> None:
         self._sessions = sessions
+        self.on_replica = on_replica  # a read on the streaming replica (Database.read)
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._sessions()

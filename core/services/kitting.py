@@ -80,21 +80,20 @@ _STATUS = text(
 def kit_statuses(db: Database, actor: Actor, horizon_days: int | None = None) -> dict[str, str]:
     """wo_number -> kitted / kittable / short for every open work order with components (one statement)."""
     require(actor, "stock.view")
-    with db.uow() as uow:
-        return dict(uow.execute(_STATUS, {"horizon": horizon_days}).all())
+    return db.read(lambda uow: dict(uow.execute(_STATUS, {"horizon": horizon_days}).all()))  # replica, if any
 
 
 def kitting(db: Database, actor: Actor, horizon_days: int | None = None, *,
             session: Session | None = None) -> list[WorkOrderKit]:
     """Which work orders can run: `kitted` (all reserved or issued), `kittable` (enough free), else `short`.
 
-    `session`: read inside the caller's transaction (one snapshot; a console session has one connection)."""
+    `session`: read inside the caller's transaction (one snapshot; a console session has one connection); without
+    one, on the read replica when there is one (core/db.py Database.read)."""
     require(actor, "stock.view")
     if session is not None:
         rows = session.execute(_SQL, {"horizon": horizon_days}).all()
     else:
-        with db.uow() as uow:
-            rows = uow.execute(_SQL, {"horizon": horizon_days}).all()
+        rows = db.read(lambda uow: uow.execute(_SQL, {"horizon": horizon_days}).all())
     orders: dict[str, dict] = {}
     for r in rows:
         o = orders.setdefault(r.wo_number, {"wo_number": r.wo_number, "sku": r.parent_sku, "qty": r.qty,

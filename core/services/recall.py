@@ -114,8 +114,7 @@ def _listing(session: Session, lot: str, sku: str | None) -> tuple[dict, list[in
 def affected(db: Database, actor: Actor, lot: str, sku: str | None = None) -> Affected:
     """Lots, work orders, customers, shipments and on-hand stock downstream of a lot."""
     require(actor, "trace.view")
-    with db.uow() as uow:
-        return Affected.of_listing(_listing(uow.session, lot, sku)[0])
+    return Affected.of_listing(db.read(lambda uow: _listing(uow.session, lot, sku)[0]))  # the replica's, if any
 
 
 

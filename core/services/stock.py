@@ -54,9 +54,6 @@ def stock_rows(
 ) -> list[StockRow]:
     """On-hand rows filtered by any of SKU, lot, location code and warehouse code."""
     require(actor, "stock.view")
-    with db.uow() as uow:
-        result = uow.execute(
-            text(_SQL),
-            {"sku": sku, "lot": lot, "location": location, "warehouse": warehouse, "limit": limit},
-        )
-        return [StockRow(**row._mapping) for row in result]
+    params = {"sku": sku, "lot": lot, "location": location, "warehouse": warehouse, "limit": limit}
+    # On the read replica when there is one (core/db.py Database.read): a lookup, never a posting's read.
+    return db.read(lambda uow: [StockRow(**row._mapping) for row in uow.execute(text(_SQL), params)])

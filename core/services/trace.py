@@ -166,14 +166,17 @@ def _facts(session: Session, ids: set[int]) -> dict[int, dict]:
 def backward(db: Database, actor: Actor, lot: str, sku: str | None = None) -> Backward:
     """What the lot was made of, recursively, down to supplier lots (contract shape)."""
     require(actor, "trace.view")
-    with db.uow() as uow:
+
+    def load(uow):  # on the read replica when there is one (core/db.py Database.read)
         root = find_lot(uow.session, lot, sku)
         edges = uow.execute(_BACK_EDGES, {"root": root.id, "max": MAX_EDGES}).all()
-        children: dict[int, list] = defaultdict(list)
-        for e in edges:
-            children[e.output_lot_id].append(e)
         facts = _facts(uow.session, {root.id} | {e.input_lot_id for e in edges})
-        ops = _operations(uow.session, set(facts))
+        return root, edges, facts, _operations(uow.session, set(facts))
+
+    root, edges, facts, ops = db.read(load)
+    children: dict[int, list] = defaultdict(list)
+    for e in edges:
+        children[e.output_lot_id].append(e)
 
     def node(lot_id: int, qty, seen: frozenset) -> Backward:
         f = facts[lot_id]
@@ -212,15 +215,17 @@ def _on_hand(session: Session, ids: set[int]) -> dict[int, list]:
 def forward(db: Database, actor: Actor, lot: str, sku: str | None = None) -> Forward:
     """Every lot this lot went into, recursively, with shipments and what is still on hand where."""
     require(actor, "trace.view")
-    with db.uow() as uow:
+
+    def load(uow):  # on the read replica when there is one
         root = find_lot(uow.session, lot, sku)
         edges = uow.execute(_FWD_EDGES, {"root": root.id, "max": MAX_EDGES}).all()
-        parents: dict[int, list] = defaultdict(list)
-        for e in edges:
-            parents[e.input_lot_id].append(e)
         ids = {root.id} | {e.output_lot_id for e in edges}
-        facts = _facts(uow.session, ids)
-        ships, stock = _shipments(uow.session, ids), _on_hand(uow.session, ids)
+        return root, edges, _facts(uow.session, ids), _shipments(uow.session, ids), _on_hand(uow.session, ids)
+
+    root, edges, facts, ships, stock = db.read(load)
+    parents: dict[int, list] = defaultdict(list)
+    for e in edges:
+        parents[e.input_lot_id].append(e)
 
     def used_in(lot_id: int, seen: frozenset) -> tuple[ForwardUse, ...]:
         return tuple(ForwardUse(lot=facts[e.output_lot_id]["lot_no"], sku=facts[e.output_lot_id]["sku"], qty=e.qty,

@@ -67,11 +67,17 @@ def kit_status(components: list[ComponentKit]) -> str:
     return "kittable" if all(c.short == 0 for c in components) else "short"
 
 
-def work_order_view(db: Database, actor: Actor, wo_number: str) -> WorkOrderView:
-    """One work order, any state, with required / reserved / issued / available / short per component."""
+def work_order_view(db: Database, actor: Actor, wo_number: str, *, primary: bool = False) -> WorkOrderView:
+    """One work order, any state, with required / reserved / issued / available / short per component.
+
+    On the read replica when there is one, unless `primary` (the check before a posting: running_order)."""
     require(actor, "stock.view")
-    with db.uow() as uow:
-        rows = uow.execute(_ONE, {"w": (wo_number or "").strip()}).all()
+    params = {"w": (wo_number or "").strip()}
+    if primary:
+        with db.uow() as uow:
+            rows = uow.execute(_ONE, params).all()
+    else:
+        rows = db.read(lambda uow: uow.execute(_ONE, params).all())
     if not rows:
         raise NotFound(what=wo_number)
     comps = [ComponentView(r.sku, r.required, r.reserved, r.issued, r.available,
@@ -85,7 +91,7 @@ def work_order_view(db: Database, actor: Actor, wo_number: str) -> WorkOrderView
 
 def running_order(db: Database, actor: Actor, wo_number: str) -> WorkOrderView:
     """A work order material can be issued to or output reported for: released or in progress."""
-    order = work_order_view(db, actor, wo_number)
+    order = work_order_view(db, actor, wo_number, primary=True)  # what is posted next checks this: current
     if order.state not in RUNNING_ORDERS:
         raise InvalidInput("Work order {wo} is {status}, not released", wo=order.wo_number, status=order.state)
     return order
@@ -99,10 +105,14 @@ class BoardRow:
 
 def board(db: Database, actor: Actor, horizon_days: int | None = None) -> list[BoardRow]:
     """Open work orders by due date with their kitting status and state (planned / released / in progress)."""
-    kits = kitting(db, actor, horizon_days)
-    with db.uow() as uow:
+
+    def load(uow):  # one snapshot for kits and states, on the read replica when there is one
+        kits = kitting(db, actor, horizon_days, session=uow.session)
         states = dict(uow.execute(text("SELECT wo_number, status FROM work_order WHERE wo_number = ANY(:w)"),
                                   {"w": [k.wo_number for k in kits]}).all())
+        return kits, states
+
+    kits, states = db.read(load)
     return [BoardRow(k, states.get(k.wo_number, "")) for k in kits]
 
 
