@@ -29,6 +29,7 @@ def web(
     lang: str | None = typer.Option(None, "--lang", help="zh_CN or en for every session (default: the browser's)"),
     public_url: str | None = typer.Option(None, "--public-url",
                                           help="The address browsers use, e.g. https://lineside.plant (a proxy)"),
+    max_sessions: int = typer.Option(50, "--max-sessions", min=1, help="Consoles running at once (one per tab)"),
 ) -> None:
     """The console in a browser (handhelds): one console process per tab, each signing in on its own."""
     if lang is not None and lang not in LANGUAGES:
@@ -41,7 +42,7 @@ def web(
         typer.echo(_("Listening on {host}: put a reverse proxy with TLS in front (README: Handheld browsers)")
                    .format(host=host), err=True)
     try:
-        ConsoleServer(host, port, lang, settings().lang, public_url=public_url).serve()
+        ConsoleServer(host, port, lang, settings().lang, public_url=public_url, max_sessions=max_sessions).serve()
     except OSError as exc:
         raise fail(_("Cannot listen on {host}:{port}: {error}").format(host=host, port=port, error=exc)) from None
 

@@ -13,15 +13,17 @@ import logging
 import shlex
 import sys
 import uuid
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from core.i18n import LANGUAGES
+from core.i18n import LANGUAGES, _
 
 log = logging.getLogger("lineside.web")
+TEMPLATES = Path(__file__).resolve().parent / "web_templates"  # textual-serve's page, served without the internet
 
 
 def language_of(accept_language: str | None, default: str) -> str:
@@ -58,11 +60,14 @@ class ConsoleServer(Server):
     """textual-serve's Server, starting one console per websocket with the session's terminal id and language."""
 
     def __init__(self, host: str, port: int, lang: str | None, default_lang: str,
-                 public_url: str | None = None) -> None:
-        super().__init__(command="lineside console", host=host, port=port, title="Lineside", public_url=public_url)
+                 public_url: str | None = None, max_sessions: int = 50) -> None:
+        super().__init__(command="lineside console", host=host, port=port, title="Lineside", public_url=public_url,
+                         templates_path=TEMPLATES)
         self.fixed_public_url = public_url
         self.lang = lang
         self.default_lang = default_lang
+        self.max_sessions = max_sessions  # consoles running at once: each is a process and a database connection
+        self.running = 0
 
     def initialize_logging(self) -> None:
         """Plain lines on stdout (one per session opened and closed), not textual-serve's rich banner."""
@@ -78,9 +83,19 @@ class ConsoleServer(Server):
             return self.fixed_public_url.rstrip("/")
         return f"{request.scheme}://{request.host}"
 
+    def _busy(self) -> str:
+        return _("Too many sessions ({n}) on this server: try again later").format(n=self.running)
+
+    def _lang_of(self, request: web.Request) -> str:
+        return self.lang or language_of(request.headers.get("Accept-Language"), self.default_lang)
+
     async def handle_index(self, request: web.Request) -> web.Response:
         import aiohttp_jinja2
 
+        lang = self._lang_of(request)
+        if self.running >= self.max_sessions:  # say so on a page, rather than a terminal that closes at once
+            return aiohttp_jinja2.render_template("busy.html", request, {
+                "title": self.title, "lang": lang.replace("_", "-"), "message": self._busy()}, status=503)
         base = self._base_url(request)
         router = request.app.router
         websocket = f"{base}{router['websocket'].url_for()}"
@@ -90,6 +105,7 @@ class ConsoleServer(Server):
             "app_websocket_url": websocket,
             "config": {"static": {"url": f"{base}{router['static'].url_for(filename='/')}".rstrip("/") + "/"}},
             "application": {"name": self.title},
+            "lang": lang.replace("_", "-"),
         }
         return aiohttp_jinja2.render_template("app_index.html", request, context)
 
@@ -99,8 +115,15 @@ class ConsoleServer(Server):
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
         terminal = terminal_id(request.remote)
-        lang = self.lang or language_of(request.headers.get("Accept-Language"), self.default_lang)
+        lang = self._lang_of(request)
         app_service: AppService | None = None
+        if self.running >= self.max_sessions:
+            await websocket.prepare(request)
+            log.warning("session refused for %s: %d sessions running", request.remote, self.running)
+            await websocket.send_bytes(f"\r\n {self._busy()}\r\n".encode())
+            await websocket.close()
+            return websocket
+        self.running += 1
         try:
             await websocket.prepare(request)
             app_service = AppService(session_command(terminal, lang), write_bytes=websocket.send_bytes,
@@ -119,5 +142,6 @@ class ConsoleServer(Server):
         finally:
             if app_service is not None:
                 await app_service.stop()
+            self.running -= 1
             log.info("session %s ended", terminal)
         return websocket

@@ -127,10 +127,22 @@ def browser():
 
 
 @pytest.fixture
-def server(db_url, labels_home, inbound):
-    web = WebServer(db_url, labels_home.parent)
-    yield web
-    web.close()
+def serve(db_url, labels_home, inbound):
+    """Starts `lineside serve web` with these options; stopped at teardown."""
+    started: list[WebServer] = []
+
+    def start(*options: str) -> WebServer:
+        started.append(WebServer(db_url, labels_home.parent, *options))
+        return started[-1]
+
+    yield start
+    for web in started:
+        web.close()
+
+
+@pytest.fixture
+def server(serve) -> WebServer:
+    return serve()
 
 
 def _sign_in(tab: Tab, badge: str = "C900", pin_prompt: str = "PIN for badge", menu: str = "Main menu",
@@ -177,3 +189,32 @@ def test_two_tabs_are_two_sessions_each_signing_in_on_its_own(db, server, browse
     assert first_terminal != second_terminal
     assert helpers.rows(db, "SELECT badge, terminal FROM audit_log WHERE action = 'operator.login' ORDER BY id") == [
         ("C900", first_terminal), ("S900", second_terminal)]
+
+
+def test_a_tab_over_the_session_cap_is_told_so_and_gets_no_console(db, serve, browser):
+    server = serve("--max-sessions", "1")
+    first = Tab(browser(), server.url)
+    first.wait_for("Scan your badge")
+    second = Tab(browser(), server.url)
+    assert "Too many sessions (1) on this server" in second.page.locator("#message").inner_text()
+    assert len(server.sessions()) == 1
+    first.page.close()  # the tab closes: its console ends, and a new tab gets one
+    deadline = time.monotonic() + 20
+    while not any("ended" in line for line in server.log) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    third = Tab(browser(), server.url)
+    third.wait_for("Scan your badge")
+    assert len(server.sessions()) == 2
+
+
+def test_the_page_asks_nothing_of_the_internet(server, browser):
+    """Handhelds on a plant network may have no internet: the page, its script, styles and font are all served
+    by lineside serve web."""
+    context = browser()
+    asked: list[str] = []
+    context.on("request", lambda request: asked.append(request.url))
+    tab = Tab(context, server.url)
+    tab.wait_for("Scan your badge")
+    assert asked and all(url.startswith(server.url) or url.startswith(server.url.replace("http", "ws"))
+                         for url in asked), asked
+    assert tab.page.title() == "Lineside" and tab.page.locator("html").get_attribute("lang") == "en"

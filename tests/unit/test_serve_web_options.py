@@ -1,0 +1,77 @@
+"""`lineside serve web`'s pure parts: the session's language from Accept-Language, its terminal id, the command
+textual-serve runs for it, and what the CLI refuses before it serves anything."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from console.web import language_of, session_command, terminal_id
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(("header", "lang"), [
+    ("zh-CN,zh;q=0.9,en;q=0.8", "zh_CN"),
+    ("en-US,en;q=0.9,zh-CN;q=0.8", "en"),
+    ("zh-TW", "zh_CN"),
+    ("de-DE,de;q=0.9,zh;q=0.5,en;q=0.4", "zh_CN"),  # the best one we have, by q
+    ("fr-FR,fr;q=0.9", "en"),  # none of ours: the default
+    ("en;q=0, zh_CN", "zh_CN"),  # q=0 means "not this one"; an underscore is read as a dash
+    ("", "en"),
+    (None, "en"),
+    ("zh;q=abc,en", "en"),  # a q that is no number counts as 0
+])
+def test_language_from_accept_language(header, lang):
+    assert language_of(header, "en") == lang
+
+
+def test_language_default_is_the_servers():
+    assert language_of("fr", "zh_CN") == "zh_CN"
+
+
+def test_each_session_gets_a_terminal_id_of_its_own():
+    ids = {terminal_id("10.1.2.3") for _ in range(200)}
+    assert len(ids) == 200 and all(re.fullmatch(r"web:10\.1\.2\.3:[0-9a-f]{8}", t) for t in ids)
+    assert terminal_id(None).startswith("web:unknown:") and len(terminal_id("fe80::1:2:3:4:5")) <= 64
+
+
+def test_the_session_command_is_this_interpreter_running_console_web_session():
+    argv = shlex.split(session_command("web:10.0.0.1:abcd1234", "zh_CN"))
+    assert argv == [sys.executable, "-m", "console.web_session", "--terminal", "web:10.0.0.1:abcd1234",
+                    "--lang", "zh_CN"]
+
+
+def test_a_bad_language_is_a_usage_error():
+    result = CliRunner().invoke(app, ["serve", "web", "--lang", "fr"])
+    assert result.exit_code == 2
+
+
+def test_a_port_already_taken_is_one_line_and_exit_1():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-c", "from cli.main import app; app()", "serve", "web", "--port",
+                               str(port)], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "LINESIDE_LANG": "en"})
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith(f"Cannot listen on 127.0.0.1:{port}:")
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_loading_the_cli_loads_no_web_server():
+    probe = "import json, sys; import cli.main; print(json.dumps(sorted({n.split('.')[0] for n in sys.modules})))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "typer" in loaded and not loaded & {"textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2"}
