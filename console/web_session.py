@@ -6,6 +6,36 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
+
+from console.services import ConsoleServices, SignedIn
+from core.errors import AuthFailed, SignInThrottled
+from core.services import auth
+
+
+def address_of(terminal: str) -> str:
+    """`web:<client address>` of a session's terminal id `web:<client address>:<hex>`."""
+    return terminal.rsplit(":", 1)[0]
+
+
+class WebConsoleServices(ConsoleServices):
+    """A browser session's services. Its terminal id is new with every tab, so the per-terminal sign-in throttle
+    (failures across badges, core.services.auth) alone would start afresh with each reload: failed sign-ins also
+    count against the client's address, `web:<address>`, shared by every tab from it."""
+
+    def login(self, badge: str, pin: str) -> SignedIn:
+        address = address_of(self.terminal)
+        with self.db.uow() as uow:
+            wait = auth._throttled(uow, address, datetime.now(UTC))
+        if wait:
+            raise SignInThrottled(seconds=wait)
+        try:
+            return super().login(badge, pin)
+        except AuthFailed:  # a wrong PIN, an unknown or a locked badge: one more failure from this address
+            with self.db.uow() as uow:
+                auth._count_failure(uow, address, datetime.now(UTC))
+                uow.commit()
+            raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,7 +45,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from console.app import LinesideApp
-    from console.services import ConsoleServices
     from core.db import open_database
     from core.errors import LinesideError
     from core.i18n import set_language
@@ -26,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     except LinesideError as exc:
         print(str(exc).splitlines()[0], file=sys.stderr)
         return 1
-    LinesideApp(ConsoleServices.from_database(db, args.terminal), lang=args.lang, terminal=args.terminal).run()
+    LinesideApp(WebConsoleServices.from_database(db, args.terminal), lang=args.lang, terminal=args.terminal).run()
     return 0
 
 
