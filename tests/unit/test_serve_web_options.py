@@ -1,21 +1,17 @@
 """`lineside serve web`'s pure parts: the session's language from Accept-Language, its terminal id, the command
-textual-serve runs for it, and what the CLI refuses before it serves anything."""
+textual-serve runs for it; loading the CLI does not load the web server."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from cli.main import app
 from console.web import language_of, session_command, terminal_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,24 +46,6 @@ def test_the_session_command_is_this_interpreter_running_console_web_session():
     argv = shlex.split(session_command("web:10.0.0.1:abcd1234", "zh_CN"))
     assert argv == [sys.executable, "-m", "console.web_session", "--terminal", "web:10.0.0.1:abcd1234",
                     "--lang", "zh_CN"]
-
-
-def test_a_bad_language_is_a_usage_error():
-    result = CliRunner().invoke(app, ["serve", "web", "--lang", "fr"])
-    assert result.exit_code == 2
-
-
-def test_a_port_already_taken_is_one_line_and_exit_1():
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        done = subprocess.run([sys.executable, "-c", "from cli.main import app; app()", "serve", "web", "--port",
-                               str(port)], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                              env={**os.environ, "LINESIDE_LANG": "en"})
-    assert done.returncode == 1
-    assert done.stderr.strip().startswith(f"Cannot listen on 127.0.0.1:{port}:")
-    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_loading_the_cli_loads_no_web_server():
