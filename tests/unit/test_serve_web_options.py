@@ -53,3 +53,15 @@ def test_loading_the_cli_loads_no_web_server():
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
     loaded = set(json.loads(done.stdout.splitlines()[-1]))
     assert "typer" in loaded and not loaded & {"textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2"}
+
+
+def test_a_browser_session_loads_no_more_than_a_terminal_session():
+    """console.web_session is what every tab runs: as lean as `lineside console` (test_import_boundaries)."""
+    from tests.unit.test_import_boundaries import LEAN_SESSION
+
+    probe = ("import json, sys; import console.web_session, console.app;"
+             " print(json.dumps(sorted({n.split('.')[0] for n in sys.modules})))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert {"textual", "sqlalchemy", "console"} <= loaded
+    assert not loaded & (set(LEAN_SESSION) | {"textual_serve", "aiohttp", "typer"}), sorted(loaded)
