@@ -15,6 +15,7 @@ import sys
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from textual_serve.app_service import AppService
@@ -109,8 +110,19 @@ class ConsoleServer(Server):
         }
         return aiohttp_jinja2.render_template("app_index.html", request, context)
 
+    def _same_origin(self, request: web.Request) -> bool:
+        """A browser sends Origin with the websocket: only the console's own page may open a session (another
+        site open on the handheld must not start consoles or try PINs from its address)."""
+        origin = request.headers.get("Origin")
+        if origin is None:  # not a browser (browsers always send it on a websocket)
+            return True
+        return urlsplit(origin).netloc.lower() == urlsplit(self._base_url(request)).netloc.lower()
+
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """As textual-serve's, with a command of its own for this session."""
+        if not self._same_origin(request):
+            log.warning("websocket refused for %s: origin %s", request.remote, request.headers.get("Origin"))
+            raise web.HTTPForbidden(text="cross-origin websocket refused")
         websocket = web.WebSocketResponse(heartbeat=15)
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)

@@ -114,3 +114,23 @@ def test_behind_a_tls_proxy_the_page_uses_the_public_url(serving):
     page = _page(port)
     assert 'data-session-websocket-url="wss://lineside.plant.example/ws"' in page
     assert "https://lineside.plant.example/static/js/textual.js" in page
+
+
+def test_a_websocket_from_another_site_is_refused(serving):
+    """Another page open in the handheld's browser cannot start a console (nor try PINs from its address)."""
+    import asyncio
+
+    import aiohttp
+
+    _proc, port = serving()
+
+    async def handshake(origin: str) -> int:
+        async with aiohttp.ClientSession() as session:
+            try:
+                async with session.ws_connect(f"http://127.0.0.1:{port}/ws", headers={"Origin": origin}):
+                    return 101
+            except aiohttp.WSServerHandshakeError as refused:
+                return refused.status
+
+    assert asyncio.run(handshake("http://evil.example")) == 403
+    assert asyncio.run(handshake(f"http://127.0.0.1:{port}.evil.example")) == 403
