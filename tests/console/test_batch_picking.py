@@ -143,7 +143,8 @@ async def test_escape_from_the_batch_gives_every_order_back(db, make_app, batch_
         assert screen.orders == ("WO-1", "WO-2") and _claimed(db) == [("WO-1",), ("WO-2",)]
         await pilot.press("escape")
         await wait_until(pilot, lambda: screen.step == "wo" and _claimed(db) == [])
-        assert table_rows(app) == [] and text_of(app, "#prompt") == "Scan the work order to pick (Enter = next replenishment)"
+        assert table_rows(app) == []
+        assert text_of(app, "#prompt") == "Scan the work order to pick (Enter = next replenishment)"
 
 
 async def test_enter_with_no_other_order_picks_the_first_alone(db, make_app, batch_plant):
