@@ -84,6 +84,24 @@ def bench_moves(
     emit_json(run(resolve_urls().admin, terminals, seconds))
 
 
+@bench_app.command("terminals")
+def bench_terminals(
+    terminals: int = typer.Option(200, "--terminals", help="Simulated terminals, each with its own connection"),
+    rate: float = typer.Option(0.5, "--rate", help="Operations a second per terminal (Poisson)"),
+    via: str = typer.Option("pgbouncer", "--via", help="pgbouncer (started by the bench) or direct"),
+    seconds: float = typer.Option(30, "--seconds"),
+    pool: int = typer.Option(20, "--pool", help="PgBouncer's server connections (default_pool_size)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """N terminals each posting R moves/picks/issues/receipts a second, through PgBouncer or directly."""
+    from bench.terminals import run
+    from core.db import resolve_urls
+
+    if via not in ("pgbouncer", "direct"):
+        raise typer.BadParameter("pgbouncer or direct", param_hint="--via")
+    emit_json(run(resolve_urls().admin, terminals, rate, via, seconds, pool))
+
+
 @bench_app.command("kitting")
 def bench_kitting(
     lines: list[int] = typer.Option([2000], "--lines", help="Component lines of the released work order (repeatable)"),

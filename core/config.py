@@ -53,6 +53,8 @@ class Settings:
 
     database_url: str | None = None  # the runtime role's: console, CLI, relay
     owner_database_url: str | None = None  # the schema owner's: `db upgrade|downgrade` only (default: database_url)
+    pgbouncer: bool = False  # database_url goes through PgBouncer in transaction pooling: no server-side prepares
+    listen_database_url: str | None = None  # LISTEN needs a session: straight to PostgreSQL (default: database_url)
     home: Path = field(default_factory=lambda: _default_home())
     lang: str = ""
     terminal: str = ""
