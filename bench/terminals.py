@@ -27,6 +27,7 @@ clients) plus operations refused so; `errors`: any other failed operation.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import random
@@ -202,10 +203,8 @@ def _worker(first: int, count: int, url: str, pooled: bool, ctx: dict, rate: flo
     warm = next((t for t in terminals if t.ready), None)
     if warm is not None:  # the process's first scans (imports, compiled statements, plans): not counted
         for i, (kind, _) in enumerate(MIX):
-            try:
+            with contextlib.suppress(Exception):  # a warm-up that fails shows again in the run
                 warm._one(kind, -1 - i)
-            except Exception:  # noqa: BLE001 - a warm-up that fails shows again in the run
-                pass
         warm.moves.clear()
         warm.scans.clear()
     ready.put(first)
@@ -294,9 +293,18 @@ def _drive(url: str, direct_url: str, pooled: bool, ctx: dict, terminals: int, r
             "audit_lock_probes": len(probe.waits)}
 
 
+KEYS = ("terminals", "rate_per_terminal", "via", "operations", "move_p99_ms", "scan_p99_ms", "audit_lock_wait_ms_p99")
+
+
+def contract(doc: dict) -> dict:
+    """The contract's keys of `run`'s document (the rest is `--detail`)."""
+    return {k: doc[k] for k in KEYS}
+
+
 def run(admin_url: str, terminals: int = 200, rate: float = 0.5, via: str = "pgbouncer", seconds: float = 30,
         pool: int = 20) -> dict:
-    """Seed a scratch database, drive the terminals through PgBouncer (started here) or directly; the document."""
+    """Seed a scratch database, drive the terminals through PgBouncer (started here) or directly; the detailed
+    document (`contract` keeps the contract's keys)."""
     if via not in ("pgbouncer", "direct"):
         raise ValueError(f"--via must be pgbouncer or direct, not {via}")
     with scratch_url("terminals", admin_url) as direct_url:

@@ -91,15 +91,25 @@ def bench_terminals(
     via: str = typer.Option("pgbouncer", "--via", help="pgbouncer (started by the bench) or direct"),
     seconds: float = typer.Option(30, "--seconds"),
     pool: int = typer.Option(20, "--pool", help="PgBouncer's server connections (default_pool_size)"),
+    detail: bool = typer.Option(False, "--detail", help="Also refusals, errors, the mix, p50 and mean figures"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """N terminals each posting R moves/picks/issues/receipts a second, through PgBouncer or directly."""
-    from bench.terminals import run
+    """N terminals each posting R moves/picks/issues/receipts a second, through PgBouncer or directly.
+
+    Exit 1 when a terminal or an operation was refused for lack of connections (said on stderr)."""
+    from bench.terminals import contract, run
     from core.db import resolve_urls
+    from core.i18n import _
 
     if via not in ("pgbouncer", "direct"):
         raise typer.BadParameter("pgbouncer or direct", param_hint="--via")
-    emit_json(run(resolve_urls().admin, terminals, rate, via, seconds, pool))
+    doc = run(resolve_urls().admin, terminals, rate, via, seconds, pool)
+    emit_json(doc if detail else contract(doc))
+    if doc["refused"] or doc["errors"]:
+        typer.echo(_("Refused for lack of connections: {refused}; other errors: {errors}").format(
+            refused=doc["refused"], errors=doc["errors"]) + f" {doc['error_kinds']}", err=True)
+    if doc["refused"]:
+        raise typer.Exit(1)
 
 
 @bench_app.command("kitting")
