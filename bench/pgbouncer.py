@@ -4,7 +4,8 @@ It runs in the foreground as a child process on a free loopback port, its ini, u
 temporary folder, and is stopped (SIGTERM, then SIGKILL) when the context ends. Every database of the server
 behind it is reachable under its own name (`* = host=… port=…`); users are trusted (auth_type=trust: PgBouncer
 still wants them listed in its auth_file, so the roles to let through are named). Run as root, PgBouncer refuses
-to start unless told which user to become: `-u nobody`, whose folder is then made readable for it.
+to start unless told which user to become: `-u nobody` (or, for a server on a unix socket, the owner of its
+folder, which may be open to it alone), and its folder is made readable for that user.
 """
 
 from __future__ import annotations
@@ -37,6 +38,16 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _owner(folder: str) -> str | None:
+    """The user owning `folder` (a server's unix socket folder, which may be open to it alone)."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.stat(folder).st_uid).pw_name
+    except (OSError, KeyError):
+        return None
 
 
 def version() -> str:
@@ -125,8 +136,9 @@ def running(server_url: str, users: list[str], *, pool_size: int = 20, max_clien
         (folder / "pgbouncer.ini").write_text(INI.format(host=host, port=u.port or 5432, listen=listen,
                                                          folder=folder, pool=pool_size, max_clients=max_clients))
         args = [exe, "-q"]
-        if os.geteuid() == 0:  # PgBouncer will not run as root
-            args += ["-u", "nobody"]
+        if os.geteuid() == 0:  # PgBouncer will not run as root: as the owner of a socket folder, else nobody
+            owner = _owner(str(host)) if str(host).startswith("/") else None
+            args += ["-u", owner or "nobody"]
             for path in (folder, *folder.iterdir()):
                 os.chmod(path, 0o777 if path.is_dir() else 0o666)
         process = subprocess.Popen([*args, str(folder / "pgbouncer.ini")], stdout=subprocess.DEVNULL,

@@ -123,6 +123,7 @@ class _Terminal:
         self.rng = random.Random(n)
         self.moves: list[float] = []
         self.scans: list[float] = []
+        self.by_kind: dict[str, list[float]] = {kind: [] for kind, _ in MIX}  # whole scans, per kind
         self.ops = Counter()
         self.errors = Counter()
         self.refused = 0
@@ -165,6 +166,7 @@ class _Terminal:
                 key=key, sku=scan.sku or "T-RX", qty=scan.qty or Decimal(1), lot=scan.lot,
                 po_number=f"PO-T{1 + self.n % POS}"))
         self.scans.append(time.perf_counter() - t0)
+        self.by_kind[kind].append(self.scans[-1])
 
     def run(self, start: float, seconds: float) -> None:
         if not self.ready:
@@ -207,6 +209,8 @@ def _worker(first: int, count: int, url: str, pooled: bool, ctx: dict, rate: flo
                 warm._one(kind, -1 - i)
         warm.moves.clear()
         warm.scans.clear()
+        for values in warm.by_kind.values():
+            values.clear()
     ready.put(first)
     start = go.get()
     threads = [threading.Thread(target=t.run, args=(start, seconds)) for t in terminals]
@@ -219,6 +223,7 @@ def _worker(first: int, count: int, url: str, pooled: bool, ctx: dict, rate: flo
         ops.update(t.ops)
         errors.update(t.errors)
     out.put({"moves": [x for t in terminals for x in t.moves], "scans": [x for t in terminals for x in t.scans],
+             "by_kind": {kind: [x for t in terminals for x in t.by_kind[kind]] for kind, _ in MIX},
              "ops": dict(ops), "errors": dict(errors), "refused": sum(t.refused for t in terminals),
              "connected": sum(t.ready for t in terminals)})
 
@@ -230,9 +235,16 @@ class _Probe(threading.Thread):
         super().__init__(daemon=True)
         self.url = make_url(direct_url).set(drivername="postgresql").render_as_string(hide_password=False)
         self.waits: list[float] = []
+        self.error: str | None = None
         self.stopping = threading.Event()
 
     def run(self) -> None:
+        try:
+            self._probe()
+        except psycopg.Error as exc:  # the document then says the figure is missing, and why
+            self.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+    def _probe(self) -> None:
         rng = random.Random(0)
         with psycopg.connect(self.url, prepare_threshold=None) as conn:
             while not self.stopping.wait(rng.expovariate(PROBE_RATE)):
@@ -247,6 +259,10 @@ def _p99_ms(values: list[float]) -> float | None:
         return None
     ms = sorted(v * 1000 for v in values)
     return round(ms[max(0, math.ceil(0.99 * len(ms)) - 1)], 2)  # nearest rank
+
+
+def _p50_ms(values: list[float]) -> float | None:
+    return round(sorted(values)[len(values) // 2] * 1000, 2) if values else None
 
 
 def _drive(url: str, direct_url: str, pooled: bool, ctx: dict, terminals: int, rate: float,
@@ -287,10 +303,14 @@ def _drive(url: str, direct_url: str, pooled: bool, ctx: dict, terminals: int, r
             "audit_lock_wait_ms_p99": _p99_ms(probe.waits),
             "refused": sum(part["refused"] for part in parts), "errors": sum(errors.values()),
             "seconds": seconds, "operations_per_s": round(sum(ops.values()) / seconds, 1),
-            "mix": dict(sorted(ops.items())), "error_kinds": dict(sorted(errors.items())),
-            "move_p50_ms": round(sorted(moves)[len(moves) // 2] * 1000, 2) if moves else None,
+            "mix": dict(sorted(ops.items())),
+            "scan_p99_ms_by_kind": {kind: _p99_ms([x for part in parts for x in part["by_kind"][kind]])
+                                    for kind, _ in MIX},
+            "scan_p50_ms_by_kind": {kind: _p50_ms([x for part in parts for x in part["by_kind"][kind]])
+                                    for kind, _ in MIX}, "error_kinds": dict(sorted(errors.items())),
+            "move_p50_ms": _p50_ms(moves),
             "audit_lock_wait_ms_mean": round(sum(probe.waits) / len(probe.waits) * 1000, 3) if probe.waits else None,
-            "audit_lock_probes": len(probe.waits)}
+            "audit_lock_probes": len(probe.waits), **({"audit_lock_probe_error": probe.error} if probe.error else {})}
 
 
 KEYS = ("terminals", "rate_per_terminal", "via", "operations", "move_p99_ms", "scan_p99_ms", "audit_lock_wait_ms_p99")

@@ -21,7 +21,7 @@ def test_bench_terminals_smoke(owner_url, via):
     assert doc["terminals"] == 4 and doc["rate_per_terminal"] == 2.0 and doc["via"] == via
     assert doc["operations"] > 0 and doc["refused"] == 0 and doc["errors"] == 0, doc["error_kinds"]
     assert set(doc["mix"]) <= {"move", "pick", "issue", "receipt"} and doc["mix"].get("move", 0) > 0
-    assert 0 < doc["move_p99_ms"] and 0 < doc["scan_p99_ms"]
+    assert doc["move_p99_ms"] > 0 and doc["scan_p99_ms"] > 0
     assert doc["audit_lock_wait_ms_p99"] >= 0 and doc["audit_lock_probes"] > 10
     engine = create_engine(owner_url)
     with engine.connect() as conn:
