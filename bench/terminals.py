@@ -10,8 +10,9 @@ and then posts through the product's own services, so the SQL is the product's:
     15% issues   scan the lot at the line side   -> issuing.issue (1 unit into the work order)
     10% receipts scan a GS1 label (01)(10)(30)   -> receiving.receive (a new lot on the dock)
 
-Terminals are threads, each with a Database of one connection (as a console session holds), spread over a few
-worker processes (one Python process cannot drive hundreds of terminals without measuring its own GIL). Each
+Terminals are threads, each with a Database of one connection (as a console session holds), spread over worker
+processes of 25 terminals (at most 8): one Python process driving hundreds of terminals measures its own GIL (a
+thread that got its audit row's answer waits for the GIL before its COMMIT, holding the chain head meanwhile). Each
 terminal starts its operations at Poisson times of rate R for `seconds`. `--via pgbouncer` starts a PgBouncer of
 its own (bench.pgbouncer, transaction pooling, `pool` server connections) and the terminals connect through it;
 `--via direct` connects each to PostgreSQL.
@@ -29,7 +30,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import random
 import threading
 import time
@@ -53,6 +53,7 @@ from core.services.ledger import Leg, post_moves
 BINS, LINES, ORDERS, POS = 40, 4, 8, 8
 GTIN = "04012345000023"
 MIX = (("move", 60), ("pick", 15), ("issue", 15), ("receipt", 10))
+THREADS_PER_WORKER, MAX_WORKERS = 25, 8  # terminals per worker process; the GIL of one is shared by its threads
 PROBE_RATE = 20.0  # audit-head probes a second
 REFUSED = ("too many clients", "no more connections", "remaining connection slots", "too many connections")
 
@@ -266,11 +267,11 @@ def _p50_ms(values: list[float]) -> float | None:
 
 
 def _drive(url: str, direct_url: str, pooled: bool, ctx: dict, terminals: int, rate: float,
-           seconds: float) -> dict:
+           seconds: float, workers: int | None = None) -> dict:
     import multiprocessing as mp
 
     spawn = mp.get_context("spawn")
-    workers = max(1, min(terminals, os.cpu_count() or 2, 4))
+    workers = workers or max(1, min(MAX_WORKERS, math.ceil(terminals / THREADS_PER_WORKER)))
     ready, out = spawn.Queue(), spawn.Queue()
     gos = [spawn.Queue() for _ in range(workers)]
     share = [terminals // workers + (1 if w < terminals % workers else 0) for w in range(workers)]
@@ -302,7 +303,7 @@ def _drive(url: str, direct_url: str, pooled: bool, ctx: dict, terminals: int, r
             "operations": sum(ops.values()), "move_p99_ms": _p99_ms(moves), "scan_p99_ms": _p99_ms(scans),
             "audit_lock_wait_ms_p99": _p99_ms(probe.waits),
             "refused": sum(part["refused"] for part in parts), "errors": sum(errors.values()),
-            "seconds": seconds, "operations_per_s": round(sum(ops.values()) / seconds, 1),
+            "seconds": seconds, "workers": workers, "operations_per_s": round(sum(ops.values()) / seconds, 1),
             "mix": dict(sorted(ops.items())),
             "scan_p99_ms_by_kind": {kind: _p99_ms([x for part in parts for x in part["by_kind"][kind]])
                                     for kind, _ in MIX},
@@ -322,7 +323,7 @@ def contract(doc: dict) -> dict:
 
 
 def run(admin_url: str, terminals: int = 200, rate: float = 0.5, via: str = "pgbouncer", seconds: float = 30,
-        pool: int = 20) -> dict:
+        pool: int = 20, workers: int | None = None) -> dict:
     """Seed a scratch database, drive the terminals through PgBouncer (started here) or directly; the detailed
     document (`contract` keeps the contract's keys)."""
     if via not in ("pgbouncer", "direct"):
@@ -334,7 +335,7 @@ def run(admin_url: str, terminals: int = 200, rate: float = 0.5, via: str = "pgb
         finally:
             db.dispose()
         if via == "direct":
-            return _drive(direct_url, direct_url, False, ctx, terminals, rate, seconds)
+            return _drive(direct_url, direct_url, False, ctx, terminals, rate, seconds, workers)
         user = make_url(direct_url).username or "postgres"
         with pgbouncer.running(direct_url, [user], pool_size=pool, max_clients=max(100, terminals + 50)) as bouncer:
-            return _drive(bouncer.url(direct_url), direct_url, True, ctx, terminals, rate, seconds)
+            return _drive(bouncer.url(direct_url), direct_url, True, ctx, terminals, rate, seconds, workers)

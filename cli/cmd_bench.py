@@ -91,6 +91,7 @@ def bench_terminals(
     via: str = typer.Option("pgbouncer", "--via", help="pgbouncer (started by the bench) or direct"),
     seconds: float = typer.Option(30, "--seconds"),
     pool: int = typer.Option(20, "--pool", help="PgBouncer's server connections (default_pool_size)"),
+    workers: int = typer.Option(0, "--workers", help="Worker processes (0: one per 25 terminals, at most 8)"),
     detail: bool = typer.Option(False, "--detail", help="Also refusals, errors, the mix, p50 and mean figures"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -103,7 +104,7 @@ def bench_terminals(
 
     if via not in ("pgbouncer", "direct"):
         raise typer.BadParameter("pgbouncer or direct", param_hint="--via")
-    doc = run(resolve_urls().admin, terminals, rate, via, seconds, pool)
+    doc = run(resolve_urls().admin, terminals, rate, via, seconds, pool, workers or None)
     emit_json(doc if detail else contract(doc))
     if doc["refused"] or doc["errors"]:
         typer.echo(_("Refused for lack of connections: {refused}; other errors: {errors}").format(
