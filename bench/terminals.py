@@ -10,9 +10,10 @@ and then posts through the product's own services, so the SQL is the product's:
     15% issues   scan the lot at the line side   -> issuing.issue (1 unit into the work order)
     10% receipts scan a GS1 label (01)(10)(30)   -> receiving.receive (a new lot on the dock)
 
-Terminals are threads, each with a Database of one connection (as a console session holds), spread over worker
-processes of 25 terminals (at most 8): one Python process driving hundreds of terminals measures its own GIL (a
-thread that got its audit row's answer waits for the GIL before its COMMIT, holding the chain head meanwhile). Each
+Terminals are threads, each with a Database of one connection (as a console session holds), spread over one
+worker process per core (`--workers`): one process driving hundreds of terminals measures its own GIL (a thread
+that got its audit row's answer waits for the GIL before its COMMIT, holding the chain head meanwhile), while more
+processes than cores take the CPU from PostgreSQL and PgBouncer on the same machine (measured: 2 > 4 > 8 here). Each
 terminal starts its operations at Poisson times of rate R for `seconds`. `--via pgbouncer` starts a PgBouncer of
 its own (bench.pgbouncer, transaction pooling, `pool` server connections) and the terminals connect through it;
 `--via direct` connects each to PostgreSQL.
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import random
 import threading
 import time
@@ -53,7 +55,6 @@ from core.services.ledger import Leg, post_moves
 BINS, LINES, ORDERS, POS = 40, 4, 8, 8
 GTIN = "04012345000023"
 MIX = (("move", 60), ("pick", 15), ("issue", 15), ("receipt", 10))
-THREADS_PER_WORKER, MAX_WORKERS = 25, 8  # terminals per worker process; the GIL of one is shared by its threads
 PROBE_RATE = 20.0  # audit-head probes a second
 REFUSED = ("too many clients", "no more connections", "remaining connection slots", "too many connections")
 
@@ -271,7 +272,7 @@ def _drive(url: str, direct_url: str, pooled: bool, ctx: dict, terminals: int, r
     import multiprocessing as mp
 
     spawn = mp.get_context("spawn")
-    workers = workers or max(1, min(MAX_WORKERS, math.ceil(terminals / THREADS_PER_WORKER)))
+    workers = max(1, min(terminals, workers or os.cpu_count() or 2))
     ready, out = spawn.Queue(), spawn.Queue()
     gos = [spawn.Queue() for _ in range(workers)]
     share = [terminals // workers + (1 if w < terminals % workers else 0) for w in range(workers)]

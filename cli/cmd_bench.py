@@ -91,7 +91,7 @@ def bench_terminals(
     via: str = typer.Option("pgbouncer", "--via", help="pgbouncer (started by the bench) or direct"),
     seconds: float = typer.Option(30, "--seconds"),
     pool: int = typer.Option(20, "--pool", help="PgBouncer's server connections (default_pool_size)"),
-    workers: int = typer.Option(0, "--workers", help="Worker processes (0: one per 25 terminals, at most 8)"),
+    workers: int = typer.Option(0, "--workers", help="Worker processes the terminal threads share (0: one per core)"),
     detail: bool = typer.Option(False, "--detail", help="Also refusals, errors, the mix, p50 and mean figures"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
