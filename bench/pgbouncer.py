@@ -81,6 +81,7 @@ pidfile = {folder}/pgbouncer.pid
 log_connections = 0
 log_disconnections = 0
 stats_period = 3600
+admin_users = {admin}
 """
 
 
@@ -95,6 +96,17 @@ class Bouncer:
         u = make_url(direct_url)
         query = {k: v for k, v in u.query.items() if k != "host"}
         return u.set(host="127.0.0.1", port=self.port, query=query).render_as_string(hide_password=False)
+
+    def pools(self, user: str) -> list[dict]:
+        """`SHOW POOLS` of its admin console (simple query protocol: the console knows no other)."""
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=self.port, user=user, dbname="pgbouncer",
+                             autocommit=True) as conn:
+            res = conn.pgconn.exec_(b"SHOW POOLS")
+            names = [res.fname(i).decode() for i in range(res.nfields)]
+            return [{n: (res.get_value(r, i) or b"").decode() for i, n in enumerate(names)}
+                    for r in range(res.ntuples)]
 
     def log(self) -> str:
         path = self.folder / "pgbouncer.log"
@@ -134,7 +146,8 @@ def running(server_url: str, users: list[str], *, pool_size: int = 20, max_clien
         listen = free_port()
         (folder / "userlist.txt").write_text("".join(f'"{name}" ""\n' for name in users))
         (folder / "pgbouncer.ini").write_text(INI.format(host=host, port=u.port or 5432, listen=listen,
-                                                         folder=folder, pool=pool_size, max_clients=max_clients))
+                                                         folder=folder, pool=pool_size, max_clients=max_clients,
+                                                         admin=",".join(users)))
         args = [exe, "-q"]
         if os.geteuid() == 0:  # PgBouncer will not run as root: as the owner of a socket folder, else nobody
             owner = _owner(str(host)) if str(host).startswith("/") else None

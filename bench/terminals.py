@@ -256,6 +256,27 @@ class _Probe(threading.Thread):
                 conn.rollback()
 
 
+class _PoolWatch(threading.Thread):
+    """PgBouncer's queue, twice a second: the most clients waiting for a server connection, the longest wait."""
+
+    def __init__(self, bouncer, user: str, database: str) -> None:
+        super().__init__(daemon=True)
+        self.bouncer, self.user, self.database = bouncer, user, database
+        self.waiting_max, self.wait_max_ms, self.active_max = 0, 0.0, 0
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(0.5):
+            try:
+                rows = [r for r in self.bouncer.pools(self.user) if r["database"] == self.database]
+            except psycopg.Error:
+                continue
+            for r in rows:
+                self.waiting_max = max(self.waiting_max, int(r["cl_waiting"]))
+                self.active_max = max(self.active_max, int(r["sv_active"]))
+                self.wait_max_ms = max(self.wait_max_ms, int(r["maxwait"]) * 1000 + int(r["maxwait_us"]) / 1000)
+
+
 def _p99_ms(values: list[float]) -> float | None:
     if not values:
         return None
@@ -268,7 +289,7 @@ def _p50_ms(values: list[float]) -> float | None:
 
 
 def _drive(url: str, direct_url: str, pooled: bool, ctx: dict, terminals: int, rate: float,
-           seconds: float, workers: int | None = None) -> dict:
+           seconds: float, workers: int | None = None, watch: _PoolWatch | None = None) -> dict:
     import multiprocessing as mp
 
     spawn = mp.get_context("spawn")
@@ -289,9 +310,14 @@ def _drive(url: str, direct_url: str, pooled: bool, ctx: dict, terminals: int, r
         go.put(start)
     time.sleep(max(0.0, start - time.time()))
     probe.start()
+    if watch is not None:
+        watch.start()
     parts = [out.get(timeout=seconds + 300) for _ in procs]
     probe.stopping.set()
     probe.join()
+    if watch is not None:
+        watch.stopping.set()
+        watch.join()
     for p in procs:
         p.join(timeout=30)
     ops, errors = Counter(), Counter()
@@ -312,7 +338,10 @@ def _drive(url: str, direct_url: str, pooled: bool, ctx: dict, terminals: int, r
                                     for kind, _ in MIX}, "error_kinds": dict(sorted(errors.items())),
             "move_p50_ms": _p50_ms(moves),
             "audit_lock_wait_ms_mean": round(sum(probe.waits) / len(probe.waits) * 1000, 3) if probe.waits else None,
-            "audit_lock_probes": len(probe.waits), **({"audit_lock_probe_error": probe.error} if probe.error else {})}
+            "audit_lock_probes": len(probe.waits),
+            **({"pool_clients_waiting_max": watch.waiting_max, "pool_wait_max_ms": round(watch.wait_max_ms, 1),
+                "pool_servers_active_max": watch.active_max} if watch is not None else {}),
+            **({"audit_lock_probe_error": probe.error} if probe.error else {})}
 
 
 KEYS = ("terminals", "rate_per_terminal", "via", "operations", "move_p99_ms", "scan_p99_ms", "audit_lock_wait_ms_p99")
@@ -339,4 +368,5 @@ def run(admin_url: str, terminals: int = 200, rate: float = 0.5, via: str = "pgb
             return _drive(direct_url, direct_url, False, ctx, terminals, rate, seconds, workers)
         user = make_url(direct_url).username or "postgres"
         with pgbouncer.running(direct_url, [user], pool_size=pool, max_clients=max(100, terminals + 50)) as bouncer:
-            return _drive(bouncer.url(direct_url), direct_url, True, ctx, terminals, rate, seconds, workers)
+            watch = _PoolWatch(bouncer, user, make_url(direct_url).database)
+            return _drive(bouncer.url(direct_url), direct_url, True, ctx, terminals, rate, seconds, workers, watch)
