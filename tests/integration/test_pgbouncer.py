@@ -151,15 +151,21 @@ def test_floor_work_through_pgbouncer(pooled, pooled_url, system):
     assert report.ok, [c for c in report.checks if not c.ok]
 
 
-def test_alert_feed_listens_directly_while_work_goes_through_pgbouncer(bouncer, pooled, db_url):
+def test_alert_feed_listens_directly_while_work_goes_through_pgbouncer(bouncer, pooled, db_url, system):
+    """The feed's Listener (console/alert_feed.py) on the direct URL; a receipt through the pooler raises an
+    alert in its transaction, whose trigger notifies at commit: the feed wakes."""
     assert make_url(listen_conninfo(pooled)).port == make_url(db_url).port != bouncer.port
-    with Listener(pooled, ALERTS) as listener:
-        assert _server_port(listener.conn) == make_url(db_url).port
-        assert listener.conn.info.port != bouncer.port  # its session is PostgreSQL's own, not a pooled one
-        with pooled.uow() as uow:  # a commit through the pooler notifies
-            uow.execute(text("SELECT pg_notify(:c, 'changed')"), {"c": ALERTS})
-            uow.commit()
-        assert listener.wait(10)
+    ids = helpers.small_site(pooled)
+    receipt = [Leg(ids["IC"], ids["LOT1"], Decimal(10), to_location_id=ids["A-01"], to_status="available")]
+    with Listener(pooled, ALERTS) as feed:
+        assert _server_port(feed.conn) == make_url(db_url).port
+        assert feed.conn.info.port != bouncer.port  # its session is PostgreSQL's own, not a pooled one
+        post_moves(pooled, system, "receipt", receipt, key="r1")  # nothing to raise
+        assert not feed.wait(0.3)
+        helpers.exec_sql(pooled, "UPDATE item SET safety_stock = 100 WHERE sku = 'IC-1'")
+        post_moves(pooled, system, "receipt", receipt, key="r2")  # 20 < 100: below_safety_stock raised
+        assert feed.wait(10)
+    assert helpers.scalar(pooled, "SELECT count(*) FROM alert WHERE rule = 'below_safety_stock'") == 1
 
 
 def test_relay_waits_on_a_direct_listen_through_pgbouncer(pooled):
