@@ -84,6 +84,35 @@ def bench_moves(
     emit_json(run(resolve_urls().admin, terminals, seconds))
 
 
+@bench_app.command("terminals")
+def bench_terminals(
+    terminals: int = typer.Option(200, "--terminals", help="Simulated terminals, each with its own connection"),
+    rate: float = typer.Option(0.5, "--rate", help="Operations a second per terminal (Poisson)"),
+    via: str = typer.Option("pgbouncer", "--via", help="pgbouncer (started by the bench) or direct"),
+    seconds: float = typer.Option(30, "--seconds"),
+    pool: int = typer.Option(20, "--pool", help="PgBouncer's server connections (default_pool_size)"),
+    workers: int = typer.Option(0, "--workers", help="Worker processes the terminal threads share (0: one per core)"),
+    detail: bool = typer.Option(False, "--detail", help="Also refusals, errors, the mix, p50 and mean figures"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """N terminals each posting R moves/picks/issues/receipts a second, through PgBouncer or directly.
+
+    Exit 1 when a terminal or an operation was refused for lack of connections (said on stderr)."""
+    from bench.terminals import contract, run
+    from core.db import resolve_urls
+    from core.i18n import _
+
+    if via not in ("pgbouncer", "direct"):
+        raise typer.BadParameter("pgbouncer or direct", param_hint="--via")
+    doc = run(resolve_urls().admin, terminals, rate, via, seconds, pool, workers or None)
+    emit_json(doc if detail else contract(doc))
+    if doc["refused"] or doc["errors"]:
+        typer.echo(_("Refused for lack of connections: {refused}; other errors: {errors}").format(
+            refused=doc["refused"], errors=doc["errors"]) + f" {doc['error_kinds']}", err=True)
+    if doc["refused"]:
+        raise typer.Exit(1)
+
+
 @bench_app.command("kitting")
 def bench_kitting(
     lines: list[int] = typer.Option([2000], "--lines", help="Component lines of the released work order (repeatable)"),

@@ -68,6 +68,8 @@ class Settings:
     owner_database_url: str | None = None  # the schema owner's: `db upgrade|downgrade` only (default: database_url)
     read_database_url: str | None = None  # a streaming replica for trace, recall listings, KPIs, kitting, stock
     read_max_lag_seconds: float = 5.0  # a replica further behind than this is not read from (the primary is)
+    pgbouncer: bool = False  # database_url goes through PgBouncer in transaction pooling: no server-side prepares
+    listen_database_url: str | None = None  # LISTEN needs a session: straight to PostgreSQL (default: database_url)
     home: Path = field(default_factory=lambda: _default_home())
     lang: str = ""
     terminal: str = ""

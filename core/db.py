@@ -247,12 +247,22 @@ def _revision(conn) -> str | None:
     return revision
 
 
-def make_engine(url: str, **kw) -> Engine:
+def connect_args(*, pgbouncer: bool = False) -> dict:
+    """psycopg's connection arguments. Through PgBouncer in transaction pooling (1.18 here; before 1.21 it keeps
+    no protocol-level prepared statements) a statement prepared on one server connection would be looked for on
+    another: `prepare_threshold=None` never prepares, for SQLAlchemy's statements and `Database.call` alike."""
+    args: dict = {"application_name": "lineside"}
+    if pgbouncer:
+        args["prepare_threshold"] = None
+    return args
+
+
+def make_engine(url: str, *, pgbouncer: bool = False, **kw) -> Engine:
     """A pooled engine with our connection defaults."""
     kw.setdefault("pool_pre_ping", True)
     kw.setdefault("pool_size", 10)
     kw.setdefault("max_overflow", 20)
-    return create_engine(url, connect_args={"application_name": "lineside"}, **kw)
+    return create_engine(url, connect_args=connect_args(pgbouncer=pgbouncer), **kw)
 
 
 class Database:
@@ -260,14 +270,20 @@ class Database:
 
     def __init__(self, url: str, *, embedded: bool = False, engine: Engine | None = None,
                  one_connection: bool = False, read_url: str | None = None,
-                 read_max_lag_seconds: float = 5.0) -> None:
+                 read_max_lag_seconds: float = 5.0, pgbouncer: bool = False,
+                 listen_url: str | None = None) -> None:
         self.url = url
         self.embedded = embedded
+        # `url` goes through PgBouncer in transaction pooling: nothing is prepared server-side (connect_args);
+        # LISTEN needs a session of its own, so the alert feed and the relay connect to `listen_url` directly.
+        self.pgbouncer = pgbouncer
+        self.listen_url = listen_url or url
         # A console session: one connection for everything it does (its workers queue for it, each holding it
         # only for one unit of work), the hot path included; a server process (relay, bench) pools.
         self.one_connection = one_connection
-        self.engine = engine or (make_engine(url, pool_size=1, max_overflow=0, pool_timeout=60) if one_connection
-                                 else make_engine(url))
+        self.engine = engine or (make_engine(url, pool_size=1, max_overflow=0, pool_timeout=60,
+                                             pgbouncer=pgbouncer) if one_connection
+                                 else make_engine(url, pgbouncer=pgbouncer))
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # Reads on the primary (no replica, or it is down or behind): read-only transactions, same pool.
         self._primary_reads = sessionmaker(self.engine.execution_options(postgresql_readonly=True),
@@ -314,7 +330,8 @@ class Database:
     def call(self, sql: str, params: tuple):
         """One statement as its own transaction, on a pooled psycopg connection in autocommit: one round trip.
 
-        For the hot path (a posted move). psycopg prepares it after a few calls on a connection. No ping on
+        For the hot path (a posted move). psycopg prepares it after a few calls on a connection, except through
+        PgBouncer (`pgbouncer`: the engines' connections have prepare_threshold=None, so never). No ping on
         checkout: a connection found dead is dropped and the error raised as SQLAlchemy's, so `retrying` and the
         console's reconnect see what they always see; the caller's idempotency key makes a retry safe.
         """
@@ -344,7 +361,7 @@ class Database:
             with self._direct_lock:
                 if self._direct is None:
                     self._direct = make_engine(self.url, pool_pre_ping=False, isolation_level="AUTOCOMMIT",
-                                               pool_size=4, max_overflow=16)
+                                               pool_size=4, max_overflow=16, pgbouncer=self.pgbouncer)
         return self._direct
 
     def dispose(self) -> None:
@@ -490,13 +507,16 @@ class Replica:
 def open_database(cfg: Settings | None = None, *, migrate: bool | None = None,
                   one_connection: bool = False) -> Database:
     """Connect as configured (the runtime role); the embedded database is migrated to head automatically, as its
-    owner. `one_connection`: a console session's single connection (see Database)."""
+    owner. `one_connection`: a console session's single connection (see Database). Through PgBouncer
+    (`LINESIDE_PGBOUNCER`) nothing is prepared; LISTEN goes to `LINESIDE_LISTEN_DATABASE_URL` (README: PgBouncer)."""
+    cfg = cfg or settings()
     urls = resolve_urls(cfg)
     if migrate if migrate is not None else urls.embedded:
         upgrade(urls.owner, runtime_role=RUNTIME_ROLE if urls.embedded else None)
-    cfg = cfg or settings()
     return Database(urls.runtime, embedded=urls.embedded, one_connection=one_connection,
-                    read_url=cfg.read_database_url, read_max_lag_seconds=cfg.read_max_lag_seconds)
+                    read_url=cfg.read_database_url, read_max_lag_seconds=cfg.read_max_lag_seconds,
+                    pgbouncer=cfg.pgbouncer and not urls.embedded,
+                    listen_url=None if urls.embedded else cfg.listen_database_url)
 
 
 class UnitOfWork:

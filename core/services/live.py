@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import psycopg
+from sqlalchemy.engine import make_url
 
 from core.db import Database
 
 ALERTS = "lineside_alerts"
 
 
-def _conninfo(db: Database) -> str:
-    return db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+def listen_conninfo(db: Database) -> str:
+    """Where LISTEN connects: `db.listen_url` (LINESIDE_LISTEN_DATABASE_URL), straight to PostgreSQL. A LISTEN
+    needs a session of its own; through PgBouncer in transaction pooling the server connection under it would
+    change between transactions and the notifications go to whoever holds it."""
+    return make_url(db.listen_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 class Listener:
@@ -18,7 +22,7 @@ class Listener:
 
     def __init__(self, db: Database, channel: str) -> None:
         self.channel = channel
-        self.conn = psycopg.connect(_conninfo(db), autocommit=True, application_name="lineside-listen")
+        self.conn = psycopg.connect(listen_conninfo(db), autocommit=True, application_name="lineside-listen")
         self.conn.execute(f'LISTEN "{channel}"')  # a fixed identifier of ours, never user input
 
     def wait(self, timeout: float) -> bool:

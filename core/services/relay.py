@@ -120,9 +120,16 @@ def run(db: Database, amqp_url: str, *, once: bool = False, stop: Callable[[], b
 def _wait_for_events(db: Database, timeout: float) -> None:
     """Sleep until an outbox insert is committed (LISTEN lineside_outbox) or the timeout passes.
 
-    A lost connection (the server restarting) just ends the wait; the next round reconnects.
+    A lost connection (the server restarting) just ends the wait; the next round reconnects. Through PgBouncer
+    the LISTEN goes straight to PostgreSQL (`db.listen_url`): it needs a session of its own.
     """
     try:
+        if db.pgbouncer:
+            from core.services.live import Listener
+
+            with Listener(db, "lineside_outbox") as listener:
+                listener.wait(timeout)
+            return
         with db.engine.connect() as conn:
             raw = conn.connection.driver_connection
             raw.autocommit = True
