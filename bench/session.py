@@ -101,8 +101,10 @@ class Terminal:
         with self._lock:
             self._screen.clear()
 
-    def type(self, value: str) -> None:
-        """Characters then Enter, as a wedge scanner sends them."""
+    def type(self, value: str, settle: float = 0.25) -> None:
+        """Characters then Enter, as a wedge scanner sends them; `settle` first, so the screen whose prompt was just
+        drawn has focused its scan field (a prompt can be on the screen a moment before its field takes keys)."""
+        time.sleep(settle)
         os.write(self.master, value.encode() + b"\r")
 
     def close(self) -> None:
