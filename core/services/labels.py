@@ -108,16 +108,21 @@ def render_png(label: LotLabel, dpi: int = 300) -> bytes:
     """PNG: text lines above a GS1-128 symbol with its human-readable line."""
     from barcode import Gs1_128
     from barcode.writer import ImageWriter
-    from PIL import Image, ImageDraw, ImageFont
 
     buf = io.BytesIO()
     Gs1_128(label.element_string(separator=FNC1), writer=ImageWriter()).write(
         buf, options={"module_width": 0.3, "module_height": 12, "quiet_zone": 6, "dpi": dpi, "font_size": 8},
         text=label.hri(),
     )
-    symbol = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    return text_above_png(buf.getvalue(), _text_lines(label), dpi)
+
+
+def text_above_png(symbol_png: bytes, lines: list[str], dpi: int) -> bytes:
+    """A label page: `lines` of text above a rendered barcode symbol (lot and pallet labels alike)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    symbol = Image.open(io.BytesIO(symbol_png)).convert("RGB")
     font = ImageFont.load_default(size=36)
-    lines = _text_lines(label)
     head = 20 + 48 * len(lines)
     page = Image.new("RGB", (symbol.width, symbol.height + head), "white")
     draw = ImageDraw.Draw(page)
@@ -131,20 +136,25 @@ def render_png(label: LotLabel, dpi: int = 300) -> bytes:
 
 def render_svg(label: LotLabel) -> bytes:
     """SVG: the same layout as the PNG, the symbol nested as its own <svg>."""
-    from xml.sax.saxutils import escape
-
     from barcode import Gs1_128
     from barcode.writer import SVGWriter
 
     buf = io.BytesIO()
     Gs1_128(label.element_string(separator=FNC1), writer=SVGWriter()).write(
         buf, options={"module_width": 0.3, "module_height": 12, "quiet_zone": 6, "font_size": 8}, text=label.hri())
-    symbol = buf.getvalue().decode()
-    symbol = symbol[symbol.index("<svg"):]
-    lines = "".join(f'<text x="4" y="{6 + 6 * i}" font-size="4.5" font-family="sans-serif">{escape(t)}</text>'
-                    for i, t in enumerate(_text_lines(label)))
+    return text_above_svg(buf.getvalue().decode(), _text_lines(label), top=20, height=50)
+
+
+def text_above_svg(symbol_svg: str, lines: list[str], *, top: int, height: int) -> bytes:
+    """A 110 mm wide SVG label: `lines` of text (escaped) above the symbol, nested as its own <svg> at `top` mm."""
+    from xml.sax.saxutils import escape
+
+    symbol = symbol_svg[symbol_svg.index("<svg"):]
+    text = "".join(f'<text x="4" y="{6 + 6 * i}" font-size="4.5" font-family="sans-serif">{escape(t)}</text>'
+                   for i, t in enumerate(lines))
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="110mm" '
-            f'height="50mm" viewBox="0 0 110 50">{lines}<g transform="translate(0,20)">{symbol}</g></svg>').encode()
+            f'height="{height}mm" viewBox="0 0 110 {height}">{text}<g transform="translate(0,{top})">{symbol}</g>'
+            f'</svg>').encode()
 
 
 def render_qr(label: LotLabel, kind: str = "png") -> bytes:

@@ -9,7 +9,7 @@ from core.db import Database
 from core.errors import LinesideError
 from core.permissions import Actor, require
 from core.services import pallets
-from core.services.labels import _zpl_escape
+from core.services.labels import _zpl_escape, text_above_png, text_above_svg
 from core.services.pallets import PalletDone
 
 FORMATS = ("zpl", "png", "svg")
@@ -49,35 +49,16 @@ def _symbol(p: PalletDone, writer, options: dict) -> bytes:
 
 def render_png(p: PalletDone, dpi: int = 300) -> bytes:
     from barcode.writer import ImageWriter
-    from PIL import Image, ImageDraw, ImageFont
 
-    symbol = Image.open(io.BytesIO(_symbol(p, ImageWriter(), {"dpi": dpi}))).convert("RGB")
-    font = ImageFont.load_default(size=36)
-    lines = _text_lines(p)
-    head = 20 + 48 * len(lines)
-    page = Image.new("RGB", (symbol.width, symbol.height + head), "white")
-    draw = ImageDraw.Draw(page)
-    for i, line in enumerate(lines):
-        draw.text((40, 14 + 48 * i), line, fill="black", font=font)
-    page.paste(symbol, (0, head))
-    out = io.BytesIO()
-    page.save(out, format="PNG", dpi=(dpi, dpi))
-    return out.getvalue()
+    return text_above_png(_symbol(p, ImageWriter(), {"dpi": dpi}), _text_lines(p), dpi)
 
 
 def render_svg(p: PalletDone) -> bytes:
-    from xml.sax.saxutils import escape
-
     from barcode.writer import SVGWriter
 
-    symbol = _symbol(p, SVGWriter(), {}).decode()
-    symbol = symbol[symbol.index("<svg"):]
-    lines = "".join(f'<text x="4" y="{6 + 6 * i}" font-size="4.5" font-family="sans-serif">{escape(t)}</text>'
-                    for i, t in enumerate(_text_lines(p)))
-    top = 8 + 6 * len(_text_lines(p))
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="110mm" '
-            f'height="{top + 50}mm" viewBox="0 0 110 {top + 50}">{lines}<g transform="translate(0,{top})">{symbol}'
-            f'</g></svg>').encode()
+    lines = _text_lines(p)
+    top = 8 + 6 * len(lines)
+    return text_above_svg(_symbol(p, SVGWriter(), {}).decode(), lines, top=top, height=top + 50)
 
 
 def render(p: PalletDone, fmt: str) -> bytes:
