@@ -28,21 +28,7 @@ def lot(
     with refusals():
         db = database()
         label = labels.lot_label(db, actor(db), lot_no, sku)
-        payload = labels.render(label, fmt)
-        target = printer or (settings().printer if out is None and fmt == "zpl" else None)
-        if target:
-            if fmt != "zpl":
-                raise fail("Only ZPL goes to a printer", code=2)
-            labels.send_to_printer(payload, target)
-            typer.echo(target, err=True)
-            return
-    if out is not None:
-        out.write_bytes(payload)
-        typer.echo(str(out), err=True)
-    elif fmt in ("zpl", "svg", "qr-svg"):
-        sys.stdout.write(payload.decode() + "\n")
-    else:
-        raise fail("PNG needs --out FILE", code=2)
+        _deliver(labels.render(label, fmt), fmt, out, printer)
 
 
 @label_app.command("pallet")
@@ -59,18 +45,22 @@ def pallet(
         raise fail(f"--format must be one of {', '.join(pallet_labels.FORMATS)}", code=2)
     with refusals():
         db = database()
-        payload = pallet_labels.render(pallet_labels.pallet_label(db, actor(db), sscc), fmt)
-        target = printer or (settings().printer if out is None and fmt == "zpl" else None)
-        if target:
-            if fmt != "zpl":
-                raise fail("Only ZPL goes to a printer", code=2)
-            labels.send_to_printer(payload, target)
-            typer.echo(target, err=True)
-            return
-    if out is not None:
+        _deliver(pallet_labels.render(pallet_labels.pallet_label(db, actor(db), sscc), fmt), fmt, out, printer)
+
+
+def _deliver(payload: bytes, fmt: str, out: Path | None, printer: str | None) -> None:
+    """A rendered label to the printer (ZPL: --printer, else the configured one when no --out), to --out, or to
+    stdout for the text formats."""
+    target = printer or (settings().printer if out is None and fmt == "zpl" else None)
+    if target:
+        if fmt != "zpl":
+            raise fail("Only ZPL goes to a printer", code=2)
+        labels.send_to_printer(payload, target)
+        typer.echo(target, err=True)
+    elif out is not None:
         out.write_bytes(payload)
         typer.echo(str(out), err=True)
-    elif fmt in ("zpl", "svg"):
+    elif fmt == "zpl" or fmt.endswith("svg"):
         sys.stdout.write(payload.decode() + "\n")
     else:
         raise fail("PNG needs --out FILE", code=2)
