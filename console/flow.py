@@ -18,16 +18,19 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from console.compact import Lines
 from console.widgets import KeyHints, MessageLine, ScanField, StatusBar
 from console.words import parse_qty
 from core.errors import ApprovalNeeded, AuthFailed, DatabaseUnavailable, KeyReused, LinesideError, NotSuggested
@@ -46,6 +49,11 @@ SHORT: Key = ("F2", N_("Short pick"))
 CHANGE: Key = ("F3", N_("Change location"))
 REPRINT: Key = ("F4", N_("Reprint label"))
 CLOSE: Key = ("F5", N_("Close location"))
+
+# The RF-gun layout (20x16, 40x8): narrower than COMPACT_WIDTH or lower than COMPACT_HEIGHT, the screen's own
+# panels and tables give way to `#compact`: a few short lines of what the step needs (FlowScreen.compact_lines).
+COMPACT_WIDTH = 60
+COMPACT_HEIGHT = 12
 
 # Refusals that an F-key can lift: the message line names the key, since core messages never do.
 REFUSAL_KEYS: dict[type[LinesideError], Key] = {ApprovalNeeded: APPROVE, NotSuggested: CHANGE}
@@ -130,6 +138,8 @@ class FlowScreen(Screen):
     """A screen whose one input is the scan field, running the steps it declares."""
 
     AUTO_FOCUS = "ScanField"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (COMPACT_WIDTH, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-low"), (COMPACT_HEIGHT, "-high")]
     BINDINGS = [Binding("escape", "back", "Back", show=False)]
     TITLE_MSGID = ""
     STEPS: ClassVar[tuple[Step, ...]] = ()
@@ -162,7 +172,9 @@ class FlowScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield Static(id="title")
-        yield from self.compose_body()
+        yield Static(id="compact")  # shown instead of #body in the RF-gun layout
+        with Vertical(id="body"):
+            yield from self.compose_body()
         yield Static(id="prompt")
         yield ScanField(id="scan")
         yield MessageLine()
@@ -174,6 +186,17 @@ class FlowScreen(Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._language_changed)
+
+    @property
+    def compact(self) -> bool:
+        """True in the RF-gun layout (the terminal is narrower than COMPACT_WIDTH or lower than COMPACT_HEIGHT)."""
+        width, height = self.app.size
+        return width < COMPACT_WIDTH or height < COMPACT_HEIGHT
+
+    def on_resize(self) -> None:
+        """Another size may change the layout: the step is drawn again for it (keys, compact lines)."""
+        if self.STEPS and self.is_mounted:
+            self.show(self.step)
 
     def _language_changed(self, *_args: object) -> None:
         self.query_one("#title", Static).update(_(self.TITLE_MSGID))
@@ -204,9 +227,38 @@ class FlowScreen(Screen):
         if spec.default and self.has_default(spec):
             prompt += " (" + _(spec.default).format(**values) + ")"
         self.query_one("#prompt", Static).update(Text(prompt))
+        self._prompt_cells = cell_len(prompt)
         self.scan_field.password = spec.password
-        self.query_one(KeyHints).set_hints(self.keys_for(spec) + list(self.HINTS))
+        self._set_hints()
         self.draw(spec)
+        self.redraw_compact()
+
+    def redraw_compact(self) -> None:
+        """Fill the RF-gun layout's lines for the step at hand (a screen whose panels change between steps, after
+        an answer, calls this when it redraws them)."""
+        spec = self.current
+        panel = self.query_one("#compact", Static)
+        if spec.reasons:
+            panel.update(self.reason_list(spec.reasons))
+        else:
+            panel.update(self.compact_lines(spec).build(self.app.size.width, self._compact_rows()))
+
+    def _compact_rows(self) -> int:
+        """About how many rows #compact has: the terminal's less the status bar (not at 40x8), the title, the prompt
+        as it wraps (at most 3), the scan field, the message line and the keys."""
+        width, height = self.app.size
+        low = height < COMPACT_HEIGHT
+        prompt = min(3, -(-getattr(self, "_prompt_cells", 0) // max(width, 1)))
+        return height - (0 if low else 1) - 1 - max(1, prompt) - 1 - (1 if low else 2) - 1
+
+    def compact_lines(self, step: Step) -> Lines:
+        """What the RF-gun layout shows for a step: the values it needs, a short line each, no tables."""
+        return Lines()
+
+    def _set_hints(self) -> None:
+        """The step's keys, then the screen's own; the RF-gun layout leaves out the language key (F9 still works)."""
+        common = [key for key in self.HINTS if not (self.compact and key == LANGUAGE)]
+        self.query_one(KeyHints).set_hints(self.keys_for(self.current) + common)
 
     def keys_for(self, step: Step) -> list[Key]:
         """The F-keys this step offers now (a refusal that a key can lift adds that key)."""
@@ -230,8 +282,9 @@ class FlowScreen(Screen):
     def reason_list(self, reasons: type[Reason]) -> Text:
         """A numbered reason list in the operator's language."""
         lines = Text()
+        pad = "" if self.compact else "  "  # the RF-gun layout has no cells to spare
         for n, reason in enumerate(reasons.choices(), 1):
-            lines.append(f"  {n} ", style="bold reverse").append(f"  {_(reason.label)}\n")
+            lines.append(f"{pad}{n} ", style="bold reverse").append(f"{pad or ' '}{_(reason.label)}\n")
         return lines
 
     @property
@@ -313,7 +366,7 @@ class FlowScreen(Screen):
             text += f" · {lift[0]} {_(lift[1])}"
         self.message.error(text)
         if self.STEPS:
-            self.query_one(KeyHints).set_hints(self.keys_for(self.current) + list(self.HINTS))
+            self._set_hints()
 
     def lifting_key(self) -> Key | None:
         """The F-key that may lift the last refusal on this screen, if the screen binds it."""

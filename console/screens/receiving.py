@@ -10,10 +10,12 @@ quantity step a pack's barcode or `3 CASE` is converted to base units (FlowScree
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from textual.binding import Binding
 from textual.widgets import Static
 
+from console.compact import Lines
 from console.flow import APPROVAL_STEPS, REPRINT, Approval, ApprovalFlow, Step, approval_steps, handles
 from console.screens import inbound_panels as panels
 from console.screens import pallet_panels
@@ -103,6 +105,29 @@ class ReceivingScreen(ApprovalFlow):
         elif self.label_where and step.name == "item" and self.item is None:  # not over the next receipt
             receipt.append_text(panels.label_line(self.label_where))
         self.query_one("#receipt", Static).update(receipt)
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: the order, then the receipt being built (the PO's lines are left to the 80x24 layout)."""
+        lines = Lines()
+        if self.po is not None:
+            lines.pair(self.po.po_number, self.po.supplier)
+        elif self.supplier:
+            lines.pair(_("No PO"), self.supplier)
+        item = self.item
+        if item is not None:
+            lines.pair(item.sku, _("QC") if item.qc_required else "")
+            lines.text(item.name, style="dim")
+            lines.add("Serial" if item.tracking == "serial" else "Lot", self.lot)
+            lines.add("Expiry", (self.expiry or (self.proposed_expiry if step.name == "expiry" else None) or ""))
+            if self.qty is not None:
+                lines.add("Qty", f"{qty_text(self.qty)} {item.uom}")
+            if self.open_qty:
+                lines.add("Open", f"{qty_text(self.open_qty)} {item.uom}", style="green")
+        elif self.pallet is not None:
+            lines.text(pallet_panels.pallet_panel(self.pallet, N_("Received on")))
+        elif self.label_where and step.name == "item":
+            lines.add("Label", Path(self.label_where).name, style="green")  # a file: its name is enough
+        return lines
 
     # Steps -----------------------------------------------------------------------------------------------------
 

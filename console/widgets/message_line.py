@@ -20,19 +20,20 @@ class MessageLine(Static):
         """A refused scan or action: red line and bell."""
         self.set_classes("-error")
         # What was scanned is never markup; a line too long for the terminal ends in "…" rather than wrapping
-        # out of sight (the value a refusal names comes early in its message).
-        self.update(Text(text.splitlines()[0] if text else "", no_wrap=True, overflow="ellipsis"))
+        # out of sight (the value a refusal names comes early in its message). The CSS says how it wraps: not at
+        # all at 80x24 or 40x8, onto a second line at 20x16.
+        self.update(Text(text.splitlines()[0] if text else "", overflow="ellipsis"))
         self.app.bell()
 
     def info(self, text: str) -> None:
         """A notice that needs no attention."""
         self.set_classes("-info")
-        self.update(Text(text, no_wrap=True, overflow="ellipsis"))
+        self.update(Text(text, overflow="ellipsis"))
 
     def warning(self, text: str) -> None:
         """Posted, but with news that needs attention (stock put on hold): yellow, and the bell."""
         self.set_classes("-warning")
-        self.update(Text(text, no_wrap=True, overflow="ellipsis"))
+        self.update(Text(text, overflow="ellipsis"))
         self.app.bell()
 
     def clear(self) -> None:

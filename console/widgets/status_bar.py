@@ -29,13 +29,15 @@ class StatusBar(Static):
     def _redraw(self, *_args: object) -> None:
         """The longest form that fits: labels go first, then the database and language words (80 columns)."""
         width = self.content_size.width or 78
-        for level in range(3):
+        for level in range(4):
             line = self._line(level)
             if line.cell_len <= width:
                 break
         self.update(line)
 
     def _line(self, level: int) -> Text:
+        if level == 3:
+            return self._rf_line()
         app = self.app
         sep = Text(" │ ", style="dim")
         line = Text()
@@ -66,4 +68,19 @@ class StatusBar(Static):
         line.append_text(sep)
         lang = getattr(app, "lang", "en")
         line.append(LANGUAGE_NAMES.get(lang, "English") if level < 2 else SHORT_LANGUAGE.get(lang, "EN"))
+        return line
+
+    def _rf_line(self) -> Text:
+        """An RF gun's 20 columns: the badge, the database dot, open alerts and the language, nothing else."""
+        app = self.app
+        actor = getattr(app, "actor", None)
+        line = Text(actor.badge if actor is not None else "-", style="bold")
+        state = getattr(app, "db_state", "unknown")
+        dot = {"connected": ("●", "green"), "reconnecting": ("● " + _("DB reconnecting…"), "bold red")}
+        mark, style = dot.get(state, ("○", "yellow"))
+        line.append(" ").append(mark, style=style)
+        alerts = getattr(app, "open_alerts", None)
+        if alerts is not None:
+            line.append(f" ▲{alerts}", style="bold yellow" if alerts else "dim")
+        line.append(" " + SHORT_LANGUAGE.get(getattr(app, "lang", "en"), "EN"))
         return line

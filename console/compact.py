@@ -1,0 +1,55 @@
+"""The RF-gun layout's lines (20x16, 40x8): what a step needs, one short line each, in the operator's language.
+
+A flow's `compact_lines(step)` returns a `Lines`, built with: `add("Lot", "L1")` is a dim label and its value, `text()`
+a line of its own, and empty values are left out, so a screen says everything it might know and shows only what
+it does. Lines never carry markup: whatever was scanned is shown literally.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from core.i18n import _
+
+
+class Lines:
+    """Short lines for #compact; `build()` is the Text the widget shows (it wraps at the terminal's width)."""
+
+    def __init__(self) -> None:
+        self._lines: list[Text] = []
+
+    def add(self, msgid: str, value: object, style: str = "bold") -> Lines:
+        """`Label value` on a line of its own, or nothing when the value is empty."""
+        if value not in (None, ""):
+            self._lines.append(Text(f"{_(msgid)} ", style="dim").append(str(value), style=style))
+        return self
+
+    def pair(self, first: object, second: object = "", style: str = "bold") -> Lines:
+        """Two values on one line (`IC-1 L1`), either may be empty."""
+        shown = " ".join(str(v) for v in (first, second) if v not in (None, ""))
+        if shown:
+            self._lines.append(Text(shown, style=style))
+        return self
+
+    def text(self, value: str | Text | None, style: str = "") -> Lines:
+        """A line as it is (a Text keeps its styles), or nothing when empty."""
+        if isinstance(value, Text):
+            if value.plain:
+                self._lines.append(value)
+        elif value:
+            self._lines.append(Text(value, style=style))
+        return self
+
+    def build(self, width: int | None = None, height: int | None = None) -> Text:
+        """The lines for a panel `width` cells wide and about `height` rows high: one a row while they fit, else
+        short ones share a row (two spaces apart), so 40x8 shows in three rows what 20x16 shows in eight; a line
+        is never broken where it could stay whole."""
+        if not width or height is None or sum(-(-max(1, ln.cell_len) // width) for ln in self._lines) <= height:
+            return Text("\n").join(self._lines)
+        rows: list[Text] = []
+        for line in self._lines:
+            if rows and "\n" not in line.plain and rows[-1].cell_len + 2 + line.cell_len <= width:
+                rows[-1].append("  ").append_text(line)
+            else:
+                rows.append(line.copy())
+        return Text("\n").join(rows)
