@@ -76,6 +76,7 @@ class Step:
     reasons: type[Reason] | None = None
     password: bool = False
     blank: bool = False  # Enter alone is passed to the handler (else ignored)
+    short: str | None = None  # the prompt in the RF-gun layout, where `prompt` would take three rows
 
 
 def handles(*steps: str) -> Callable[[Callable], Callable]:
@@ -223,7 +224,7 @@ class FlowScreen(Screen):
         self.step = step
         spec = self.current
         values = self.prompt_values()
-        prompt = _(spec.prompt).format(**values)
+        prompt = _(spec.short if spec.short and self.compact else spec.prompt).format(**values)
         if spec.default and self.has_default(spec):
             prompt += " (" + _(spec.default).format(**values) + ")"
         self.query_one("#prompt", Static).update(Text(prompt))
@@ -257,7 +258,7 @@ class FlowScreen(Screen):
 
     def _set_hints(self) -> None:
         """The step's keys, then the screen's own; the RF-gun layout leaves out the language key (F9 still works)."""
-        common = [key for key in self.HINTS if not (self.compact and key == LANGUAGE)]
+        common = [key for key in self.HINTS if not (self.compact and key == LANGUAGE and len(self.HINTS) > 1)]
         self.query_one(KeyHints).set_hints(self.keys_for(self.current) + common)
 
     def keys_for(self, step: Step) -> list[Key]:

@@ -77,6 +77,22 @@ ENTRIES: list[MenuEntry] = [
 ]
 
 
+def rf_label(key: str) -> str:
+    """An entry's label in the RF-gun layout: one word that fits a 10-cell column (20x16: two columns, 40x8:
+    four), in the operator's language."""
+    from core.i18n import pgettext
+
+    labels = {
+        "1": pgettext("rf menu", "Receive"), "2": pgettext("rf menu", "Putaway"), "3": pgettext("rf menu", "Pick"),
+        "4": pgettext("rf menu", "Issue"), "5": pgettext("rf menu", "Output"), "6": pgettext("rf menu", "Ship"),
+        "7": pgettext("rf menu", "Count"), "8": pgettext("rf menu", "Trace"), "9": pgettext("rf menu", "Stock"),
+        "a": pgettext("rf menu", "Alerts"), "k": pgettext("rf menu", "KPIs"), "q": pgettext("rf menu", "QC"),
+        "w": pgettext("rf menu", "Orders"), "o": pgettext("rf menu", "Ops"), "d": pgettext("rf menu", "Downtime"),
+        "r": pgettext("rf menu", "Return"), "n": pgettext("rf menu", "NC"),
+    }
+    return labels[key]
+
+
 def entries_for(actor: Actor | None) -> list[MenuEntry]:
     """The entries this operator may use, in key order."""
     if actor is None:

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from console import menu
+from console.compact import Lines
 from console.flow import LANGUAGE, LOG_OUT, FlowScreen, Step, handles
 from core.errors import InvalidInput
 from core.i18n import N_, _
@@ -14,6 +15,7 @@ from core.scan import ScanResult
 
 ONE_COLUMN = 12  # entries that fit one a line at 80x24 with the prompt, the scan field and the keys
 COLUMN = 28  # cells of a label in the left column
+RF_COLUMN = 10  # cells of an entry in the RF-gun layout: key, space, a word of up to 8 cells
 
 
 class HomeScreen(FlowScreen):
@@ -21,7 +23,7 @@ class HomeScreen(FlowScreen):
 
     TITLE_MSGID = N_("Main menu")
     HINTS = [LOG_OUT, LANGUAGE]
-    STEPS = (Step("menu", N_("Type a menu key or scan a label, then Enter")),)
+    STEPS = (Step("menu", N_("Type a menu key or scan a label, then Enter"), short=N_("Menu key or scan")),)
 
     def compose_body(self):
         yield Static(id="menu")
@@ -39,6 +41,22 @@ class HomeScreen(FlowScreen):
                     lines.append(" " * max(1, COLUMN - cell_len(label)))
             lines.append("\n")
         self.query_one("#menu", Static).update(lines)
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: every entry as `key word` (menu.rf_label) in columns of RF_COLUMN cells, down then across: a
+        supervisor's sixteen in two columns at 20x16, four at 40x8."""
+        entries = menu.entries_for(self.app.actor)
+        columns = max(1, self.app.size.width // RF_COLUMN)
+        rows = -(-len(entries) // columns)
+        lines = Lines()
+        for r in range(rows):
+            line = Text()
+            for entry in entries[r::rows]:
+                label = menu.rf_label(entry.key)
+                line.append(f"{entry.key}", style="bold reverse").append(f" {label}")
+                line.append(" " * max(1, RF_COLUMN - 2 - cell_len(label)))
+            lines.text(line)
+        return lines
 
     @handles("menu")
     def chosen(self, value: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from console.compact import Lines
 from console.flow import BACK, LANGUAGE, FlowScreen, Step, handles
 from core.errors import LinesideError
 from core.i18n import N_, _
@@ -29,6 +30,10 @@ class LoginScreen(FlowScreen):
     def translate(self) -> None:
         self.query_one("#welcome", Static).update(_("Lineside — warehouse and shop floor"))
         super().translate()
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: the product's name and, at the PIN step, the badge being signed in."""
+        return Lines().text("Lineside", style="bold").add("Badge", self.badge if step.name == "pin" else "")
 
     def prompt_values(self) -> dict[str, object]:
         return {"badge": self.badge}
