@@ -327,7 +327,7 @@ class Database:
         except (OperationalError, DBAPIError):
             return False
 
-    def call(self, sql: str, params: tuple):
+    def call(self, sql: str, params: tuple | dict):
         """One statement as its own transaction, on a pooled psycopg connection in autocommit: one round trip.
 
         For the hot path (a posted move). psycopg prepares it after a few calls on a connection, except through
@@ -335,15 +335,24 @@ class Database:
         checkout: a connection found dead is dropped and the error raised as SQLAlchemy's, so `retrying` and the
         console's reconnect see what they always see; the caller's idempotency key makes a retry safe.
         """
+        return self._autocommit(sql, params, all_rows=False)
+
+    def fetch(self, sql: str, params: tuple | dict) -> list[tuple]:
+        """Every row of one read, in autocommit on the primary: one round trip, no BEGIN or ROLLBACK around it
+        (a scan's classification, which the posting that follows must agree with)."""
+        return self._autocommit(sql, params, all_rows=True)
+
+    def _autocommit(self, sql: str, params: tuple | dict, *, all_rows: bool):
         engine = self.engine if self.one_connection else self._direct_engine()
-        if self.replica is not None:
+        if self.replica is not None and not all_rows:
             self.replica.wrote()
         fairy = engine.raw_connection()
         conn = fairy.driver_connection
         try:
             if self.one_connection:  # the session's one connection, checked in idle: autocommit for this call
                 conn.autocommit = True
-            return conn.execute(sql, params).fetchone()
+            cursor = conn.execute(sql, params)
+            return cursor.fetchall() if all_rows else cursor.fetchone()
         except psycopg.Error as exc:
             dead = conn.closed or conn.broken
             if dead:  # the server went away: this connection and its idle siblings are gone

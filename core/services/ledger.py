@@ -305,11 +305,8 @@ def run_operation(
                 alerts.evaluate(uow.session, sorted(touched))
             if moved:
                 alerts.resolve_moved(uow.session, sorted(moved))
-            uow.session.execute(
-                text("UPDATE operation SET result = CAST(:r AS jsonb) WHERE key = :k"),
-                {"r": json.dumps(data), "k": key},
-            )
-            audit.record(uow.session, actor, kind, audit_entity, audit_key or key, new=data, reason=reason)
+            audit.record(uow.session, actor, kind, audit_entity, audit_key or key, new=data, reason=reason,
+                         operation=(key, json.dumps(data)))  # the operation's result and its audit row at once
             uow.commit()
             return OperationResult(key=key, data=data)
 
