@@ -187,6 +187,14 @@ class FlowScreen(Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._language_changed)
+        self.watch(self.app, "db_state", self._draw_title, init=False)
+
+    def _draw_title(self, *_args: object) -> None:
+        """The flow's name; at 40x8, where the status bar is gone, a lost database is said here too."""
+        title = Text(_(self.TITLE_MSGID))
+        if self.app.size.height < COMPACT_HEIGHT and getattr(self.app, "db_state", "") == "reconnecting":
+            title.append("  ● " + _("DB reconnecting…"), style="bold red")
+        self.query_one("#title", Static).update(title)
 
     @property
     def compact(self) -> bool:
@@ -196,11 +204,13 @@ class FlowScreen(Screen):
 
     def on_resize(self) -> None:
         """Another size may change the layout: the step is drawn again for it (keys, compact lines)."""
+        if self.is_mounted:
+            self._draw_title()
         if self.STEPS and self.is_mounted:
             self.show(self.step)
 
     def _language_changed(self, *_args: object) -> None:
-        self.query_one("#title", Static).update(_(self.TITLE_MSGID))
+        self._draw_title()
         self.translate()
 
     def translate(self) -> None:

@@ -32,3 +32,22 @@ async def test_supervisor_menu_at_rf_size(db, make_app, supervisor, site, snapsh
     async with app.run_test(size=RF) as pilot:
         await sign_in(pilot, "S900")
         await shots(pilot, snapshot, "supervisor-menu")
+
+
+async def test_at_40x8_a_lost_database_is_said_in_the_title(db, make_app, clerk, site):
+    """At 40x8 the status bar is gone, so the title says what it would have said: the database is being
+    reconnected (the ping's verdict, which the console tests of an outage drive through a real proxy)."""
+    app = make_app()
+    async with app.run_test(size=(40, 8)) as pilot:
+        await sign_in(pilot, "C900")
+        await scan(pilot, "1")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReceivingScreen))
+        title = app.screen.query_one("#title")
+        assert not app.screen.query_one("StatusBar").display
+        assert "reconnecting" not in str(title.render())
+        app.db_state = "reconnecting"
+        await pilot.pause()
+        assert "DB reconnecting" in str(title.render())
+        app.db_state = "connected"
+        await pilot.pause()
+        assert str(title.render()).strip() == "Receiving"
