@@ -12,18 +12,20 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
+from console.compact import Lines
 from console.flow import CHANGE, FlowScreen, Key, Step, handles
 from console.screens import inbound_panels as panels
 from console.screens import inbound_steps as steps
 from console.screens import pallet_panels
 from console.words import qty_text, status_text
-from core.i18n import N_, _
+from core.i18n import N_, _, ngettext
 from core.reasons import PutawayOverrideReason
 from core.services import pallets
 from core.services.pallets import PalletDone
 from core.services.putaway import PutAway, Suggestion
 
 BREAK: Key = ("F6", N_("Break down pallet"))
+COMPACT_LOTS = 3  # a pallet's lots the RF gun lists
 
 
 class PutawayScreen(FlowScreen):
@@ -84,6 +86,32 @@ class PutawayScreen(FlowScreen):
             elif step.name == "other" and self.reason is not None:
                 panels.label(text.append("\n"), "Reason", _(self.reason.label), "bold yellow")
         self.query_one("#lotinfo", Static).update(text)
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: the lot (or pallet) and where it goes; a pallet's lots a short line each, at most three."""
+        lines, s = Lines(), self.suggestion
+        if self.pallet is not None:
+            p = self.pallet
+            lines.add("Pallet", p.sscc)
+            for lot in p.lots[:COMPACT_LOTS]:
+                lines.pair(f"{lot.sku} {lot.lot}", qty_text(lot.qty), style="")
+            more = len(p.lots) - COMPACT_LOTS
+            if more > 0:
+                lines.text(ngettext("… {n} more lot", "… {n} more lots", more).format(n=more), style="dim")
+            lines.add("From", p.from_location, style="")
+            lines.add("Put it in", p.location, style="bold reverse green")
+        elif s is not None:
+            lines.pair(s.lot, s.sku)
+            lines.add("Qty", qty_text(s.qty))
+            if s.status != "available":
+                lines.add("Status", status_text(s.status), style="bold yellow")
+            lines.add("From", s.from_location, style="")
+            lines.add("Put it in", s.location, style="bold reverse green")
+        elif self.at:
+            lines.add("From", self.at)
+        if step.name == "other" and self.reason is not None:
+            lines.add("Reason", _(self.reason.label), style="bold yellow")
+        return lines
 
     @handles("lot")
     def lot_scanned(self, value: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
+from console.compact import Lines
 from console.flow import Step, handles
 from console.screens import inbound_panels as panels
 from console.screens import inbound_steps as steps
@@ -23,6 +24,7 @@ from core.services.stock import stock_rows
 
 QUEUE_COLUMNS = (N_("Lot"), N_("SKU"), N_("Qty"), N_("Location"), N_("Received"), N_("Age"))
 RESULTS = {"pass": N_("Lot {lot} passed: available"), "fail": N_("Lot {lot} failed: rejected, to quarantine")}
+COMPACT_ROWS = 3  # the queue's entries (or a lot's locations) the RF gun lists
 SIGNING = {True: N_("Pass: available where it is"), False: N_("Fail ({reason}): rejected, to quarantine")}
 
 
@@ -106,6 +108,34 @@ class QcScreen(SignatureFlow):
             received = f"{w.received_at.astimezone():%m-%d %H:%M}" if w.received_at else ""
             table.add_row(w.lot, w.sku, Text(qty_text(w.qty), justify="right"), w.location, received,
                           Text(age_text(w.received_at), justify="right") if w.received_at else "")
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: the queue's count and its oldest few; then the lot, where it is held, what the signature does."""
+        lines = Lines()
+        if step.name == "lot":
+            n = len(self.queue)
+            if n:
+                lines.add(N_("To inspect"), n)
+            else:
+                lines.text(_("Nothing waits for inspection"), style="dim")
+            for w in self.queue[:COMPACT_ROWS]:
+                age = age_text(w.received_at) if w.received_at else ""
+                lines.pair(f"{w.lot} {w.sku}", f"{qty_text(w.qty)} {age}", style="")
+            return lines
+        if self.held is not None:
+            lines.pair(self.held.lot, self.held.sku)
+            for r in self.held.rows[:COMPACT_ROWS]:
+                lines.pair(r.location, qty_text(r.qty))
+            if len(self.held.rows) == 1:
+                lines.add("Expiry", self.held.rows[0].expiry.isoformat() if self.held.rows[0].expiry else "", "")
+            if self.signing is not None:
+                passed, reason = self.signing.kwargs["passed"], self.signing.kwargs["reason"]
+                if passed:
+                    lines.text(_(SIGNING[True]), style="bold yellow")
+                else:
+                    lines.add("Reason", _(reason.label), style="bold yellow")
+                    lines.text(_("Rejected, to quarantine"), style="bold yellow")
+        return lines
 
     @handles("lot")
     def lot_scanned(self, value: str) -> None:
