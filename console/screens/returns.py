@@ -8,6 +8,7 @@ from decimal import Decimal
 from rich.text import Text
 from textual.widgets import Static
 
+from console.compact import Lines
 from console.flow import FlowScreen, Step, handles
 from console.screens import inbound_panels as panels
 from console.screens.inbound_steps import lot_of
@@ -80,6 +81,22 @@ class ReturnScreen(FlowScreen):
                 panels.label(text.append("\n\n"), "Put it in", s.location, "bold reverse green")
                 text.append(f"  ({_(panels.RULES[s.rule])})", style="dim")
         self.query_one("#lotinfo", Static).update(text)
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: the lot and how much of it is at the line, the quantity returned, then where it goes and why."""
+        lines, m = Lines(), self.material
+        if m is not None:
+            lines.pair(m.lot, m.sku)
+            lines.add(N_("At the line"), qty_text(m.qty), style="")
+            if step.name in ("reason", "location"):
+                lines.add("Qty", qty_text(self.qty))
+            s = self.suggestion
+            if s is not None and self.reason is not None and step.name == "location":
+                lines.add("Reason", _(self.reason.label), style="bold yellow")
+                if s.status != "available":
+                    lines.add("Status", status_text(s.status), style="bold yellow")
+                lines.add("Put it in", s.location, style="bold reverse green")
+        return lines
 
     @handles("lot")
     def lot_scanned(self, value: str) -> None:

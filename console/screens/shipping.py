@@ -11,6 +11,7 @@ from decimal import Decimal
 from rich.text import Text
 from textual.widgets import Static
 
+from console.compact import Lines
 from console.flow import FlowScreen, Step, handles
 from console.screens import shipping_steps as steps
 from console.words import qty_text
@@ -34,6 +35,7 @@ class ShippingScreen(FlowScreen):
         super().__init__(scan)
         self.order: shipping.Proposal | None = None  # the next open line and the FEFO lot
         self.pick: Shippable | None = None  # the checked lot (or SKU) and how much of it is free
+        self.complete: str | None = None  # the order just fully shipped (the RF gun's message line cuts it off)
 
     def compose_body(self):
         yield Static(id="order", classes="flow-panel")
@@ -58,12 +60,33 @@ class ShippingScreen(FlowScreen):
             text.append(f"  {_('Free')} ", style="dim").append(qty_text(p.free))
         self.query_one("#order", Static).update(text)
 
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: the order's line and what is open of it, the FEFO lot and where; at the quantity step the lot."""
+        lines = Lines()
+        if step.name == "order" and self.complete:
+            lines.text(_("Sales order {so} is fully shipped").format(so=self.complete), style="bold green")
+        if self.order:
+            o = self.order
+            lines.pair(f"{o.so_number}/{o.line_no}", o.customer)
+            lines.pair(o.sku)
+            lines.add("Open qty", qty_text(o.open), style="bold")
+            if o.lot:
+                lines.add("FEFO lot", o.lot, style="bold green")
+                lines.add("Location", o.location, style="")
+            else:
+                lines.add("FEFO lot", _("none in stock"), style="yellow")
+        if self.pick and step.name == "qty":
+            p = self.pick
+            lines.add("Shipping", p.lot or p.sku)
+            lines.add("Free", qty_text(p.free))
+        return lines
+
     @handles("order")
     def order_scanned(self, value: str) -> None:
         self.read(self.proposed, shipping.proposal, self.app.services.db, self.app.actor, value)
 
     def proposed(self, order: shipping.Proposal) -> None:
-        self.order, self.pick = order, None
+        self.order, self.pick, self.complete = order, None, None
         self.go("lot")
 
     @handles("lot")
@@ -94,7 +117,7 @@ class ShippingScreen(FlowScreen):
         self.pick = None
         text = _("Shipped {qty} of {lot} on {so}").format(qty=qty_text(s.qty), lot=s.lot or s.sku, so=s.so_number)
         if done.next is None:  # the order is complete: a notice, then the first step
-            self.order = None
+            self.order, self.complete = None, s.so_number
             self.go("order")
             text += " · " + _("Sales order {so} is fully shipped").format(so=s.so_number)
         else:
