@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from console.compact import Lines
 from console.flow import CLOSE, Key, Step, handles
 from console.screens import counting_steps as steps
 from console.signing import SIGN, SignatureFlow, signature_steps
@@ -27,6 +28,7 @@ VARIANCES: Key = ("F6", N_("Variances"))
 RESULTS = {"posted": N_("Count recorded"), "pending": N_("Count recorded")}
 REVIEW = ("pending", "decide", "reason", SIGN)
 REVIEW_COLUMNS = (N_("No."), N_("Location"), N_("SKU"), N_("Lot"), N_("Expected"), N_("Counted"), N_("By"))
+COMPACT_ROWS = 3  # the counts (or variances, open locations) the RF gun lists
 COUNT_COLUMNS = (N_("Lot"), N_("SKU"), N_("Counted"), N_("Result"))
 
 
@@ -119,6 +121,37 @@ class CountingScreen(SignatureFlow):
         if c.from_location:  # approving moves the serial here from where the book has it
             text.append(" · " + _("move from {location}").format(location=c.from_location))
         return text
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: the open counts; the location and the lot being counted, this visit's last counts (never what
+        was expected); for the supervisor the variances a short line each, then the one chosen."""
+        lines = Lines()
+        if step.name in REVIEW:
+            if self.chosen is None:
+                lines.text(self.review_text())
+                for n, p in list(enumerate(self.pending, 1))[:COMPACT_ROWS]:
+                    lines.pair(f"{n} {p.location} {p.lot or p.sku}",
+                               f"{qty_text(p.expected_qty)}→{qty_text(p.counted_qty)}", style="")
+                return lines
+            c = self.chosen
+            lines.pair(c.location, c.lot or c.sku)
+            lines.add("Expected", qty_text(c.expected_qty))
+            lines.add("Counted", qty_text(c.counted_qty), style="bold yellow")
+            if c.from_location:
+                lines.text(_("move from {location}").format(location=c.from_location))
+            return lines
+        if not self.location:
+            more = len(self.open) - COMPACT_ROWS
+            shown = ", ".join(self.open[:COMPACT_ROWS]) + (f" +{more}" if more > 0 else "")
+            return lines.add("Open counts", shown or _("none"))
+        lines.add("Counting", self.location, style="bold reverse green")
+        if self.target and step.name == "qty":
+            lines.add("Lot", self.target.name)
+        if self.counted:
+            lines.add(N_("Counted here"), len(self.counted), style="")
+            for c in self.counted[-COMPACT_ROWS:]:
+                lines.pair(c.lot or c.sku, qty_text(c.counted), style="")
+        return lines
 
     # Counting -----------------------------------------------------------------------------------------------
 
