@@ -124,6 +124,7 @@ class PutawayScreen(FlowScreen):
         if isinstance(answer, steps.SourceChosen):
             self.at = answer.location
             self.message.info(_("From {location}: scan the lot or item").format(location=answer.location))
+            self.redraw_compact()  # the RF gun says where it waits
             return
         self.suggestion, self.reason = answer, None
         self.go("location")
