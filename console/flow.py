@@ -214,9 +214,12 @@ class FlowScreen(Screen):
         self.translate()
 
     def translate(self) -> None:
-        """Redraw every text of the screen in the current language."""
+        """Redraw every text of the screen in the current language (a refusal on the message line too: it is
+        typed, so it can be said again; a notice already said stays as it was)."""
         if self.STEPS:
             self.show(self.step)
+        if self.refusal is not None and self.message.is_error:
+            self.message.error(self._refusal_text(), bell=False)
 
     # Steps -------------------------------------------------------------------------------------------------
 
@@ -371,13 +374,17 @@ class FlowScreen(Screen):
     def refuse(self, error: LinesideError) -> None:
         """One red line and the bell; the flow stays on the same step. A liftable refusal offers its key."""
         self.refusal = error
-        text = str(error)
+        self.message.error(self._refusal_text())
+        if self.STEPS:
+            self._set_hints()
+
+    def _refusal_text(self) -> str:
+        """The last refusal in the current language, with the F-key that can lift it."""
+        text = str(self.refusal)
         lift = self.lifting_key()
         if lift is not None:
             text += f" · {lift[0]} {_(lift[1])}"
-        self.message.error(text)
-        if self.STEPS:
-            self._set_hints()
+        return text
 
     def lifting_key(self) -> Key | None:
         """The F-key that may lift the last refusal on this screen, if the screen binds it."""

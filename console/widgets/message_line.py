@@ -16,14 +16,16 @@ class MessageLine(Static):
     MessageLine.-warning { color: black; background: $warning; text-style: bold; }
     """
 
-    def error(self, text: str) -> None:
-        """A refused scan or action: red line and bell."""
+    def error(self, text: str, *, bell: bool = True) -> None:
+        """A refused scan or action: red line and bell (not when the same refusal is said again in another
+        language)."""
         self.set_classes("-error")
         # What was scanned is never markup; a line too long for the terminal ends in "…" rather than wrapping
         # out of sight (the value a refusal names comes early in its message). The CSS says how it wraps: not at
         # all at 80x24 or 40x8, onto a second line at 20x16.
         self.update(Text(text.splitlines()[0] if text else "", overflow="ellipsis"))
-        self.app.bell()
+        if bell:
+            self.app.bell()
 
     def info(self, text: str) -> None:
         """A notice that needs no attention."""
