@@ -21,6 +21,7 @@ from core.i18n import N_, _, ngettext
 
 FEW = 3  # a list's entries shown before `+n`
 NARROW = 20  # the RF gun's width: a pair of values wider than this is two lines
+KEY_LINE_WIDTH = 40  # narrower, the key line holds four keys (Esc and F10 among them)
 
 
 def _qty(qty: Decimal, uom: str = "") -> str:
@@ -37,6 +38,23 @@ def short_prompt(screen, prompts: dict[str, str]) -> None:
     shorter (the key line already offers what it leaves out)."""
     if screen.compact and screen.step in prompts:
         screen.query_one("#prompt", Static).update(Text(_(prompts[screen.step])))
+
+
+def short_title(screen, msgid: str) -> None:
+    """The screen's title, or its short form where the long one is wider than the terminal."""
+    title = _(screen.TITLE_MSGID)
+    if screen.compact and cell_len(title) > screen.app.size.width:
+        title = _(msgid)
+    screen.query_one("#title", Static).update(title)
+
+
+def key_legend(lines: Lines, keys: list) -> None:
+    """F-keys named in #compact, two a line (`F5 Release F6 Cancel`), where the key line has no room for them."""
+    for n in range(0, len(keys), 2):
+        line = Text()
+        for key, label in keys[n:n + 2]:
+            line.append(" " if line else "").append(key, style="bold reverse").append(" " + _(label), style="dim")
+        lines.text(line)
 
 
 # Picking ----------------------------------------------------------------------------------------------------------
@@ -127,9 +145,9 @@ def output(order, step: str, good: Decimal, scrap: Decimal, last, approving: boo
         lines.add(N_("Reported"), _qty(order.completed, order.uom))
         lines.add(N_("Still to make"), _qty(max(order.qty - order.completed, Decimal(0)), order.uom))
         if step == "scrap" or approving:
-            lines.add(N_("Good"), qty_text(good))
+            lines.add(N_("Good"), _qty(good, order.uom))
         if approving:
-            lines.add(N_("Scrap"), qty_text(scrap))
+            lines.add(N_("Scrap"), _qty(scrap, order.uom))
     if last is not None and last.lots and not approving:
         lines.text(_("Last output of {wo}").format(wo=last.wo_number), style="dim")
         lines.text(" ".join(last.lots[:2]) + (f" +{len(last.lots) - 2}" if len(last.lots) > 2 else ""),
