@@ -12,8 +12,10 @@ from decimal import Decimal
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
+from console.compact import Lines
 from console.flow import APPROVAL_STEPS, Approval, ApprovalFlow, Step, approval_steps, handles
 from console.screens import production_common as pc
+from console.screens import production_compact as compact
 from console.screens import production_views as views
 from console.words import qty_text
 from core.errors import InvalidInput, LinesideError
@@ -24,6 +26,7 @@ from core.services.issuing import Issued
 from core.services.work_order_views import WorkOrderView, running_order
 from core.units import require_whole
 
+SHORT_PROMPTS = {"lot": N_("Scan a lot at the line side (or SKU/GTIN)")}  # the RF gun's three rows
 COLUMNS = [("SKU", False), ("Required", True), ("Issued", True), ("To issue", True), ("Reserved", True)]
 
 
@@ -75,6 +78,14 @@ class IssueScreen(ApprovalFlow):
              else max(c.required - c.issued, Decimal(0)), c.reserved]
             for c in self.order.components]
         pc.fill_table(self.query_one("#components", DataTable), COLUMNS, rows)
+
+    def show(self, step: str) -> None:
+        super().show(step)
+        compact.short_prompt(self, SHORT_PROMPTS)
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: the order, what is still to issue, then the scanned lot's numbers (an over-issue's approval)."""
+        return compact.issue(self.order, self.material, step.name, self.qty, approving=step.name in APPROVAL_STEPS)
 
     # Steps -----------------------------------------------------------------------------------------------------
 

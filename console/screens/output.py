@@ -14,8 +14,10 @@ from decimal import Decimal
 from textual.binding import Binding
 from textual.widgets import Static
 
-from console.flow import REPRINT, Approval, ApprovalFlow, Key, Step, approval_steps, handles
+from console.compact import Lines
+from console.flow import APPROVAL_STEPS, REPRINT, Approval, ApprovalFlow, Key, Step, approval_steps, handles
 from console.screens import production_common as pc
+from console.screens import production_compact as compact
 from console.screens import production_views as views
 from console.words import parse_qty, qty_text
 from core.errors import InvalidInput, LinesideError
@@ -68,6 +70,11 @@ class OutputScreen(ApprovalFlow):
             detail.update(self.reason_list(step.reasons))
         else:
             detail.update(views.output_panel(self.order, step.name, self.good, self.last))
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: the order and its progress, the quantities typed, the last output's lots."""
+        return compact.output(self.order, step.name, self.good, self.scrap, self.last,
+                              approving=step.name in APPROVAL_STEPS)
 
     @handles("wo")
     def wo_scanned(self, value: str) -> None:

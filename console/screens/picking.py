@@ -15,9 +15,11 @@ from decimal import Decimal
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from console.compact import Lines
 from console.flow import SHORT, FlowScreen, Key, Step, handles
 from console.screens import picking_batch as pb
 from console.screens import production_common as pc
+from console.screens import production_compact as compact
 from console.screens import production_views as views
 from console.screens import replenishment_common as rc
 from console.words import parse_qty, qty_text
@@ -125,6 +127,14 @@ class PickingScreen(FlowScreen):
         pc.fill_table(table, COLUMNS, views.pick_rows(self.tasks, self.lines))
         if self.task is not None and step.name != "batch":
             table.move_cursor(row=self.i)
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: the order (the batch's line, the replenishment), task n/N and what it asks; the batch's orders."""
+        if step.name == "batch":
+            return compact.batch(self.line, self.orders)
+        heading = (_("Replenish {location}").format(location=self.repl.location) if self.repl
+                   else _("Batch of line {line}").format(line=self.line) if self.orders else self.wo)
+        return compact.pick(heading, self.tasks, self.i, self.lines, self.lot, step.name)
 
     def material_step(self) -> str:
         """`lot`, or `item` for an untracked task (its SKU or GTIN is scanned)."""

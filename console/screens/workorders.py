@@ -12,8 +12,10 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from console.flow import BACK, LANGUAGE, LOG_OUT, FlowScreen, Step, handles
+from console.compact import Lines
+from console.flow import BACK, LANGUAGE, LOG_OUT, FlowScreen, Key, Step, handles
 from console.screens import production_common as pc
+from console.screens import production_compact as compact
 from console.screens import production_views as views
 from console.screens import schedule_views
 from console.words import qty_text, state_text
@@ -26,6 +28,7 @@ ACTIONS = {"release": ("F5", N_("Release")), "cancel": ("F6", N_("Cancel")), "cl
 SERVICES = {"release": workorders.release, "cancel": workorders.cancel, "close": workorders.close}
 SCHEDULE = ("F8", N_("Schedule"))
 PIN = ("F4", N_("Pin position"))
+SHORT_PROMPTS = {"schedule": N_("Scan a work order, or ↑↓ and F4 to pin one")}  # the RF gun's three rows
 LIST_COLUMNS = [("Work order", False), ("SKU", False), ("Qty", True), ("Due", False), ("Line", False),
                 ("State", False), ("Kitting", False)]
 COMPONENT_COLUMNS = [("SKU", False), ("Required", True), ("Reserved", True), ("Issued", True),
@@ -38,7 +41,7 @@ class WorkOrdersScreen(FlowScreen):
 
     TITLE_MSGID = N_("Work orders & kitting")
     CSS_PATH = "production.tcss"
-    HINTS = [*ACTIONS.values(), BACK, LOG_OUT, LANGUAGE]  # KeyHints drops labels to fit, never Esc and F10
+    SHORT_TITLE = N_("Work orders")  # the RF gun's 20 columns
     BINDINGS = [Binding("up", "move(-1)", show=False), Binding("down", "move(1)", show=False),
                 Binding("f5", "act('release')", show=False), Binding("f6", "act('cancel')", show=False),
                 Binding("f7", "act('close')", show=False), Binding("f8", "schedule", show=False),
@@ -108,6 +111,39 @@ class WorkOrdersScreen(FlowScreen):
                  Text(qty_text(c.short), justify="right", style="bold red" if c.short else "")]
                 for c in self.order.components])
 
+    @property
+    def HINTS(self) -> list[Key]:  # noqa: N802 (FlowScreen's name for the keys every step shows)
+        """The actions, Esc, F10 (KeyHints drops labels to fit, never Esc and F10); a 20-column key line holds four
+        keys, so there the actions are named in #compact instead (compact.key_legend) and still work."""
+        return [BACK, LOG_OUT, LANGUAGE] if self.narrow else [*ACTIONS.values(), BACK, LOG_OUT, LANGUAGE]
+
+    @property
+    def narrow(self) -> bool:
+        return self.compact and self.app.size.width < compact.KEY_LINE_WIDTH
+
+    def keys_for(self, step: Step) -> list[Key]:
+        keys = super().keys_for(step)
+        return [k for k in keys if k != SCHEDULE] if self.narrow else keys
+
+    def show(self, step: str) -> None:
+        super().show(step)
+        compact.short_prompt(self, SHORT_PROMPTS)
+        compact.short_title(self, self.SHORT_TITLE)
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: the board's counts and its highlighted row, an opened order, the schedule's highlighted slot."""
+        lines, row = Lines(), self.query_one("#board", DataTable).cursor_row
+        on_schedule = step.name in ("schedule", "pin") or (step.name == "confirm" and self.back_to == "schedule")
+        if on_schedule:
+            compact.slot(lines, self.slots, row, self.pin_wo if step.name == "pin" else None)
+        elif step.name != "list" and self.order is not None:
+            compact.order(lines, self.order)
+        else:
+            compact.board_row(lines, self.rows, row)
+        if self.narrow and step.name in ("list", "detail", "schedule"):
+            compact.key_legend(lines, [*ACTIONS.values(), *([SCHEDULE] if step.name != "schedule" else [])])
+        return lines
+
     def selected(self) -> str | None:
         """The work order the keys act on: the one opened, else the highlighted row."""
         table = self.query_one("#board", DataTable)
@@ -126,6 +162,7 @@ class WorkOrdersScreen(FlowScreen):
         table = self.query_one("#board", DataTable)
         if self.step in ("list", "schedule") and table.row_count:
             table.move_cursor(row=max(0, min(table.cursor_row + delta, table.row_count - 1)))
+            self.redraw_compact()  # the RF-gun layout shows the highlighted row
 
     @handles("list", "detail")
     def order_scanned(self, value: str) -> None:
