@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from functools import partial
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from console import menu
+from console.compact import Lines
 from console.flow import FlowScreen, Step, handles
 from console.screens import alert_views as views
 from console.words import qty_text
@@ -97,6 +99,71 @@ class AlertsScreen(FlowScreen):
         else:
             views.fill_cleanup(table, self.result or [])
 
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: the highlighted alert of the list and where it stands ("2/5", ↑↓ move), or the chosen alert with
+        its numbered choices first, or the first few lines of a result (how many more). The alert's message gets
+        the rows left, cut with an ellipsis when they are too few (40x8)."""
+        lines = Lines()
+        width, rows = self.app.size.width, self._compact_rows()
+        if step.name == "list":
+            if not self.rows:
+                return lines.text(_("No open alerts"), style="dim")
+            at = min(self.query_one("#alerts", DataTable).cursor_row, len(self.rows) - 1)
+            alert = self.rows[at]
+            lines.text(self.alert_head(alert, f"{at + 1}/{len(self.rows)} "))
+            return self.alert_message(lines, alert, rows - 1, width)
+        alert = self.chosen
+        if alert is None:
+            return lines
+        lines.text(self.alert_head(alert))
+        rows -= 1
+        if step.name in ("detail", "view"):
+            for n, (_tag, label) in enumerate(self.options, start=1):
+                option = Text(str(n), style="bold reverse").append(f" {_(label)}")
+                lines.text(option)
+                rows -= -(-option.cell_len // width)
+            if not self.options:
+                lines.text(_("Nothing to do here for this alert"), style="dim")
+                rows -= 1
+        elif step.name == "reason":
+            lines.add("Lot", alert.lot)
+            rows -= 1
+        elif step.name == "result":
+            if isinstance(self.result, ShortageKit):
+                lines.add("Work order", self.result.wo_number)
+            entries = ([Text(c.sku).append(f" {_('Short')} ", style="dim").append(
+                           qty_text(c.short), style="bold red" if c.short > 0 else "") for c in self.result.components]
+                       if isinstance(self.result, ShortageKit) else
+                       [Text(f"{r.location} ", style="bold").append(f"{r.sku} {qty_text(r.qty)}")
+                        for r in self.result or []])
+            room = max(1, rows - 2)
+            for entry in entries[:room]:
+                lines.text(entry)
+            if len(entries) > room:
+                lines.text(f"+{len(entries) - room}", style="dim")
+            return lines
+        return self.alert_message(lines, alert, rows, width)
+
+    @staticmethod
+    def alert_head(alert: AlertView, place: str = "") -> Text:
+        """`2/5 #12 Warning 5h`: where in the list, the number, the severity, the age."""
+        head = Text(place, style="dim").append(f"#{alert.id} ", style="bold")
+        return head.append_text(views.severity_text(alert.severity)).append(
+            f" {views.age_text(alert.raised_at)}", style="dim")
+
+    @staticmethod
+    def alert_message(lines: Lines, alert: AlertView, rows: int, width: int) -> Lines:
+        """The alert's message in the rows left (an ellipsis says when it is cut), then who acknowledged it."""
+        message = Text(alert.message)
+        if rows <= 1 and message.cell_len > width:
+            message.truncate(width, overflow="ellipsis")
+        elif -(-message.cell_len // width) > rows:
+            message.truncate(max(width, rows * width - 8), overflow="ellipsis")
+        lines.text(message)
+        if alert.acknowledged_by and rows > -(-message.cell_len // width):
+            lines.text(_("Acknowledged by {badge}").format(badge=alert.acknowledged_by), style="dim")
+        return lines
+
     def forget(self, step: str) -> None:
         if step in ("detail", "view"):
             self.chosen, self.options = None, []
@@ -109,6 +176,7 @@ class AlertsScreen(FlowScreen):
         table = self.query_one("#alerts", DataTable)
         if self.step == "list" and table.row_count:
             table.move_cursor(row=max(0, min(table.cursor_row + delta, table.row_count - 1)))
+            self.redraw_compact()
 
     @handles("list")
     def number_typed(self, value: str) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
+from console.compact import Lines
 from console.flow import FlowScreen, Step, handles
 from console.screens import shopfloor_panels as panels
 from core.errors import InvalidInput
@@ -73,6 +74,29 @@ class DowntimeScreen(FlowScreen):
                 panels.label(text, N_("Stopped since"), f"{s.started_at.astimezone():%Y-%m-%d %H:%M}", "yellow")
                 panels.label(text.append("\n"), N_("Reason"), f"{s.name} ({label})")
         self.query_one("#detail", Static).update(text)
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: the numbered reasons under a planned / unplanned heading (the prompt names the centre), or
+        since when and why the centre stands still."""
+        lines = Lines()
+        state = self.state
+        if state is None:
+            return lines
+        if step.name == "reason":
+            kind = None
+            for n, r in enumerate(state.reasons, 1):
+                if r.planned != kind:
+                    kind = r.planned
+                    lines.text(_(KIND[kind]), style="dim")
+                lines.text(Text(f"{n}", style="bold reverse").append(f" {r.name}", style=""))
+            return lines
+        lines.add("Work centre", state.center.code)
+        if state.stopped is not None:
+            s = state.stopped
+            lines.add("Stopped since", f"{s.started_at.astimezone():%m-%d %H:%M}", style="bold yellow")
+            lines.add("Reason", s.name)
+            lines.text(_(KIND[s.planned]), style="dim")
+        return lines
 
     @handles("wc")
     def wc_scanned(self, value: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -22,6 +23,7 @@ from textual.geometry import Region
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from console.compact import Lines
 from console.flow import BACK, LANGUAGE, LOG_OUT, FlowScreen, Step, handles
 from core.errors import InvalidInput
 from core.i18n import N_, _
@@ -166,6 +168,49 @@ class KpiScreen(FlowScreen):
         self.call_after_refresh(self.query_one("#figures-column").scroll_to_region, Region(0, row, 1, 1),
                                 animate=False)
         self.draw_chart()
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun, no chart: the period, then the numbered lines around the chosen one, each a row with its value at
+        the right edge (the label shortened with an ellipsis, never the value); the chosen one's label whole (its
+        value on the next row when it does not fit). ↑↓ or a number choose another line."""
+        lines = Lines()
+        entries = self.entries()
+        width, rows = self.app.size.width, self._compact_rows()
+        if rows >= 6:
+            lines.text(f"{self.since:%m-%d} – {self.until:%m-%d}", style="dim")
+            rows -= 1
+        shown: dict[int, Text] = {self.selected: self.entry_line(self.selected, width)}
+        rows -= sum(-(-max(1, cell_len(row)) // width) for row in shown[self.selected].plain.split("\n"))
+        before, after = self.selected - 1, self.selected + 1
+        if before >= 0 and rows >= 3:  # the line above, when there is room for one below too
+            shown[before], before, rows = self.entry_line(before, width), before - 1, rows - 1
+        while rows > 0 and after < len(entries):  # then the lines below, then more above
+            shown[after], after, rows = self.entry_line(after, width), after + 1, rows - 1
+        while rows > 0 and before >= 0:
+            shown[before], before, rows = self.entry_line(before, width), before - 1, rows - 1
+        for n in sorted(shown):
+            lines.text(shown[n])
+        return lines
+
+    def entry_line(self, n: int, width: int) -> Text:
+        """One numbered line for the RF gun: `n label … value`, the value at the right edge."""
+        figure = self.entries()[n]
+        value = value_text(figure.value(self.figures), figure.form) if self.figures else "…"
+        room = width - 4 - len(value)  # the number (2), two spaces, the value
+        label = Text(figure.title(), style="bold" if n == self.selected else "")
+        line = self.number(n).append(" ")
+        if n == self.selected and label.cell_len > room:  # the chosen label whole, on two rows; the value last
+            words, first = label.plain.split(" "), ""
+            while len(words) > 1 and cell_len(f"{first} {words[0]}".strip()) <= width - 3:
+                first = f"{first} {words.pop(0)}".strip()
+            rest = " ".join(words)
+            if first and cell_len(rest) <= room:
+                line.append(first, style="bold").append("\n   ")
+                line.append(rest + " " * (room - cell_len(rest)), style="bold")
+                return line.append(" ").append(value, style="bold cyan")
+            return line.append_text(label).append("\n" + value.rjust(width), style="bold cyan")
+        label.truncate(room, overflow="ellipsis", pad=True)
+        return line.append_text(label).append(" ").append(value, style="bold cyan")
 
     def number(self, n: int) -> Text:
         return Text(f"{n + 1:>2}", style="bold reverse" if n == self.selected else "bold")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
+from console.compact import Lines
 from console.flow import Step, handles
 from console.screens import shopfloor_panels as panels
 from console.signing import SignatureFlow, signature_steps
@@ -123,6 +124,45 @@ class NonconformanceScreen(SignatureFlow):
         if nc.qty is not None:
             panels.label(text, N_("Held"), qty_text(nc.qty), "yellow")
         return text
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: how many wait and the first few by number (order, what failed, its value); once one is chosen,
+        its facts a short line each, and while signing what the signature does."""
+        lines = Lines()
+        if step.name == "pick":
+            n = len(self.rows)
+            if not n:
+                return lines.text(_("No nonconformance waits for a disposition"), style="dim")
+            lines.text(ngettext("{n} waiting", "{n} waiting", n).format(n=n), style="dim")
+            for number, r in enumerate(self.rows[:max(1, self._compact_rows() - 1)], 1):
+                entry = Text(str(number), style="bold reverse").append(f" {r.wo_number or r.lot or ''}")
+                entry.append(f" {r.characteristic or _(r.reason or '')}", style="dim")
+                if r.value is not None:
+                    entry.append(f" {qty_text(r.value)}", style="red")
+                lines.text(entry)
+            return lines
+        if self.signing is not None:  # what the signature does comes first: 40x8 may not show the rest
+            kw = self.signing.kwargs
+            lines.text(_(SIGNING[Disposition(kw["disposition"])]).format(
+                work_center=kw.get("work_center") or "",
+                reason=_(UseAsIsReason(kw["reason"]).label) if kw.get("reason") else ""), style="bold")
+        nc = self.nc
+        if nc is not None:
+            head = Text(f"#{nc.id}", style="bold")
+            if nc.wo_number:
+                head.append(f" {nc.wo_number}", style="bold")
+                if nc.op_no:
+                    head.append(f" {_('Op')} ", style="dim").append(str(nc.op_no), style="bold")
+            lines.text(head)
+            lines.add("Lot", nc.lot)
+            if nc.characteristic:
+                lines.text(Text(nc.characteristic).append(
+                    f" {qty_text(nc.value)}" if nc.value is not None else "", style="bold red"))
+            if nc.reason:
+                lines.add("Reason", _(nc.reason), style="")
+            if nc.qty is not None:
+                lines.add("Held", qty_text(nc.qty), style="yellow")
+        return lines
 
     @handles("pick")
     def picked(self, value: str) -> None:

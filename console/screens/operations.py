@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from rich.text import Text
 from textual.widgets import Static
 
+from console.compact import Lines
 from console.flow import Approval, ApprovalFlow, Step, approval_steps, handles
 from console.screens import shopfloor_panels as panels
 from console.words import parse_qty, qty_text
@@ -81,6 +83,41 @@ class OperationsScreen(ApprovalFlow):
         if step.reasons:
             text.append("\n\n").append_text(self.reason_list(step.reasons))
         detail.update(text)
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: the work centre, the order's operation, then what the finish has been given so far; while
+        measuring, which check of how many and the values already typed (the check's limits are in the prompt)."""
+        lines = Lines()
+        if self.center is not None:
+            lines.add("Work centre", self.center.code)
+        op = self.op
+        if op is None:
+            return lines
+        lines.add("Work order", op.wo_number)
+        head = Text(f"{_('Op')} ", style="dim").append(str(op.op_no), style="bold")
+        if op.rework:
+            head.append(f" {_('(rework)')}", style="yellow")
+        if step.name == "action":  # the finish steps run only on a running operation: no status to say there
+            head.append(f" {_(panels.OP_STATUS.get(op.status, op.status))}",
+                        style="green" if op.status == "running" else "bold")
+        lines.text(head)
+        if step.name in ("action", "good"):  # what the operation has made so far, who works on it
+            if op.good or op.scrap:
+                lines.pair(f"{_('Good')} {qty_text(op.good)}", f"{_('Scrap')} {qty_text(op.scrap)}", style="")
+            if step.name == "action":
+                lines.add("Operators", " ".join(op.operators), style="")
+            return lines
+        lines.add("Good", qty_text(self.good))
+        if step.name != "scrap":
+            why = f" ({_(self.scrap_reason.label)})" if self.scrap_reason else ""
+            lines.add("Scrap", qty_text(self.scrap) + why)
+        chars = op.characteristics
+        if step.name == "measure" and chars:
+            lines.add("Checks", f"{self.m + 1}/{len(chars)}")
+            if self.m:  # the value typed last (Esc goes back to it)
+                c = chars[self.m - 1]
+                lines.text(Text(f"{c.characteristic} ", style="dim").append(self.measured.get(c.characteristic, "")))
+        return lines
 
     # Work centre, work order, start ------------------------------------------------------------------------
 

@@ -8,19 +8,23 @@ A lot made here opens on its backward tree (what went into it); a supplier lot o
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.widgets import Static, Tree
 
+from console.compact import Lines
 from console.flow import BACK, Key, Step, handles
 from console.screens import trace_views as views
 from console.signing import SIGN, SignatureFlow, signature_steps
+from console.words import qty_text
 from core.errors import InvalidInput
 from core.i18n import N_, _, ngettext
 from core.reasons import Meaning
 from core.services import recall
 
 HEADINGS = {"back": N_("Backward: made of"), "fwd": N_("Forward: went into")}
+SHORT_HEADINGS = {"back": N_("Made of"), "fwd": N_("Went into")}  # the RF-gun layout's
 WIDE = 120  # columns from which the trees stand side by side
 TREE_KEYS: list[Key] = [("↑↓", N_("Move")), ("Enter", N_("Open/close")), ("Tab", N_("Other tree"))]
 RECALL: Key = ("F2", N_("Recall"))
@@ -32,7 +36,6 @@ class TraceScreen(SignatureFlow):
 
     TITLE_MSGID = N_("Trace")
     CSS_PATH = "trace.tcss"
-    HINTS = [*TREE_KEYS, BACK]
     BINDINGS = [
         Binding("up", "move(-1)", show=False), Binding("down", "move(1)", show=False),
         Binding("pageup", "move(-8)", show=False), Binding("pagedown", "move(8)", show=False),
@@ -68,9 +71,14 @@ class TraceScreen(SignatureFlow):
                     yield tree
         yield Static(id="recall")
 
+    @property
+    def HINTS(self) -> list[Key]:  # noqa: N802  (FlowScreen's name for the keys every step shows)
+        """The tree keys, F2 for those who may recall, Esc; the RF-gun layout leaves the tree keys to the prompt,
+        which names them, so that Esc fits in 20 columns."""
+        recall_key = [RECALL] if self.app.actor is not None and self.app.actor.may("recall.raise") else []
+        return [*([] if self.compact else TREE_KEYS), *recall_key, BACK]
+
     def on_mount(self) -> None:
-        if self.app.actor is not None and self.app.actor.may("recall.raise"):
-            self.HINTS = [*TREE_KEYS, RECALL, BACK]
         super().on_mount()
         if self.initial_scan is not None:
             self.read(self.shown, views.trace_lot, self.app.services.db, self.app.actor, self.initial_scan)
@@ -95,6 +103,83 @@ class TraceScreen(SignatureFlow):
         if recalling and self.listing is not None:
             self.query_one("#recall", Static).update(views.recall_text(self.listing, self.reason or None))
 
+    # The RF-gun layout ---------------------------------------------------------------------------------------
+
+    def compact_lines(self, step: Step) -> Lines:
+        """RF gun: no tree panes (a 20-column tree cuts every label), but the active tree's line under the cursor in
+        full, one row each for the lines above and below it, which tree and where in it ("Made of 3/9"), and the
+        summary's counts; the rows decide what is left out, the cursor's line last. Recalling: what it touches."""
+        if step.name in RECALLING:
+            return self.recall_lines()
+        lines = Lines()
+        t = self.traced
+        if t is None:
+            return lines
+        width, rows = self.app.size.width, self._compact_rows()
+        tree = self.tree
+        at, last = tree.cursor_line, tree.last_line
+        head = Text(_(SHORT_HEADINGS[self.active]), style="bold").append(f" {at + 1}/{last + 1}", style="dim")
+        summary = views.summary(t.back, t.fwd)
+        figures = views._counted(summary)
+        counts = [Text(figures[k]) for k in ("lots", "orders", "customers")]
+        counts.append(Text(_("on hand {qty}").format(qty=summary["qty"])))
+        top = packed([head, *counts], width)
+        current = self.tree_line(tree, at, width, whole=True)
+        current.stylize("reverse")
+        before = self.tree_line(tree, at - 1, width) if at > 0 else None
+        after = self.tree_line(tree, at + 1, width) if at < last else None
+        # what the rows keep, in order of need: the cursor's line, the heading, the line below, the counts, above
+        blocks = {"current": [current], "head": top[:1], "after": [after] if after else [], "counts": top[1:],
+                  "before": [before] if before else []}
+        kept, used = set(), 0
+        for name in ("current", "head", "after", "counts", "before"):
+            need = sum(-(-max(1, ln.cell_len) // width) for ln in blocks[name])
+            if used + need <= rows or name == "current":
+                kept.add(name)
+                used += need
+        for name in ("head", "counts", "before", "current", "after"):
+            if name in kept:
+                for line in blocks[name]:
+                    lines.text(line)
+        return lines
+
+    @staticmethod
+    def tree_line(tree: Tree, line: int, width: int, whole: bool = False) -> Text:
+        """One line of a tree as the RF gun shows it: indented by depth (at most 3), ▸ closed / ▾ open, the label
+        cut to one row with an ellipsis unless `whole`."""
+        node = tree.get_node_at_line(line)
+        if node is None:
+            return Text()
+        depth, parent = 0, node.parent
+        while parent is not None:
+            depth, parent = depth + 1, parent.parent
+        icon = ("▾ " if node.is_expanded else "▸ ") if node.allow_expand else "  "
+        text = Text(" " * min(depth, 3) + icon).append_text(Text.assemble(node.label))
+        if not whole:
+            text.truncate(width, overflow="ellipsis")
+        return text
+
+    def recall_lines(self) -> Lines:
+        """What the recall touches, a short line each: the lot, what is blocked, the counts, the reason."""
+        lines = Lines()
+        listing = self.listing
+        if listing is None:
+            return lines
+        held = [h for h in listing.on_hand if h.status in views.BLOCKABLE]
+        lines.text(_("Recall {lot} ({sku})").format(lot=listing.lot, sku=listing.sku), style="bold red")
+        lines.text(ngettext("On hand to block: {qty} in {n} balance", "On hand to block: {qty} in {n} balances",
+                            len(held)).format(qty=qty_text(sum((h.qty for h in held), 0)), n=len(held)))
+        counted = views._counted({"lots": len(listing.lots), "orders": len(listing.work_orders),
+                                  "customers": len(listing.customers), "shipments": len(listing.shipments)})
+        for line in packed([Text(counted[k]) for k in ("lots", "orders", "customers", "shipments")],
+                           self.app.size.width):
+            lines.text(line)
+        if listing.customers:
+            lines.text(_("Customers: {codes}").format(codes=", ".join(listing.customers[:8])))
+        if self.reason:
+            lines.text(_("Reason: {reason}").format(reason=self.reason), style="bold")
+        return lines
+
     @property
     def tree(self) -> Tree:
         return self.query_one(f"#tree-{self.active}", Tree)
@@ -110,6 +195,7 @@ class TraceScreen(SignatureFlow):
         if node is not None and node.data is not None:
             views.fill(node)
             node.toggle()
+            self.redraw_compact()
 
     def shown(self, traced: views.Traced) -> None:
         self.traced = traced
@@ -120,6 +206,7 @@ class TraceScreen(SignatureFlow):
         if self.step == "trees":
             tree = self.tree
             tree.cursor_line = max(0, min(tree.cursor_line + delta, tree.last_line))
+            self.redraw_compact()
 
     def action_switch(self) -> None:
         """Tab: the other tree becomes the one the keys drive (and the larger one at 80x24)."""
@@ -127,6 +214,7 @@ class TraceScreen(SignatureFlow):
             self.active = "fwd" if self.active == "back" else "back"
             for kind in ("back", "fwd"):
                 self.query_one(f"#pane-{kind}").set_class(kind == self.active, "-active")
+            self.redraw_compact()
 
     # Recall -------------------------------------------------------------------------------------------------
 
@@ -173,3 +261,14 @@ class TraceScreen(SignatureFlow):
             self.listing, self.reason = None, ""
         elif step == "trees":
             self.traced = None
+
+
+def packed(parts: list[Text], width: int) -> list[Text]:
+    """Short parts two spaces apart, as many a row as fit in `width` (the RF gun's counts)."""
+    rows: list[Text] = []
+    for part in parts:
+        if rows and rows[-1].cell_len + 2 + part.cell_len <= width:
+            rows[-1].append("  ").append_text(part)
+        else:
+            rows.append(part.copy())
+    return rows
