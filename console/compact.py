@@ -7,6 +7,7 @@ it does. Lines never carry markup: whatever was scanned is shown literally.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from core.i18n import _
@@ -40,16 +41,40 @@ class Lines:
             self._lines.append(Text(value, style=style))
         return self
 
+    def extend(self, other: Lines) -> Lines:
+        """Another Lines' lines after these."""
+        self._lines.extend(other._lines)
+        return self
+
     def build(self, width: int | None = None, height: int | None = None) -> Text:
-        """The lines for a panel `width` cells wide and about `height` rows high: one a row while they fit, else
-        short ones share a row (two spaces apart), so 40x8 shows in three rows what 20x16 shows in eight; a line
-        is never broken where it could stay whole."""
-        if not width or height is None or sum(-(-max(1, ln.cell_len) // width) for ln in self._lines) <= height:
+        """The lines for a panel `width` cells wide and `height` rows high: one a row while they fit, else short
+        ones share a row (two spaces apart), so 40x8 shows in three rows what 20x16 shows in eight; a line is never
+        broken where it could stay whole. What still does not fit is left out from the end (a flow puts what
+        matters most first), and the last row shown ends in "…" to say so."""
+        if not width or height is None or sum(_rows(ln, width) for ln in self._lines) <= height:
             return Text("\n").join(self._lines)
-        rows: list[Text] = []
+        packed: list[Text] = []
         for line in self._lines:
-            if rows and "\n" not in line.plain and rows[-1].cell_len + 2 + line.cell_len <= width:
-                rows[-1].append("  ").append_text(line)
+            if packed and "\n" not in line.plain and packed[-1].cell_len + 2 + line.cell_len <= width:
+                packed[-1].append("  ").append_text(line)
             else:
-                rows.append(line.copy())
-        return Text("\n").join(rows)
+                packed.append(line.copy())
+        shown, used = [], 0
+        for row in packed:
+            if used + _rows(row, width) > height:
+                break
+            shown.append(row)
+            used += _rows(row, width)
+        if len(shown) < len(packed):
+            if not shown:
+                return Text("…", style="dim")
+            last = shown[-1]
+            if "\n" not in last.plain and _rows(last, width) == 1:
+                last.truncate(max(1, width - 2))
+            last.append(" …", style="dim")
+        return Text("\n").join(shown)
+
+
+def _rows(line: Text, width: int) -> int:
+    """The rows a line takes wrapped at `width` (each of its own lines at least one)."""
+    return sum(max(1, -(-cell_len(part) // width)) for part in line.plain.split("\n"))

@@ -135,6 +135,16 @@ class ConfirmationKey:
         self._key, self._payload = None, None
 
 
+class CompactPanel(Static):
+    """#compact: drawn again for the rows it really has whenever they change (a message that wraps to a second
+    row, a prompt that got shorter), so its lines are packed for what shows, not for an estimate."""
+
+    def on_resize(self) -> None:
+        screen = self.screen
+        if isinstance(screen, FlowScreen) and screen.STEPS and screen.is_mounted and self.display:
+            screen.redraw_compact()
+
+
 class FlowScreen(Screen):
     """A screen whose one input is the scan field, running the steps it declares."""
 
@@ -173,7 +183,7 @@ class FlowScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield Static(id="title")
-        yield Static(id="compact")  # shown instead of #body in the RF-gun layout
+        yield CompactPanel(id="compact")  # shown instead of #body in the RF-gun layout
         with Vertical(id="body"):
             yield from self.compose_body()
         yield Static(id="prompt")
@@ -251,18 +261,26 @@ class FlowScreen(Screen):
         """Fill the RF-gun layout's lines for the step at hand (a screen whose panels change between steps, after
         an answer, calls this when it redraws them)."""
         spec = self.current
+        lines = self.compact_lines(spec)
+        if spec.reasons:  # the numbered choices first, packed where the rows run out (40x8); the step's values after
+            lines = Lines().extend(self.compact_reasons(spec.reasons)).extend(lines)
         panel = self.query_one("#compact", Static)
-        if spec.reasons:
-            panel.update(self.reason_list(spec.reasons))
-        else:
-            panel.update(self.compact_lines(spec).build(self.app.size.width, self._compact_rows()))
+        rows = panel.content_size.height if panel.display and panel.content_size.height else self.compact_rows()
+        panel.update(lines.build(self.app.size.width, rows))
 
-    def _compact_rows(self) -> int:
+    def compact_reasons(self, reasons: type[Reason]) -> Lines:
+        """A reason list for the RF layout: `1 Damaged` a line, sharing rows where they run out."""
+        lines = Lines()
+        for n, reason in enumerate(reasons.choices(), 1):
+            lines.text(Text(str(n), style="bold reverse").append(f" {_(reason.label)}", style=""))
+        return lines
+
+    def compact_rows(self) -> int:
         """About how many rows #compact has: the terminal's less the status bar (not at 40x8), the title, the prompt
-        as it wraps (at most 3), the scan field, the message line and the keys."""
+        as it wraps (at most 4 at 20x16, 3 at 40x8), the scan field, the message line and the keys."""
         width, height = self.app.size
         low = height < COMPACT_HEIGHT
-        prompt = min(3, -(-getattr(self, "_prompt_cells", 0) // max(width, 1)))
+        prompt = min(3 if low else 4, -(-getattr(self, "_prompt_cells", 0) // max(width, 1)))
         return height - (0 if low else 1) - 1 - max(1, prompt) - 1 - (1 if low else 2) - 1
 
     def compact_lines(self, step: Step) -> Lines:

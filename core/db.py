@@ -346,7 +346,10 @@ class Database:
         engine = self.engine if self.one_connection else self._direct_engine()
         if self.replica is not None and not all_rows:
             self.replica.wrote()
-        fairy = engine.raw_connection()
+        try:
+            fairy = engine.raw_connection()
+        except psycopg.Error as exc:  # no server to connect to: said as SQLAlchemy says it, as `uow()` would
+            raise DBAPIError.instance(sql, params, exc, psycopg.Error, connection_invalidated=True) from exc
         conn = fairy.driver_connection
         try:
             if self.one_connection:  # the session's one connection, checked in idle: autocommit for this call

@@ -104,7 +104,7 @@ class AlertsScreen(FlowScreen):
         its numbered choices first, or the first few lines of a result (how many more). The alert's message gets
         the rows left, cut with an ellipsis when they are too few (40x8)."""
         lines = Lines()
-        width, rows = self.app.size.width, self._compact_rows()
+        width, rows = self.app.size.width, self.compact_rows()
         if step.name == "list":
             if not self.rows:
                 return lines.text(_("No open alerts"), style="dim")

@@ -55,6 +55,7 @@ class HomeScreen(FlowScreen):
                 label = menu.rf_label(entry.key)
                 line.append(f"{entry.key}", style="bold reverse").append(f" {label}")
                 line.append(" " * max(1, RF_COLUMN - 2 - cell_len(label)))
+            line.rstrip()  # the last column needs no padding (and "d Downtime" would pad past 40 cells)
             lines.text(line)
         return lines
 

@@ -26,7 +26,6 @@ from core.services.issuing import Issued
 from core.services.work_order_views import WorkOrderView, running_order
 from core.units import require_whole
 
-SHORT_PROMPTS = {"lot": N_("Scan a lot at the line side (or SKU/GTIN)")}  # the RF gun's three rows
 COLUMNS = [("SKU", False), ("Required", True), ("Issued", True), ("To issue", True), ("Reserved", True)]
 
 
@@ -37,7 +36,8 @@ class IssueScreen(ApprovalFlow):
     CSS_PATH = "production.tcss"
     STEPS = (
         Step("wo", N_("Scan the work order")),
-        Step("lot", N_("Scan a lot at the line side (untracked: SKU or GTIN)"), back="wo"),
+        Step("lot", N_("Scan a lot at the line side (untracked: SKU or GTIN)"), back="wo",
+             short=N_("Scan a lot at the line side (or SKU/GTIN)")),
         Step("qty", N_("Quantity to issue"), back="lot", default=N_("Enter = {qty}")),
         *approval_steps(OverIssueReason, N_("Over-issue: type the reason number, then Enter")),
     )
@@ -78,10 +78,6 @@ class IssueScreen(ApprovalFlow):
              else max(c.required - c.issued, Decimal(0)), c.reserved]
             for c in self.order.components]
         pc.fill_table(self.query_one("#components", DataTable), COLUMNS, rows)
-
-    def show(self, step: str) -> None:
-        super().show(step)
-        compact.short_prompt(self, SHORT_PROMPTS)
 
     def compact_lines(self, step: Step) -> Lines:
         """RF gun: the order, what is still to issue, then the scanned lot's numbers (an over-issue's approval)."""

@@ -175,7 +175,7 @@ class KpiScreen(FlowScreen):
         value on the next row when it does not fit). ↑↓ or a number choose another line."""
         lines = Lines()
         entries = self.entries()
-        width, rows = self.app.size.width, self._compact_rows()
+        width, rows = self.app.size.width, self.compact_rows()
         if rows >= 6:
             lines.text(f"{self.since:%m-%d} – {self.until:%m-%d}", style="dim")
             rows -= 1

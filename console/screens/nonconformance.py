@@ -134,7 +134,7 @@ class NonconformanceScreen(SignatureFlow):
             if not n:
                 return lines.text(_("No nonconformance waits for a disposition"), style="dim")
             lines.text(ngettext("{n} waiting", "{n} waiting", n).format(n=n), style="dim")
-            for number, r in enumerate(self.rows[:max(1, self._compact_rows() - 1)], 1):
+            for number, r in enumerate(self.rows[:max(1, self.compact_rows() - 1)], 1):
                 entry = Text(str(number), style="bold reverse").append(f" {r.wo_number or r.lot or ''}")
                 entry.append(f" {r.characteristic or _(r.reason or '')}", style="dim")
                 if r.value is not None:

@@ -33,13 +33,6 @@ def _more(lines: Lines, left: int) -> None:
         lines.text(f"+{left}", style="dim")
 
 
-def short_prompt(screen, prompts: dict[str, str]) -> None:
-    """In the RF-gun layout a step whose prompt would take more than the prompt's three rows at 20 columns says it
-    shorter (the key line already offers what it leaves out)."""
-    if screen.compact and screen.step in prompts:
-        screen.query_one("#prompt", Static).update(Text(_(prompts[screen.step])))
-
-
 def short_title(screen, msgid: str) -> None:
     """The screen's title, or its short form where the long one is wider than the terminal."""
     title = _(screen.TITLE_MSGID)

@@ -115,7 +115,7 @@ class TraceScreen(SignatureFlow):
         t = self.traced
         if t is None:
             return lines
-        width, rows = self.app.size.width, self._compact_rows()
+        width, rows = self.app.size.width, self.compact_rows()
         tree = self.tree
         at, last = tree.cursor_line, tree.last_line
         head = Text(_(SHORT_HEADINGS[self.active]), style="bold").append(f" {at + 1}/{last + 1}", style="dim")

@@ -28,7 +28,6 @@ ACTIONS = {"release": ("F5", N_("Release")), "cancel": ("F6", N_("Cancel")), "cl
 SERVICES = {"release": workorders.release, "cancel": workorders.cancel, "close": workorders.close}
 SCHEDULE = ("F8", N_("Schedule"))
 PIN = ("F4", N_("Pin position"))
-SHORT_PROMPTS = {"schedule": N_("Scan a work order, or ↑↓ and F4 to pin one")}  # the RF gun's three rows
 LIST_COLUMNS = [("Work order", False), ("SKU", False), ("Qty", True), ("Due", False), ("Line", False),
                 ("State", False), ("Kitting", False)]
 COMPONENT_COLUMNS = [("SKU", False), ("Required", True), ("Reserved", True), ("Issued", True),
@@ -51,6 +50,7 @@ class WorkOrdersScreen(FlowScreen):
         Step("detail", N_("Scan another work order, or Esc for the list"), back="list"),
         Step("confirm", N_("{action} {wo}? Enter to confirm, Esc to keep it"), blank=True),  # Esc: back_to
         Step("schedule", N_("Scan a work order, or ↑↓ and F4 to pin one; Esc for the list"), back="list",
+             short=N_("Scan a work order, or ↑↓ and F4 to pin one"),
              keys=(PIN,), blank=True),
         Step("pin", N_("Position of {wo} in its line (0 unpins it)"), back="schedule"),
     )
@@ -127,7 +127,6 @@ class WorkOrdersScreen(FlowScreen):
 
     def show(self, step: str) -> None:
         super().show(step)
-        compact.short_prompt(self, SHORT_PROMPTS)
         compact.short_title(self, self.SHORT_TITLE)
 
     def compact_lines(self, step: Step) -> Lines:

@@ -28,7 +28,8 @@ async def _settled(pilot) -> None:
 
 def fits(app) -> list[str]:
     """What the RF layout must show, and does not: the compact panel is on, the tables are off, the key line has
-    Esc or F10 (at sign-in, F9), nothing is wider than the terminal."""
+    Esc or F10 (at sign-in, F9), the prompt, the compact lines and the title are not cut at the bottom, nothing is
+    wider than the terminal."""
     from rich.cells import cell_len
 
     from console.widgets import KeyHints
@@ -39,6 +40,14 @@ def fits(app) -> list[str]:
     hints = str(screen.query_one(KeyHints).render())
     if " Esc " not in hints and " F10 " not in hints and " F9 " not in hints:
         problems.append(f"no way back or out in {hints!r}")
+    for selector in ("#prompt", "#compact", "#title"):  # what runs off the bottom (or the end of a one-row title)
+        widget = screen.query_one(selector)
+        if not widget.display:
+            continue
+        needed = widget.get_content_height(widget.size, app.size, widget.content_size.width)
+        if needed > widget.content_size.height:
+            problems.append(f"{selector} needs {needed} rows, has {widget.content_size.height}: "
+                            f"{' / '.join(s.text for s in widget.render_lines(widget.region.reset_offset))!r}")
     width = app.size.width
     for strip in screen._compositor.render_strips():
         if cell_len(strip.text.rstrip()) > width:
@@ -59,7 +68,8 @@ async def shots(pilot, snapshot, name: str) -> None:
         await pilot.resize_terminal(*RF_SIZES[size])
         await _settled(pilot)
         assert app.lang == language
-        assert fits(app) == [], f"{name} at {size} in {language}"
+        problems = fits(app)
+        assert not problems, f"{name} at {size} in {language}: {problems}"
         if os.environ.get("LINESIDE_SHOW_SCREENS"):  # a look at the screen as a clerk sees it, for the author
             print(f"--- {name} {size} {language}", *screen_lines(app), sep="\n")
         assert svg(name=f"{name}-{size}-{language}") == app.export_screenshot(title="Lineside")

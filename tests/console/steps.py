@@ -16,8 +16,22 @@ async def wait_until(pilot, predicate, timeout: float = 5.0) -> None:
 
 
 async def scan(pilot, value: str) -> None:
-    """Type a whole scan and Enter, as a keyboard-wedge scanner does."""
-    await pilot.press(*value, "enter")
+    """Type a whole scan and Enter, as a keyboard-wedge scanner does: its keys arrive in one burst, in order, and
+    the app takes them from its queue as it would a scanner's. (Pilot's `press` waits for the app to go idle after
+    every key, 40 ms at the least and up to a second while workers run: a 40-character GS1 label took seconds.)
+    One wait for the app to settle follows, so the scan has been handled when this returns."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    for char in value:
+        event = events.Key(_character_to_key(char) if not char.isalnum() else char, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    enter = events.Key("enter", "\r")
+    enter.set_sender(app)
+    app._driver.send_message(enter)
+    await pilot.pause()
 
 
 async def sign_in(pilot, badge: str = "C001", pin: str = "1234") -> None:
