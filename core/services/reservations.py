@@ -32,11 +32,13 @@ def take(session: Session, wo_id: int, item_id: int, lot_id: int | None, locatio
     if qty <= 0:
         return
     params = {"wo": wo_id, "item": item_id, "lot": lot_id, "loc": location_id, "q": qty}
-    if session.execute(text(f"DELETE FROM reservation WHERE {_KEY} AND qty = :q RETURNING id"), params).first():
-        return
-    left = session.execute(text(f"UPDATE reservation SET qty = qty - :q WHERE {_KEY} AND qty > :q RETURNING qty"),
-                           params).first()
-    if left is None:
+    # One statement, one round trip: the row goes when exactly `qty` is left, else shrinks (the two conditions
+    # exclude each other, so at most one of them touches the row).
+    taken = session.execute(text(
+        f"WITH gone AS (DELETE FROM reservation WHERE {_KEY} AND qty = :q RETURNING 1),"
+        f" shrunk AS (UPDATE reservation SET qty = qty - :q WHERE {_KEY} AND qty > :q RETURNING 1)"
+        " SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM shrunk)"), params).scalar()
+    if not taken:
         raise Conflict(what="reservation")
 
 
