@@ -71,6 +71,7 @@ def _terminal(url: str, n: int, item: int, locs: list[int], seconds: float, out)
     late), at least one; sends its latencies back."""
     db = Database(url)
     actor = system_actor(db, f"bench-{n}")
+    db.engine.dispose()  # the look-up's pooled connection: a terminal holds one, its hot path's (64 fit in 100)
     rng, mine, i = random.Random(n), [], 0
     stop_at = time.time() + seconds
     while i == 0 or time.time() < stop_at:
