@@ -93,9 +93,10 @@ class TraceScreen(SignatureFlow):
             self.query_one(f"#pane-{kind}").set_class(kind == self.active, "-active")
         t = self.traced
         if self._built is None or self._built[0] is not t or self._built[1] != self.app.lang:
+            same = self._built is not None and self._built[0] is t  # only the language changed: keep the place
             self._built = (t, self.app.lang)  # a redraw of the same trace keeps the lines opened; words follow lang
-            views.show(self.query_one("#tree-back", Tree), "back", t.back if t else None)
-            views.show(self.query_one("#tree-fwd", Tree), "fwd", t.fwd if t else None)
+            views.show(self.query_one("#tree-back", Tree), "back", t.back if t else None, keep_place=same)
+            views.show(self.query_one("#tree-fwd", Tree), "fwd", t.fwd if t else None, keep_place=same)
             self.query_one("#summary", Static).update(views.summary_text(views.summary(t.back, t.fwd)) if t else "")
         recalling = step.name in RECALLING
         self.query_one("#trees").display = not recalling

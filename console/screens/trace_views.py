@@ -115,8 +115,12 @@ def fill(tree_node: TreeNode) -> None:
             tree_node.add(fwd_label(child), data={"kind": kind, "node": child}, allow_expand=True)
 
 
-def show(tree: Tree, kind: str, data: Backward | Forward | None) -> None:
-    """Replace the tree's content: the root opened one level."""
+def show(tree: Tree, kind: str, data: Backward | Forward | None, *, keep_place: bool = False) -> None:
+    """Replace the tree's content: the root opened one level. `keep_place` (the same trace in another language):
+    the lines that were open are opened again and the cursor goes back to its line."""
+    opened, cursor_line = set(), tree.cursor_line
+    if keep_place:
+        opened = {id(n.data["node"]) for n in _nodes(tree.root) if n.data and n.is_expanded}
     tree.clear()
     if data is None:
         tree.root.set_label("")
@@ -125,7 +129,21 @@ def show(tree: Tree, kind: str, data: Backward | Forward | None) -> None:
     tree.root.data = {"kind": kind, "node": data}
     fill(tree.root)
     tree.root.expand()
-    tree.move_cursor(tree.root)
+    if keep_place and opened:
+        for node in _nodes(tree.root):  # parents before children: each opened line's own lines exist by then
+            if node is not tree.root and node.data and id(node.data["node"]) in opened:
+                fill(node)
+                node.expand()
+        tree.cursor_line = max(0, cursor_line)
+    else:
+        tree.move_cursor(tree.root)
+
+
+def _nodes(node: TreeNode):
+    """A tree's nodes, parents before their children."""
+    yield node
+    for child in node.children:
+        yield from _nodes(child)
 
 
 def _walk(node, children: str):

@@ -72,6 +72,23 @@ async def test_lot_scanned_on_home_opens_both_trees_and_keys_expand_them(db, mak
         assert screen.step == "lot" and not lines(app, "fwd")[0]
 
 
+async def test_f9_keeps_the_opened_lines_and_the_cursor(db, make_app, history):
+    """Another language relabels the trees; what the operator opened and where the cursor was stay."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_trace(pilot, "WO-2-01")
+        await open_line(pilot, "back", "IC-A")
+        tree = screen.query_one("#tree-back", Tree)
+        opened, cursor = len(lines(app, "back")), tree.cursor_line
+        assert any(t.startswith("Supplier SUP-1") for t in lines(app, "back"))
+        await pilot.press("f9")
+        await pilot.pause()
+        assert app.lang == "zh_CN"
+        assert len(lines(app, "back")) == opened and tree.cursor_line == cursor
+        assert any(t.startswith("供应商 SUP-1") for t in lines(app, "back"))  # relabelled, still open
+        assert str(tree.get_node_at_line(cursor).label).startswith("IC-A")
+
+
 async def test_not_a_lot_is_refused_on_the_same_step(db, make_app, history):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
