@@ -225,11 +225,13 @@ class FlowScreen(Screen):
 
     def translate(self) -> None:
         """Redraw every text of the screen in the current language (a refusal on the message line too: it is
-        typed, so it can be said again; a notice already said stays as it was)."""
+        typed, so it can be said again; and a notice given as a function)."""
         if self.STEPS:
             self.show(self.step)
         if self.refusal is not None and self.message.is_error:
             self.message.error(self._refusal_text(), bell=False)
+        else:
+            self.message.say_again()
 
     # Steps -------------------------------------------------------------------------------------------------
 

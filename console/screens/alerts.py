@@ -243,12 +243,12 @@ class AlertsScreen(FlowScreen):
 
     def acknowledged(self, number: int, _none: None) -> None:
         self.back_to_list_from("comment")
-        self.message.info(_("Alert {number} acknowledged").format(number=number))
+        self.message.info(lambda: _("Alert {number} acknowledged").format(number=number))
 
     def blocked(self, done: BlockedLot) -> None:
         self.key.spent()
         self.back_to_list_from("reason")
-        self.message.info(_("Lot {lot} blocked: {qty}").format(lot=done.lot, qty=qty_text(done.blocked)))
+        self.message.info(lambda: _("Lot {lot} blocked: {qty}").format(lot=done.lot, qty=qty_text(done.blocked)))
 
     def back_to_list_from(self, step: str) -> None:
         """A confirmation posted: back to the list, unless the operator has moved on while it ran."""
@@ -257,13 +257,13 @@ class AlertsScreen(FlowScreen):
             self.go("list")
 
     def counted(self, locations: list[str]) -> None:
-        self.message.info(_("Count tasks opened: {locations}").format(locations=", ".join(locations)))
+        self.message.info(lambda: _("Count tasks opened: {locations}").format(locations=", ".join(locations)))
 
     def show_result(self, result: list[CleanupRow] | ShortageKit) -> None:
         self.result = result
         self.go("result")
         if isinstance(result, list) and not result:
-            self.message.info(_("Nothing left to clear"))
+            self.message.info(lambda: _("Nothing left to clear"))
 
     def open_work_order(self, scan: ScanResult) -> None:
         self.app.push_screen(menu.entry_for_key(self.app.actor, "w").screen(scan=scan))

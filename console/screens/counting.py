@@ -193,13 +193,13 @@ class CountingScreen(SignatureFlow):
         self.target = None
         self.go("lot")
         if done.booked_at and done.status == "pending":  # never a second unit: the count proposes a move here
-            self.message.info(_("{serial} is booked at {location}: moving it here waits for approval").format(
+            self.message.info(lambda: _("{serial} is booked at {location}: moving it here waits for approval").format(
                 serial=done.lot, location=done.booked_at))
         elif done.booked_at:
-            self.message.info(_("{serial} moved here from {location}").format(serial=done.lot,
+            self.message.info(lambda: _("{serial} moved here from {location}").format(serial=done.lot,
                                                                               location=done.booked_at))
         else:
-            self.message.info(_("Counted {what}: {qty}").format(what=done.lot or done.sku,
+            self.message.info(lambda: _("Counted {what}: {qty}").format(what=done.lot or done.sku,
                                                                 qty=qty_text(done.counted)))
 
     def action_close(self) -> None:
@@ -220,7 +220,7 @@ class CountingScreen(SignatureFlow):
         self.key.spent()
         self.location, self.counted = None, []
         self.go("location")
-        self.message.info(_("{location} closed: {zero} not counted set to 0, {pending} to review").format(
+        self.message.info(lambda: _("{location} closed: {zero} not counted set to 0, {pending} to review").format(
             location=done.location, zero=done.uncounted_as_zero, pending=done.pending_approval))
         self.read_open()
 
@@ -265,7 +265,7 @@ class CountingScreen(SignatureFlow):
 
     def decision_posted(self, done: counting.Decided) -> None:
         self.key.spent()
-        self.message.info(_("Line {status}").format(status=_(done.status)))
+        self.message.info(lambda: _("Line {status}").format(status=_(done.status)))
         self.read_pending()
 
     # Esc ----------------------------------------------------------------------------------------------------

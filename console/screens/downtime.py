@@ -120,7 +120,7 @@ class DowntimeScreen(FlowScreen):
         self.key.spent()
         self.state = None
         self.go("wc")
-        self.message.info(_("{work_center} stopped: {reason}").format(work_center=done.work_center,
+        self.message.info(lambda: _("{work_center} stopped: {reason}").format(work_center=done.work_center,
                                                                      reason=done.name))
 
     @handles("end")
@@ -137,7 +137,7 @@ class DowntimeScreen(FlowScreen):
         self.key.spent()
         self.state = None
         self.go("wc")
-        self.message.info(_("{work_center} runs again after {minutes} min ({reason})").format(
+        self.message.info(lambda: _("{work_center} runs again after {minutes} min ({reason})").format(
             work_center=done.work_center, minutes=f"{done.minutes:.0f}", reason=done.name))
 
     def forget(self, step: str) -> None:

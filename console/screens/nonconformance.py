@@ -208,7 +208,7 @@ class NonconformanceScreen(SignatureFlow):
             line = _("Nonconformance {id}: rework op {op_no} at {work_center}; signed {meaning}")
         else:
             line = _("Nonconformance {id} used as is: {qty} released; signed {meaning}")
-        self.message.info(line.format(id=done.id, qty=qty_text(done.qty), op_no=done.op_no,
+        self.message.info(lambda: line.format(id=done.id, qty=qty_text(done.qty), op_no=done.op_no,
                                       work_center=done.work_center, meaning=_(MEANINGS[Disposition(
                                           done.disposition)].label)))
         self.read_list()

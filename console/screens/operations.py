@@ -157,7 +157,7 @@ class OperationsScreen(ApprovalFlow):
         self.key.spent()
         self.op = None
         self.go("wo")
-        self.message.info(_("{wo} op {op_no} started at {work_center}: {operators}").format(
+        self.message.info(lambda: _("{wo} op {op_no} started at {work_center}: {operators}").format(
             wo=done.wo_number, op_no=done.op_no, work_center=done.work_center, operators=" ".join(done.operators)))
 
     # Finish ------------------------------------------------------------------------------------------------
@@ -239,13 +239,13 @@ class OperationsScreen(ApprovalFlow):
         self.op, self.measured, self.m = None, {}, 0
         self.go("wo")
         if done.failed:
-            self.message.warning(_("Out of limits: {failed}. {wo} output held, nonconformance raised").format(
+            self.message.warning(lambda: _("Out of limits: {failed}. {wo} output held, nonconformance raised").format(
                 failed=", ".join(done.failed), wo=done.wo_number))
         elif done.rework:
-            self.message.info(_("{wo} rework op {op_no} passed: nonconformance closed").format(
+            self.message.info(lambda: _("{wo} rework op {op_no} passed: nonconformance closed").format(
                 wo=done.wo_number, op_no=done.op_no))
         else:
-            self.message.info(_("{wo} op {op_no} finished: {good} good, {scrap} scrap").format(
+            self.message.info(lambda: _("{wo} op {op_no} finished: {good} good, {scrap} scrap").format(
                 wo=done.wo_number, op_no=done.op_no, good=qty_text(done.good), scrap=qty_text(done.scrap)))
 
     # Esc ---------------------------------------------------------------------------------------------------

@@ -249,7 +249,7 @@ class PickingScreen(FlowScreen):
         added = next(wo for wo in batch.orders if wo not in self.orders)
         self.orders, self.tasks, self.i, self.lines = batch.orders, batch.walk, 0, {}
         self.go("batch")
-        self.message.info(ngettext("{wo} added: {n} line to pick", "{wo} added: {n} lines to pick",
+        self.message.info(lambda: ngettext("{wo} added: {n} line to pick", "{wo} added: {n} lines to pick",
                                    len(batch.walk)).format(wo=added, n=len(batch.walk)))
 
     def batch_posted(self, done: pb.BatchPicked) -> None:
@@ -308,7 +308,7 @@ class PickingScreen(FlowScreen):
         self.key.spent()
         self.repl, self.tasks, self.i, self.lines, self.lot, self.line = None, (), 0, {}, None, ""
         self.go("wo")
-        self.message.info(_("Replenished {location}: {qty} {sku} from {source}").format(
+        self.message.info(lambda: _("Replenished {location}: {qty} {sku} from {source}").format(
             location=done.location, qty=qty_text(done.qty), sku=done.sku, source=done.from_location))
 
     def reclaimed(self, found: pc.PickList) -> None:

@@ -123,7 +123,7 @@ class PutawayScreen(FlowScreen):
     def suggested(self, answer: Suggestion | steps.SourceChosen) -> None:
         if isinstance(answer, steps.SourceChosen):
             self.at = answer.location
-            self.message.info(_("From {location}: scan the lot or item").format(location=answer.location))
+            self.message.info(lambda: _("From {location}: scan the lot or item").format(location=answer.location))
             self.redraw_compact()  # the RF gun says where it waits
             return
         self.suggestion, self.reason = answer, None
@@ -150,7 +150,7 @@ class PutawayScreen(FlowScreen):
         self.key.spent()
         self.suggestion, self.reason = None, None
         self.go("lot")
-        self.message.info(_("Put away {qty} of {lot} in {location}").format(
+        self.message.info(lambda: _("Put away {qty} of {lot} in {location}").format(
             qty=qty_text(done.qty), lot=done.lot or done.sku, location=done.location))
         self.at = None
 
@@ -158,7 +158,7 @@ class PutawayScreen(FlowScreen):
         self.key.spent()
         self.pallet, self.reason = None, None
         self.go("lot")
-        self.message.info(pallet_panels.moved_line(done))
+        self.message.info(lambda: pallet_panels.moved_line(done))
 
     def action_break_down(self) -> None:
         """F6 on a pallet's location step: break it down; its lots are then put away one by one."""
@@ -171,7 +171,7 @@ class PutawayScreen(FlowScreen):
         self.key.spent()
         self.pallet, self.reason = None, None
         self.go("lot")
-        self.message.info(pallet_panels.broken_line(done))
+        self.message.info(lambda: pallet_panels.broken_line(done))
 
     @handles("reason")
     def reason_chosen(self, reason: PutawayOverrideReason) -> None:

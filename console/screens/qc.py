@@ -173,7 +173,7 @@ class QcScreen(SignatureFlow):
         self.key.spent()
         self.held = None
         self.go("lot")
-        self.message.info(_(RESULTS[done.result]).format(lot=done.lot))
+        self.message.info(lambda: _(RESULTS[done.result]).format(lot=done.lot))
         self.read_queue()
 
     def forget(self, step: str) -> None:

@@ -266,7 +266,7 @@ class ReceivingScreen(ApprovalFlow):
         self.key.spent()
         self.pallet = done
         self.show(self.step)
-        self.message.info(pallet_panels.received_line(done))
+        self.message.info(lambda: pallet_panels.received_line(done))
 
     def approved(self, approval: Approval) -> None:
         self.post_receipt(approval)
@@ -281,11 +281,13 @@ class ReceivingScreen(ApprovalFlow):
         self.clear_receipt()
         self.go("item")
         self.trail = ["po"] if self.po else ["po", "supplier"]
-        line = _("Received {qty} {sku} lot {lot} on {location} ({status})").format(
-            qty=qty_text(result.qty), sku=result.sku, lot=result.lot or "-", location=result.location,
-            status=status_text(result.status))
+        def line() -> str:  # a function: F9 says it again in the other language
+            return _("Received {qty} {sku} lot {lot} on {location} ({status})").format(
+                qty=qty_text(result.qty), sku=result.sku, lot=result.lot or "-", location=result.location,
+                status=status_text(result.status))
+
         if done.label_fault is not None:
-            self.message.error(_("{done}; label not printed: {error} (F4)").format(done=line, error=done.label_fault))
+            self.message.error(_("{done}; label not printed: {error} (F4)").format(done=line(), error=done.label_fault))
         else:
             self.message.info(line)
 
@@ -308,4 +310,4 @@ class ReceivingScreen(ApprovalFlow):
     def reprinted(self, where: str) -> None:
         self.label_where = where
         self.show(self.step)
-        self.message.info(_("Label printed: {where}").format(where=where))
+        self.message.info(lambda: _("Label printed: {where}").format(where=where))

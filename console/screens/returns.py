@@ -143,7 +143,7 @@ class ReturnScreen(FlowScreen):
         self.key.spent()
         self.material, self.reason, self.suggestion = None, None, None
         self.go("lot")
-        self.message.info(_("Returned {qty} of {lot} to {location}").format(
+        self.message.info(lambda: _("Returned {qty} of {lot} to {location}").format(
             qty=qty_text(done.qty), lot=done.lot or done.sku, location=done.location))
 
     def forget(self, step: str) -> None:

@@ -54,7 +54,7 @@ class StockLookupScreen(FlowScreen):
         self.lookup, self.first = lookup, 0
         self.go("scan")  # a look-up at another warehouse's bin never makes it the terminal's warehouse
         if not lookup.rows:
-            self.message.info(_("Nothing on hand"))
+            self.message.info(lambda: _("Nothing on hand"))
 
     def draw(self, step: Step) -> None:
         """The summary and the table from the last lookup, in the current language."""

@@ -251,10 +251,10 @@ class TraceScreen(SignatureFlow):
         self.key.spent()
         self.listing, self.reason = None, ""
         self.go("trees")
-        blocked = ngettext("{n} balance blocked", "{n} balances blocked", done.blocked_balances).format(
-            n=done.blocked_balances)
-        self.message.info(ngettext("Recall raised: {lots} lot, {blocked}", "Recall raised: {lots} lots, {blocked}",
-                                   done.lots).format(lots=done.lots, blocked=blocked))
+        self.message.info(lambda: ngettext("Recall raised: {lots} lot, {blocked}",
+                                           "Recall raised: {lots} lots, {blocked}", done.lots).format(
+            lots=done.lots, blocked=ngettext("{n} balance blocked", "{n} balances blocked",
+                                             done.blocked_balances).format(n=done.blocked_balances)))
         self.read(self.shown, views.trace_both, self.app.services.db, self.app.actor, done.lot, done.sku)
 
     def forget(self, step: str) -> None:

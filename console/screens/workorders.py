@@ -219,9 +219,9 @@ class WorkOrdersScreen(FlowScreen):
         self.pin_wo, self.follow = None, done.wo_number  # the highlight stays on the order just pinned
         self.go("schedule")
         if done.position is None:
-            self.message.info(_("{wo}: unpinned").format(wo=done.wo_number))
+            self.message.info(lambda: _("{wo}: unpinned").format(wo=done.wo_number))
         else:
-            self.message.info(_("{wo}: pinned at {position}").format(wo=done.wo_number, position=done.position))
+            self.message.info(lambda: _("{wo}: pinned at {position}").format(wo=done.wo_number, position=done.position))
         self.look_up()
 
     def action_act(self, action: str) -> None:

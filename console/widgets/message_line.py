@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -19,6 +21,7 @@ class MessageLine(Static):
     def error(self, text: str, *, bell: bool = True) -> None:
         """A refused scan or action: red line and bell (not when the same refusal is said again in another
         language)."""
+        self._again = None
         self.set_classes("-error")
         # What was scanned is never markup; a line too long for the terminal ends in "…" rather than wrapping
         # out of sight (the value a refusal names comes early in its message). The CSS says how it wraps: not at
@@ -27,19 +30,32 @@ class MessageLine(Static):
         if bell:
             self.app.bell()
 
-    def info(self, text: str) -> None:
-        """A notice that needs no attention."""
+    def info(self, text: str | Callable[[], str]) -> None:
+        """A notice that needs no attention. Given as a function (`lambda: _("…").format(…)`), it is said again in
+        the other language on F9 (`say_again`)."""
+        self._again = ("info", text) if callable(text) else None
         self.set_classes("-info")
-        self.update(Text(text, overflow="ellipsis"))
+        self.update(Text(text() if callable(text) else text, overflow="ellipsis"))
 
-    def warning(self, text: str) -> None:
+    def warning(self, text: str | Callable[[], str], *, bell: bool = True) -> None:
         """Posted, but with news that needs attention (stock put on hold): yellow, and the bell."""
+        self._again = ("warning", text) if callable(text) else None
         self.set_classes("-warning")
-        self.update(Text(text, overflow="ellipsis"))
-        self.app.bell()
+        self.update(Text(text() if callable(text) else text, overflow="ellipsis"))
+        if bell:
+            self.app.bell()
+
+    def say_again(self) -> None:
+        """The notice on the line in the current language, when it was given as a function (no bell)."""
+        again = getattr(self, "_again", None)
+        if again is not None and again[0] == "info":
+            self.info(again[1])
+        elif again is not None:
+            self.warning(again[1], bell=False)
 
     def clear(self) -> None:
         """Empty the line."""
+        self._again = None
         self.set_classes("")
         self.update("")
 
