@@ -51,30 +51,36 @@ class Lines:
         ones share a row (two spaces apart), so 40x8 shows in three rows what 20x16 shows in eight; a line is never
         broken where it could stay whole. What still does not fit is left out from the end (a flow puts what
         matters most first), and the last row shown ends in "…" to say so."""
-        if not width or height is None or sum(_rows(ln, width) for ln in self._lines) <= height:
+        if not width or height is None or sum(rows_of(ln, width) for ln in self._lines) <= height:
             return Text("\n").join(self._lines)
-        packed: list[Text] = []
-        for line in self._lines:
-            if packed and "\n" not in line.plain and packed[-1].cell_len + 2 + line.cell_len <= width:
-                packed[-1].append("  ").append_text(line)
-            else:
-                packed.append(line.copy())
+        packed = pack(self._lines, width)
         shown, used = [], 0
         for row in packed:
-            if used + _rows(row, width) > height:
+            if used + rows_of(row, width) > height:
                 break
             shown.append(row)
-            used += _rows(row, width)
+            used += rows_of(row, width)
         if len(shown) < len(packed):
             if not shown:
                 return Text("…", style="dim")
             last = shown[-1]
-            if "\n" not in last.plain and _rows(last, width) == 1:
+            if "\n" not in last.plain and rows_of(last, width) == 1:
                 last.truncate(max(1, width - 2))
             last.append(" …", style="dim")
         return Text("\n").join(shown)
 
 
-def _rows(line: Text, width: int) -> int:
+def pack(lines: list[Text], width: int) -> list[Text]:
+    """Short lines two spaces apart, as many a row as fit in `width`; a line of several rows stays on its own."""
+    rows: list[Text] = []
+    for line in lines:
+        if rows and "\n" not in line.plain and rows[-1].cell_len + 2 + line.cell_len <= width:
+            rows[-1].append("  ").append_text(line)
+        else:
+            rows.append(line.copy())
+    return rows
+
+
+def rows_of(line: Text, width: int) -> int:
     """The rows a line takes wrapped at `width` (each of its own lines at least one)."""
     return sum(max(1, -(-cell_len(part) // width)) for part in line.plain.split("\n"))

@@ -153,6 +153,7 @@ class FlowScreen(Screen):
     VERTICAL_BREAKPOINTS = [(0, "-low"), (COMPACT_HEIGHT, "-high")]
     BINDINGS = [Binding("escape", "back", "Back", show=False)]
     TITLE_MSGID = ""
+    SHORT_TITLE_MSGID: str | None = None  # the title in the RF-gun layout where TITLE_MSGID is wider than the terminal
     STEPS: ClassVar[tuple[Step, ...]] = ()
     HINTS: ClassVar[list[Key]] = [BACK, LOG_OUT, LANGUAGE]  # the keys every step shows after its own
     _handlers: ClassVar[dict[str, str]] = {}
@@ -200,8 +201,11 @@ class FlowScreen(Screen):
         self.watch(self.app, "db_state", self._draw_title, init=False)
 
     def _draw_title(self, *_args: object) -> None:
-        """The flow's name; at 40x8, where the status bar is gone, a lost database is said here too."""
+        """The flow's name (its short form where the RF layout has no room for it); at 40x8, where the status bar
+        is gone, a lost database is said here too."""
         title = Text(_(self.TITLE_MSGID))
+        if self.SHORT_TITLE_MSGID and self.compact and title.cell_len > self.app.size.width:
+            title = Text(_(self.SHORT_TITLE_MSGID))
         if self.app.size.height < COMPACT_HEIGHT and getattr(self.app, "db_state", "") == "reconnecting":
             title.append("  ● " + _("DB reconnecting…"), style="bold red")
         self.query_one("#title", Static).update(title)
@@ -316,9 +320,8 @@ class FlowScreen(Screen):
     def reason_list(self, reasons: type[Reason]) -> Text:
         """A numbered reason list in the operator's language."""
         lines = Text()
-        pad = "" if self.compact else "  "  # the RF-gun layout has no cells to spare
         for n, reason in enumerate(reasons.choices(), 1):
-            lines.append(f"{pad}{n} ", style="bold reverse").append(f"{pad or ' '}{_(reason.label)}\n")
+            lines.append(f"  {n} ", style="bold reverse").append(f"  {_(reason.label)}\n")
         return lines
 
     @property

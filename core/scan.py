@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from core.db import Database
 from core.gs1 import biip_parts
@@ -111,6 +112,7 @@ LOOKUPS: list[tuple[str, str]] = [
 ]
 
 
+@cache
 def _exact_sql() -> str:
     """LOOKUPS as one statement: every look-up at once (each an index probe, at most 5 rows), and the rows of the
     first one in the contract's order that found anything. One round trip instead of one per look-up."""
@@ -122,10 +124,7 @@ def _exact_sql() -> str:
 
 
 def _exact(db: Database, s: str) -> ScanResult | None:
-    global _EXACT
-    if _EXACT is None:
-        _EXACT = _exact_sql()
-    rows = db.fetch(_EXACT, {"s": s, "digits": s.isdigit() and len(s) <= 14})
+    rows = db.fetch(_exact_sql(), {"s": s, "digits": s.isdigit() and len(s) <= 14})
     if not rows:
         return None
     n, code, warehouse, sku = rows[0]
@@ -133,8 +132,6 @@ def _exact(db: Database, s: str) -> ScanResult | None:
     return ScanResult(raw=s, kind=kind, code=code, warehouse=warehouse, sku=sku, lot=code if kind == "lot" else None,
                       candidates=len(rows))
 
-
-_EXACT: str | None = None
 
 
 def classify(db: Database, raw: str) -> ScanResult:

@@ -23,7 +23,7 @@ from textual.geometry import Region
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from console.compact import Lines
+from console.compact import Lines, rows_of
 from console.flow import BACK, LANGUAGE, LOG_OUT, FlowScreen, Step, handles
 from core.errors import InvalidInput
 from core.i18n import N_, _
@@ -180,7 +180,7 @@ class KpiScreen(FlowScreen):
             lines.text(f"{self.since:%m-%d} – {self.until:%m-%d}", style="dim")
             rows -= 1
         shown: dict[int, Text] = {self.selected: self.entry_line(self.selected, width)}
-        rows -= sum(-(-max(1, cell_len(row)) // width) for row in shown[self.selected].plain.split("\n"))
+        rows -= rows_of(shown[self.selected], width)
         before, after = self.selected - 1, self.selected + 1
         if before >= 0 and rows >= 3:  # the line above, when there is room for one below too
             shown[before], before, rows = self.entry_line(before, width), before - 1, rows - 1

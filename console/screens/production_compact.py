@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.widgets import Static
 
 from console.compact import Lines
 from console.screens import schedule_views
@@ -31,14 +30,6 @@ def _qty(qty: Decimal, uom: str = "") -> str:
 def _more(lines: Lines, left: int) -> None:
     if left > 0:
         lines.text(f"+{left}", style="dim")
-
-
-def short_title(screen, msgid: str) -> None:
-    """The screen's title, or its short form where the long one is wider than the terminal."""
-    title = _(screen.TITLE_MSGID)
-    if screen.compact and cell_len(title) > screen.app.size.width:
-        title = _(msgid)
-    screen.query_one("#title", Static).update(title)
 
 
 def key_legend(lines: Lines, keys: list) -> None:

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.widgets import Static, Tree
 
-from console.compact import Lines
+from console.compact import Lines, pack
 from console.flow import BACK, Key, Step, handles
 from console.screens import trace_views as views
 from console.signing import SIGN, SignatureFlow, signature_steps
@@ -121,10 +121,10 @@ class TraceScreen(SignatureFlow):
         at, last = tree.cursor_line, tree.last_line
         head = Text(_(SHORT_HEADINGS[self.active]), style="bold").append(f" {at + 1}/{last + 1}", style="dim")
         summary = views.summary(t.back, t.fwd)
-        figures = views._counted(summary)
+        figures = views.counted(summary)
         counts = [Text(figures[k]) for k in ("lots", "orders", "customers")]
         counts.append(Text(_("on hand {qty}").format(qty=summary["qty"])))
-        top = packed([head, *counts], width)
+        top = pack([head, *counts], width)
         current = self.tree_line(tree, at, width, whole=True)
         current.stylize("reverse")
         before = self.tree_line(tree, at - 1, width) if at > 0 else None
@@ -170,9 +170,9 @@ class TraceScreen(SignatureFlow):
         lines.text(_("Recall {lot} ({sku})").format(lot=listing.lot, sku=listing.sku), style="bold red")
         lines.text(ngettext("On hand to block: {qty} in {n} balance", "On hand to block: {qty} in {n} balances",
                             len(held)).format(qty=qty_text(sum((h.qty for h in held), 0)), n=len(held)))
-        counted = views._counted({"lots": len(listing.lots), "orders": len(listing.work_orders),
+        counted = views.counted({"lots": len(listing.lots), "orders": len(listing.work_orders),
                                   "customers": len(listing.customers), "shipments": len(listing.shipments)})
-        for line in packed([Text(counted[k]) for k in ("lots", "orders", "customers", "shipments")],
+        for line in pack([Text(counted[k]) for k in ("lots", "orders", "customers", "shipments")],
                            self.app.size.width):
             lines.text(line)
         if listing.customers:
@@ -263,13 +263,3 @@ class TraceScreen(SignatureFlow):
         elif step == "trees":
             self.traced = None
 
-
-def packed(parts: list[Text], width: int) -> list[Text]:
-    """Short parts two spaces apart, as many a row as fit in `width` (the RF gun's counts)."""
-    rows: list[Text] = []
-    for part in parts:
-        if rows and rows[-1].cell_len + 2 + part.cell_len <= width:
-            rows[-1].append("  ").append_text(part)
-        else:
-            rows.append(part.copy())
-    return rows

@@ -162,7 +162,7 @@ def summary(back: Backward, fwd: Forward) -> dict[str, object]:
     return {"lots": len(lots), "orders": len(orders), "customers": len(customers), "qty": qty_text(on_hand)}
 
 
-def _counted(figures: dict) -> dict[str, str]:
+def counted(figures: dict) -> dict[str, str]:
     """Each count with its noun in the right plural form ("1 lot", "3 lots"), for a line of several counts."""
     forms = {"lots": ngettext("{n} lot", "{n} lots", figures["lots"]),
              "orders": ngettext("{n} work order", "{n} work orders", figures["orders"]),
@@ -174,7 +174,7 @@ def _counted(figures: dict) -> dict[str, str]:
 
 def summary_text(figures: dict) -> str:
     """One line, both languages."""
-    return _("{lots} · {orders} · {customers} · on hand {qty}").format(**_counted(figures), qty=figures["qty"])
+    return _("{lots} · {orders} · {customers} · on hand {qty}").format(**counted(figures), qty=figures["qty"])
 
 
 def recall_text(listing: Affected, reason: str | None) -> Text:
@@ -182,7 +182,7 @@ def recall_text(listing: Affected, reason: str | None) -> Text:
     held = [h for h in listing.on_hand if h.status in BLOCKABLE]
     qty = sum((h.qty for h in held), Decimal(0))
     text = Text(_("Recall {lot} ({sku})").format(lot=listing.lot, sku=listing.sku), style="bold red")
-    text.append("\n" + _("{lots} · {orders} · {customers} · {shipments}").format(**_counted({
+    text.append("\n" + _("{lots} · {orders} · {customers} · {shipments}").format(**counted({
         "lots": len(listing.lots), "orders": len(listing.work_orders), "customers": len(listing.customers),
         "shipments": len(listing.shipments)})))
     text.append("\n" + ngettext("On hand to block: {qty} in {n} balance", "On hand to block: {qty} in {n} balances",

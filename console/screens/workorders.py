@@ -40,7 +40,7 @@ class WorkOrdersScreen(FlowScreen):
 
     TITLE_MSGID = N_("Work orders & kitting")
     CSS_PATH = "production.tcss"
-    SHORT_TITLE = N_("Work orders")  # the RF gun's 20 columns
+    SHORT_TITLE_MSGID = N_("Work orders")  # the RF gun's 20 columns
     BINDINGS = [Binding("up", "move(-1)", show=False), Binding("down", "move(1)", show=False),
                 Binding("f5", "act('release')", show=False), Binding("f6", "act('cancel')", show=False),
                 Binding("f7", "act('close')", show=False), Binding("f8", "schedule", show=False),
@@ -124,10 +124,6 @@ class WorkOrdersScreen(FlowScreen):
     def keys_for(self, step: Step) -> list[Key]:
         keys = super().keys_for(step)
         return [k for k in keys if k != SCHEDULE] if self.narrow else keys
-
-    def show(self, step: str) -> None:
-        super().show(step)
-        compact.short_title(self, self.SHORT_TITLE)
 
     def compact_lines(self, step: Step) -> Lines:
         """RF gun: the board's counts and its highlighted row, an opened order, the schedule's highlighted slot."""

@@ -18,6 +18,8 @@ class MessageLine(Static):
     MessageLine.-warning { color: black; background: $warning; text-style: bold; }
     """
 
+    _again: tuple[str, Callable[[], str]] | None = None  # a notice given as a function, to say again on F9
+
     def error(self, text: str, *, bell: bool = True) -> None:
         """A refused scan or action: red line and bell (not when the same refusal is said again in another
         language)."""
@@ -47,11 +49,13 @@ class MessageLine(Static):
 
     def say_again(self) -> None:
         """The notice on the line in the current language, when it was given as a function (no bell)."""
-        again = getattr(self, "_again", None)
-        if again is not None and again[0] == "info":
-            self.info(again[1])
-        elif again is not None:
-            self.warning(again[1], bell=False)
+        if self._again is None:
+            return
+        kind, say = self._again
+        if kind == "info":
+            self.info(say)
+        else:
+            self.warning(say, bell=False)
 
     def clear(self) -> None:
         """Empty the line."""

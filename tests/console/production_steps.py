@@ -29,6 +29,19 @@ def plant(db, system, tmp_path, monkeypatch):
     return ids
 
 
+def kitted(db) -> None:
+    """WO-1's picks posted to LS-L1 by C001 and 120 of IC-A issued to it (output has something to consume)."""
+    from decimal import Decimal
+
+    from core.services import issuing, picking
+
+    clerk = helpers.actor(db, "C001")
+    tasks = picking.claim(db, clerk, "WO-1")
+    picking.post_picks(db, clerk, key="pk", wo_number="WO-1", drop_location="LS-L1",
+                       lines=[picking.PickLine(t.id, t.qty, t.lot) for t in tasks])
+    issuing.issue(db, clerk, key="i1", wo_number="WO-1", lot="IC-A", qty=Decimal(120))
+
+
 async def open_flow(pilot, key: str, screen_type, badge: str = "C001", pin: str = "1234") -> None:
     """Sign in and open a home-menu entry."""
     await sign_in(pilot, badge, pin)

@@ -3,10 +3,7 @@ label, its main states photographed at both sizes in both languages (compact_ste
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from console.screens.output import OutputScreen
-from core.services import issuing, picking
 from tests import helpers
 from tests.console import production_steps as ps
 from tests.console.compact_steps import RF, shots
@@ -16,11 +13,7 @@ plant = ps.plant  # fixture
 
 
 async def test_output_at_rf_size(db, make_app, plant, snapshot):
-    clerk = helpers.actor(db, "C001")
-    tasks = picking.claim(db, clerk, "WO-1")
-    picking.post_picks(db, clerk, key="pk", wo_number="WO-1", drop_location="LS-L1",
-                       lines=[picking.PickLine(t.id, t.qty, t.lot) for t in tasks])
-    issuing.issue(db, clerk, key="i1", wo_number="WO-1", lot="IC-A", qty=Decimal(120))
+    ps.kitted(db)
     app = make_app()
     async with app.run_test(size=RF) as pilot:
         await ps.open_flow(pilot, "5", OutputScreen)

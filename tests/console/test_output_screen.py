@@ -32,11 +32,7 @@ async def test_output_without_issue_is_refused(db, make_app, plant):
 
 
 async def test_output_posts_a_lot_and_f4_prints_it_again(db, make_app, plant):
-    clerk = helpers.actor(db, "C001")
-    tasks = picking.claim(db, clerk, "WO-1")
-    picking.post_picks(db, clerk, key="pk", wo_number="WO-1", drop_location="LS-L1",
-                       lines=[picking.PickLine(t.id, t.qty, t.lot) for t in tasks])
-    issuing.issue(db, clerk, key="i1", wo_number="WO-1", lot="IC-A", qty=Decimal(120))
+    ps.kitted(db)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ps.open_flow(pilot, "5", OutputScreen)
