@@ -84,6 +84,27 @@ def bench_moves(
     emit_json(run(resolve_urls().admin, terminals, seconds))
 
 
+@bench_app.command("floor")
+def bench_floor(
+    of: str = typer.Argument(..., help="moves or import"),
+    terminals: int = typer.Option(8, "--terminals", help="moves: concurrent client processes (and pgbench clients)"),
+    seconds: float = typer.Option(10, "--seconds", help="moves: seconds of each run"),
+    rows: int = typer.Option(200_000, "--rows", help="import: rows of the bench import file"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The least a move or an opening-stock import can cost on this server (no PL/pgSQL, trigger or parsing),
+    beside the figure `bench moves` or `bench import` is held to: what a leaner Lineside could reach."""
+    from bench import floor
+    from core.db import resolve_urls
+
+    if of == "moves":
+        emit_json(floor.moves(resolve_urls().admin, terminals, seconds))
+    elif of == "import":
+        emit_json(floor.import_(resolve_urls().admin, rows))
+    else:
+        raise typer.BadParameter("moves or import", param_hint="OF")
+
+
 @bench_app.command("terminals")
 def bench_terminals(
     terminals: int = typer.Option(200, "--terminals", help="Simulated terminals, each with its own connection"),
