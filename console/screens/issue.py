@@ -7,6 +7,7 @@ and the same quantity is issued again with that approval.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from rich.text import Text
@@ -47,7 +48,7 @@ class IssueScreen(ApprovalFlow):
         self.order: WorkOrderView | None = None
         self.material: pc.Material | None = None
         self.qty = Decimal(0)  # the quantity last posted: the one an approval lifts
-        self.posted_note = ""
+        self.posted_note: Callable[[], str] | None = None  # said again in the new language on F9
 
     def compose_body(self):
         yield Static(id="detail")
@@ -139,7 +140,7 @@ class IssueScreen(ApprovalFlow):
     def issued(self, done: Issued) -> None:
         self.key.spent()
         self.approval_done()
-        self.posted_note = _("Issued {qty} {sku} to {wo}: {issued} of {required}").format(
+        self.posted_note = lambda: _("Issued {qty} {sku} to {wo}: {issued} of {required}").format(
             qty=qty_text(done.qty), sku=done.sku, wo=done.wo_number, issued=qty_text(done.issued),
             required=qty_text(done.required))
         self.read(self.reloaded, running_order, self.app.services.db, self.app.actor, done.wo_number,
@@ -149,7 +150,8 @@ class IssueScreen(ApprovalFlow):
         """After a posting: the lot step of the same work order."""
         self.order, self.material = order, None
         self.go("lot")
-        self.message.info(self.posted_note)
+        if self.posted_note is not None:
+            self.message.info(self.posted_note)
 
     def reload_refused(self, error: LinesideError) -> None:
         self.order, self.material = None, None

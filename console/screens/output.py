@@ -9,6 +9,7 @@ it says so on the message line and F4 prints the last labels again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from textual.binding import Binding
@@ -50,7 +51,7 @@ class OutputScreen(ApprovalFlow):
         self.good = Decimal(0)
         self.scrap = Decimal(0)  # the scrap last posted: with the good quantity, what an approval lifts
         self.last: Output | None = None  # the last posting: its lots get the labels (F4 again)
-        self.posted_note = ""
+        self.posted_note: list[Callable[[], str]] = []  # the last posting's note in parts, each translated when said
 
     def compose_body(self):
         yield Static(id="detail")
@@ -127,8 +128,8 @@ class OutputScreen(ApprovalFlow):
         self.last = done
         if self.step == "scrap":  # off the posted step at once: an Enter while the labels print never posts again
             self.go("wo" if done.status == "completed" else "good")
-        self.posted_note = _("Posted: {good} good, {scrap} scrap; lot {lots}").format(
-            good=qty_text(done.good), scrap=qty_text(done.scrap), lots=", ".join(done.lots) or "—")
+        self.posted_note = [lambda: _("Posted: {good} good, {scrap} scrap; lot {lots}").format(
+            good=qty_text(done.good), scrap=qty_text(done.scrap), lots=", ".join(done.lots) or "—")]
         if done.lots:
             self.post(self.printed, print_output_labels, self.app.services.db, self.app.actor, done.lots, done.sku,
                       refused=self.print_refused)
@@ -141,12 +142,12 @@ class OutputScreen(ApprovalFlow):
                   refused=self.reload_refused)
 
     def printed(self, _where: list[str]) -> None:
-        self.posted_note += "   " + _("Label printed")
+        self.posted_note.append(lambda: _("Label printed"))
         self.reload()
 
     def print_refused(self, error: LinesideError) -> None:
         """The output is posted; only the label is missing."""
-        self.posted_note = ""
+        self.posted_note = []
         self.message.error(_("Posted {lots}; label not printed: {error} (F4 reprint)").format(
             lots=", ".join(self.last.lots), error=str(error)))
         self.reload()
@@ -156,9 +157,10 @@ class OutputScreen(ApprovalFlow):
         self.order = order if order.state in OPEN_STATES else None
         self.go("good" if self.order is not None else "wo")
         if self.posted_note and order.state == "completed":  # a completion is good news, never a refusal
-            self.posted_note += "   " + _("{wo} is complete").format(wo=order.wo_number)
+            self.posted_note.append(lambda: _("{wo} is complete").format(wo=order.wo_number))
         if self.posted_note:
-            self.message.info(self.posted_note)
+            parts = tuple(self.posted_note)  # said again in the new language on F9
+            self.message.info(lambda: "   ".join(part() for part in parts))
 
     def reload_refused(self, error: LinesideError) -> None:
         self.order = None

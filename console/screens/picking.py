@@ -10,6 +10,7 @@ same line; Enter walks their merged tasks, and the drop splits each pick back to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from textual.binding import Binding
@@ -31,6 +32,15 @@ from core.services.picking import Picked, PickLine
 from core.units import require_whole
 
 COLUMNS = [("#", False), ("Location", False), ("SKU", False), ("Lot", False), ("Qty", True), ("Picked", True)]
+
+
+def posted_note(done: Picked) -> str:
+    """`Posted: 3 lines of WO-1 to LINE-1` and the shortages a short raised, in the language of the moment."""
+    note = ngettext("Posted: {n} line of {wo} to {drop}", "Posted: {n} lines of {wo} to {drop}", done.lines
+                    ).format(n=done.lines, wo=done.wo_number, drop=done.drop)
+    for s in done.shortages:
+        note += "  " + _("short {sku}: {qty}").format(sku=s.sku, qty=qty_text(s.qty))
+    return note
 
 
 class PickingScreen(FlowScreen):
@@ -56,7 +66,7 @@ class PickingScreen(FlowScreen):
         self.lines: dict[int, PickLine] = {}
         self.lot: str | None = None
         self.short_qty = Decimal(0)
-        self.posted_note = ""
+        self.posted_note: Callable[[], str] = str  # the last posting's note, said again in the new language on F9
         self.orders: tuple[str, ...] = ()  # a batch's orders (due order); empty: one order is picked
         self.repl = None  # the replenishment task taken by Enter alone, while it is being picked
 
@@ -255,7 +265,7 @@ class PickingScreen(FlowScreen):
     def batch_posted(self, done: pb.BatchPicked) -> None:
         self.key.spent()
         self.lines = {}
-        self.posted_note = pb.posted_note(done)
+        self.posted_note = lambda: pb.posted_note(done)
         self.read(self.batch_reclaimed, pb.reclaimed, self.app.services.db, self.app.actor, self.orders)
 
     def batch_reclaimed(self, batch: pb.Batch) -> None:
@@ -296,11 +306,7 @@ class PickingScreen(FlowScreen):
     def posted(self, done: Picked) -> None:
         self.key.spent()
         self.lines = {}
-        note = ngettext("Posted: {n} line of {wo} to {drop}", "Posted: {n} lines of {wo} to {drop}", done.lines
-                        ).format(n=done.lines, wo=done.wo_number, drop=done.drop)
-        for s in done.shortages:
-            note += "  " + _("short {sku}: {qty}").format(sku=s.sku, qty=qty_text(s.qty))
-        self.posted_note = note
+        self.posted_note = lambda: posted_note(done)
         self.read(self.reclaimed, pc.pick_list, self.app.services.db, self.app.actor, done.wo_number)
 
     def replenished(self, done) -> None:

@@ -62,7 +62,8 @@ def shares(task: WalkLine) -> Text:
 
 
 def posted_note(done: BatchPicked) -> str:
-    """`Posted: 4 lines of WO-1, WO-2 to LINE-1` and the shortages a short raised, by order."""
+    """`Posted: 4 lines of WO-1, WO-2 to LINE-1` and the shortages a short raised, by order (in the language of
+    the moment: the screen says it through a function, so F9 says it again translated)."""
     lines = sum(o.lines for o in done.orders)
     orders = ", ".join(o.wo_number for o in done.orders)
     note = ngettext("Posted: {n} line of {wo} to {drop}", "Posted: {n} lines of {wo} to {drop}", lines
