@@ -86,7 +86,7 @@ def bench_moves(
 
 @bench_app.command("floor")
 def bench_floor(
-    of: str = typer.Argument(..., help="moves or import"),
+    of: str = typer.Argument(..., metavar="moves|import", help="The floor of a move or of an opening-stock import"),
     terminals: int = typer.Option(8, "--terminals", help="moves: concurrent client processes (and pgbench clients)"),
     seconds: float = typer.Option(10, "--seconds", help="moves: seconds of each run"),
     rows: int = typer.Option(200_000, "--rows", help="import: rows of the bench import file"),
@@ -102,7 +102,7 @@ def bench_floor(
     elif of == "import":
         emit_json(floor.import_(resolve_urls().admin, rows))
     else:
-        raise typer.BadParameter("moves or import", param_hint="OF")
+        raise typer.BadParameter(f"{of!r}: moves or import", param_hint="moves|import")
 
 
 @bench_app.command("terminals")
