@@ -558,7 +558,7 @@ class ApprovalFlow(FlowScreen):
         if not isinstance(error, AuthFailed):
             self.approving_badge = ""
             self.go("approver")
-        self.message.error(str(error))
+        self.message.error(lambda: str(error))  # said again in the new language on F9
 
     @handles("approval_reason")
     def approval_reason_chosen(self, reason: Reason) -> None:

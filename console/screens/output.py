@@ -148,8 +148,9 @@ class OutputScreen(ApprovalFlow):
     def print_refused(self, error: LinesideError) -> None:
         """The output is posted; only the label is missing."""
         self.posted_note = []
-        self.message.error(_("Posted {lots}; label not printed: {error} (F4 reprint)").format(
-            lots=", ".join(self.last.lots), error=str(error)))
+        lots = ", ".join(self.last.lots)
+        self.message.error(lambda: _("Posted {lots}; label not printed: {error} (F4 reprint)").format(
+            lots=lots, error=str(error)))  # str(): the refusal in the language of the moment
         self.reload()
 
     def reloaded(self, order: WorkOrderView) -> None:
@@ -177,7 +178,7 @@ class OutputScreen(ApprovalFlow):
         self.message.info(_("Label printed again: {lots}").format(lots=", ".join(self.last.lots)))
 
     def reprint_refused(self, error: LinesideError) -> None:
-        self.message.error(_("Label not printed: {error} (F4 reprint)").format(error=str(error)))
+        self.message.error(lambda: _("Label not printed: {error} (F4 reprint)").format(error=str(error)))
 
     def forget(self, step: str) -> None:
         if step == "good":

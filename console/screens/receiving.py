@@ -287,7 +287,9 @@ class ReceivingScreen(ApprovalFlow):
                 status=status_text(result.status))
 
         if done.label_fault is not None:
-            self.message.error(_("{done}; label not printed: {error} (F4)").format(done=line(), error=done.label_fault))
+            fault = done.label_fault
+            self.message.error(lambda: _("{done}; label not printed: {error} (F4)").format(done=line(),
+                                                                                            error=str(fault)))
         else:
             self.message.info(line)
 

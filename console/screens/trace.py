@@ -224,7 +224,7 @@ class TraceScreen(SignatureFlow):
         if self.step != "trees":
             return
         if not self.app.actor.may("recall.raise"):
-            self.message.error(_("Only a supervisor can raise a recall"))
+            self.message.error(lambda: _("Only a supervisor can raise a recall"))
             return
         back = self.traced.back
         self.read(self.listed, recall.affected, self.app.services.db, self.app.actor, back.lot, back.sku)

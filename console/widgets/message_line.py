@@ -20,11 +20,12 @@ class MessageLine(Static):
 
     _again: tuple[str, Callable[[], str]] | None = None  # a notice given as a function, to say again on F9
 
-    def error(self, text: str, *, bell: bool = True) -> None:
+    def error(self, text: str | Callable[[], str], *, bell: bool = True) -> None:
         """A refused scan or action: red line and bell (not when the same refusal is said again in another
-        language)."""
-        self._again = None
+        language). A typed refusal is said again by its flow; one given as a function is said again here."""
+        self._again = ("error", text) if callable(text) else None
         self.set_classes("-error")
+        text = text() if callable(text) else text
         # What was scanned is never markup; a line too long for the terminal ends in "…" rather than wrapping
         # out of sight (the value a refusal names comes early in its message). The CSS says how it wraps: not at
         # all at 80x24 or 40x8, onto a second line at 20x16.
@@ -54,6 +55,8 @@ class MessageLine(Static):
         kind, say = self._again
         if kind == "info":
             self.info(say)
+        elif kind == "error":
+            self.error(say, bell=False)
         else:
             self.warning(say, bell=False)
 

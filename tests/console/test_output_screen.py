@@ -191,3 +191,29 @@ async def test_enter_while_the_completing_output_prints_posts_nothing_again(db, 
         await wait_until(pilot, lambda: "is complete" in screen.message.text or screen.message.is_error)
         assert not screen.message.is_error and bells == [] and screen.step == "wo"
         assert helpers.scalar(db, "SELECT count(*) FROM movement WHERE kind = 'output'") == 1
+
+
+async def test_a_label_not_printed_is_said_again_in_the_new_language(db, make_app, plant, monkeypatch):
+    """The printer does not answer: the output is posted, the red line says the label is missing; F9 says the same
+    refusal in Chinese (printer's error included), and again in English, with no bell either time."""
+    from core.services import work_order_views
+
+    monkeypatch.setattr(work_order_views.settings(), "printer", "127.0.0.1:1")  # nothing listens there
+    ps.kitted(db)
+    app = make_app()
+    bells = []
+    async with app.run_test(size=SIZE) as pilot:
+        await ps.open_flow(pilot, "5", OutputScreen)
+        screen = app.screen
+        await ps.step(pilot, "WO-1", lambda: screen.step == "good")
+        await ps.step(pilot, "25", lambda: screen.step == "scrap")
+        await ps.step(pilot, "0", lambda: screen.message.text.startswith("Posted WO-1-01; label not printed"))
+        assert screen.message.is_error and "Printer 127.0.0.1:1 did not answer" in screen.message.text
+        assert helpers.scalar(db, "SELECT count(*) FROM movement WHERE kind = 'output'") == 1
+        monkeypatch.setattr(app, "bell", lambda: bells.append(1))
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: screen.message.text.startswith("已过账 WO-1-01；标签未打印"))
+        assert screen.message.is_error and "打印机 127.0.0.1:1 无响应" in screen.message.text
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: screen.message.text.startswith("Posted WO-1-01; label not printed"))
+        assert screen.message.is_error and not bells

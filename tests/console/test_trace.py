@@ -133,3 +133,5 @@ async def test_a_clerk_cannot_raise_a_recall(db, make_app, history):
         await pilot.press("f2")
         assert text_of(app, "MessageLine") == "Only a supervisor can raise a recall" and screen.step == "trees"
         assert "F2" not in text_of(app, "KeyHints")
+        await pilot.press("f9")  # the refusal said again in the other language
+        await wait_until(pilot, lambda: text_of(app, "MessageLine") == "只有主管可以发起召回")
