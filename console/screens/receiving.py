@@ -29,6 +29,11 @@ from core.services.receiving_views import ItemView, PoView
 from core.units import require_whole
 
 
+def today() -> date:
+    """The day an expiry is proposed from and checked against (a function, so tests can fix the day)."""
+    return date.today()
+
+
 class ReceivingScreen(ApprovalFlow):
     """Steps in `step`; `trail` remembers the steps asked, so Esc goes back to the one asked before."""
 
@@ -76,7 +81,7 @@ class ReceivingScreen(ApprovalFlow):
     @property
     def proposed_expiry(self) -> date | None:
         if self.item is not None and self.item.shelf_life_days:
-            return date.today() + timedelta(days=self.item.shelf_life_days)
+            return today() + timedelta(days=self.item.shelf_life_days)
         return None
 
     @property
@@ -228,7 +233,7 @@ class ReceivingScreen(ApprovalFlow):
 
     @handles("expiry")
     def expiry_typed(self, value: str) -> None:
-        self.expiry = steps.parse_expiry(value, self.proposed_expiry, date.today())
+        self.expiry = steps.parse_expiry(value, self.proposed_expiry, today())
         self.ask_next()
 
     @handles("qty")

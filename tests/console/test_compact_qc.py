@@ -18,6 +18,8 @@ received = received  # fixture
 async def test_qc_at_rf_size(db, make_app, received, inspector, snapshot):
     helpers.exec_sql(db, "UPDATE lot SET received_at = now() - interval '3 days' WHERE lot_no = 'Q-2'")
     helpers.exec_sql(db, "UPDATE lot SET received_at = now() - interval '5 hours' WHERE lot_no = 'Q-1'")
+    # the expiry the decision shows, photographed: a fixed day, not the receipt's today + shelf life
+    helpers.exec_sql(db, "UPDATE lot SET expiry = DATE '2027-12-01' WHERE lot_no IN ('Q-1', 'Q-2')")
     app = make_app()
     async with app.run_test(size=RF) as pilot:
         screen = await open_flow(pilot, "q", badge="Q900")

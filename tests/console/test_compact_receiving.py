@@ -3,6 +3,9 @@ over-receipt, its main states photographed at both sizes in both languages (comp
 
 from __future__ import annotations
 
+from datetime import date
+
+from console.screens import receiving as receiving_screen
 from tests.console import inbound_steps
 from tests.console.compact_steps import RF, shots
 from tests.console.inbound_steps import answer, open_flow, receipts, refused
@@ -11,7 +14,8 @@ from tests.console.steps import wait_until
 inbound, labels_home = inbound_steps.inbound, inbound_steps.labels_home  # fixtures
 
 
-async def test_receiving_at_rf_size(db, make_app, inbound, snapshot):
+async def test_receiving_at_rf_size(db, make_app, inbound, snapshot, monkeypatch):
+    monkeypatch.setattr(receiving_screen, "today", lambda: date(2026, 12, 1))  # the proposed expiry, photographed
     app = make_app()
     async with app.run_test(size=RF) as pilot:
         screen = await open_flow(pilot, "1")

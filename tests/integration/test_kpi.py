@@ -10,7 +10,10 @@ from core.services import kpi
 from core.services.ledger import Leg, post_moves
 from tests import helpers
 
-TODAY = date.today()
+
+def today() -> date:
+    """Today, asked when a test runs (not when the file is collected: a run may cross midnight)."""
+    return date.today()
 
 
 def _history(db, system):
@@ -21,17 +24,20 @@ def _history(db, system):
     post_moves(db, system, "issue", [Leg(ids["IC"], ids["LOT1"], Decimal(50), from_location_id=ids["A-01"],
                                          from_status="available")], key="i")
     # two work orders completed today: one on time, one late
-    helpers.add_work_order(db, "WO-1", "PCBA-1", 1, due=TODAY.isoformat())
-    helpers.add_work_order(db, "WO-2", "PCBA-1", 1, due=(TODAY - timedelta(days=2)).isoformat())
+    helpers.add_work_order(db, "WO-1", "PCBA-1", 1, due=today().isoformat())
+    helpers.add_work_order(db, "WO-2", "PCBA-1", 1, due=(today() - timedelta(days=2)).isoformat())
     helpers.exec_sql(db, "UPDATE work_order SET status = 'completed', completed_at = now(), released_at = now()"
                          " - interval '1 day'")
-    # receipts: 2 h and 4 h dock-to-stock; a third not yet put away
+    # receipts: 2 h and 4 h dock-to-stock; a third not yet put away. Received today whatever the hour (5 hours
+    # ago, or at midnight in the first five hours of the day): the period is today.
     for lot, hours in (("L1", 2), ("L2", 4), ("L2", None)):
         helpers.exec_sql(db, "INSERT INTO receipt (operation_key, item_id, lot_id, qty, location_id, status,"
                              " operator_id, terminal, received_at, putaway_at) SELECT :k, item_id, id, 1, :loc,"
-                             " 'available', :op, 'T', now() - interval '5 hours',"
-                             " now() - interval '5 hours' + make_interval(hours => :h) FROM lot WHERE lot_no = :l",
-                         k=f"rc-{lot}-{hours}", loc=ids["DOCK"], op=system.operator_id, h=hours, l=lot)
+                             " 'available', :op, 'T', r.at, r.at + make_interval(hours => :h) FROM lot,"
+                             " (SELECT greatest(CAST(CAST(:today AS date) AS timestamptz), now() - interval '5 hours')"
+                             " AS at) r WHERE lot_no = :l",
+                         k=f"rc-{lot}-{hours}", loc=ids["DOCK"], op=system.operator_id, h=hours, l=lot,
+                         today=today().isoformat())
     # count lines: one within tolerance, one not (two counts of A-01: one line per item and lot in a task)
     for ok in (True, False):
         helpers.exec_sql(db, "INSERT INTO count_task (location_id, source, status) VALUES (:l, 'manual', 'closed')",
@@ -61,9 +67,9 @@ def _history(db, system):
 
 def test_kpis_on_a_hand_checked_history(db, system, supervisor):
     _history(db, system)
-    doc = kpi.kpis(db, supervisor, TODAY, TODAY)
+    doc = kpi.kpis(db, supervisor, today(), today())
     assert doc == kpi.Kpis(
-        since=TODAY, until=TODAY,
+        since=today(), until=today(),
         inventory_turnover=1.0,  # 50 x 2 issued / average on-hand value 50 x 2
         kitting_rate=1.0,  # WO-1 is due in the period and completed (WO-2 was due before it)
         on_time_delivery=0.5,
@@ -78,7 +84,7 @@ def test_kpis_on_a_hand_checked_history(db, system, supervisor):
 
 def test_turnover_averages_on_hand_over_the_days(db, system, supervisor):
     _history(db, system)
-    doc = kpi.kpis(db, supervisor, TODAY - timedelta(days=1), TODAY)
+    doc = kpi.kpis(db, supervisor, today() - timedelta(days=1), today())
     # yesterday's end: 0 on hand; today's end: 100 -> average 50
     assert doc.inventory_turnover == 2.0
 
@@ -88,13 +94,13 @@ def test_cli_kpi_json(cli_env_for_kpi):
     db = Database(db_url)
     _history(db, helpers.actor(db, "SYSTEM"))
     db.dispose()
-    result = runner.invoke(app, ["kpi", "--since", TODAY.isoformat(), "--until", TODAY.isoformat(), "--json"])
+    result = runner.invoke(app, ["kpi", "--since", today().isoformat(), "--until", today().isoformat(), "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert set(doc) == {"since", "until", "inventory_turnover", "kitting_rate", "on_time_delivery",
                         "inventory_accuracy", "dock_to_stock_hours_p50", "pick_lines_per_hour", "stockout_stoppages",
                         "plan_attainment", "oee"}
-    assert doc["since"] == TODAY.isoformat() and doc["on_time_delivery"] == 0.5
+    assert doc["since"] == today().isoformat() and doc["on_time_delivery"] == 0.5
     assert doc["oee"] == []
     figures = {k: v for k, v in doc.items() if k not in ("since", "until", "oee")}
     assert all(isinstance(v, int | float) and not isinstance(v, bool) for v in figures.values()), figures
@@ -103,9 +109,9 @@ def test_cli_kpi_json(cli_env_for_kpi):
 
 def test_the_trend_is_the_headline_quantity_and_ends_on_the_headline(db, system, supervisor):
     _history(db, system)
-    since = TODAY - timedelta(days=29)
-    headline = kpi.kpis(db, supervisor, since, TODAY)
-    trend = kpi.trend(db, supervisor, since, TODAY)
+    since = today() - timedelta(days=29)
+    headline = kpi.kpis(db, supervisor, since, today())
+    trend = kpi.trend(db, supervisor, since, today())
     assert len(trend) == 30 and trend[-1] == headline  # the chart's figure for the period is the headline
     # 100 issued today over an average of 100 x 2 on hand for one day in 30: a 30-day turnover of 30, not a day's 1
     assert headline.inventory_turnover == 30.0 and trend[-1].inventory_turnover == 30.0

@@ -6,7 +6,10 @@ from core.services import kpi
 from tests import helpers
 from tests.integration.shopfloor_site import floor_site
 
-TODAY = date.today()
+
+def today() -> date:
+    """Today, asked when a test runs (not when the file is collected: a run may cross midnight)."""
+    return date.today()
 
 
 def _at(hhmm: str) -> str:
@@ -28,8 +31,8 @@ def _downtime(db, wc, reason, start, end, operator):
 
 def test_oee_against_a_hand_computed_day(db, system, supervisor, tmp_path):
     floor_site(db, system, tmp_path)
-    helpers.add_work_order(db, "WO-1", "PCBA-1", 100, due=TODAY.isoformat())
-    helpers.add_work_order(db, "WO-2", "PCBA-1", 20, due=TODAY.isoformat())
+    helpers.add_work_order(db, "WO-1", "PCBA-1", 100, due=today().isoformat())
+    helpers.add_work_order(db, "WO-2", "PCBA-1", 20, due=today().isoformat())
     helpers.exec_sql(db, "UPDATE work_order SET qty_completed = 60 WHERE wo_number = 'WO-1'")
     helpers.exec_sql(db, "UPDATE work_order SET qty_completed = 25 WHERE wo_number = 'WO-2'")  # over: counts 20
     # SMT-1: op A 08:00-10:00 (50 good, 10 scrap, 1.5 min/unit = 90 ideal minutes) and op B 09:00-10:30 (10 good,
@@ -43,7 +46,7 @@ def test_oee_against_a_hand_computed_day(db, system, supervisor, tmp_path):
     # COAT-1: one operation 10:00-11:00, 40 good at 1 min/unit, a no-material stop 10:45-11:15 (15 min inside)
     _operation(db, "WO-1", 20, "COAT-1", "10:00", "11:00", 40, 0, "1")
     _downtime(db, "COAT-1", "NO_MATERIAL", "10:45", "11:15", system.operator_id)
-    doc = kpi.kpis(db, supervisor, TODAY, TODAY)
+    doc = kpi.kpis(db, supervisor, today(), today())
     # SMT-1: planned = 150 - 20 = 130, run = 130 - 10 = 120; availability 120/130, performance 105/120,
     # quality 60/70, OEE = 12/13 x 7/8 x 6/7 = 9/13
     # COAT-1: planned 60, run 45; availability 0.75, performance 40/45, quality 1, OEE 40/60
@@ -56,5 +59,5 @@ def test_oee_against_a_hand_computed_day(db, system, supervisor, tmp_path):
 
 def test_no_operations_no_oee(db, system, supervisor, tmp_path):
     floor_site(db, system, tmp_path)
-    doc = kpi.kpis(db, supervisor, TODAY, TODAY)
+    doc = kpi.kpis(db, supervisor, today(), today())
     assert (doc.oee, doc.plan_attainment, doc.stockout_stoppages) == ((), None, 0)
