@@ -24,7 +24,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.scratch import scratch_url
+from bench.scratch import scratch_database, scratch_url
 
 _MOVE_TABLES = """
 CREATE TABLE f_item (id bigint PRIMARY KEY);
@@ -133,11 +133,9 @@ def moves(base_url: str | None = None, terminals: int = 8, seconds: float = 10) 
         chained = _moves_per_s(url, terminals, _CHAINED, "c", seconds)
         unchained = _moves_per_s(url, terminals, _UNCHAINED, "u", seconds)
         with psycopg.connect(url, autocommit=True) as conn:
-            moved = conn.execute("SELECT count(*) FROM f_movement").fetchone()[0]
-            audited = conn.execute("SELECT count(*) FROM f_audit").fetchone()[0]
-            net = conn.execute("SELECT sum(qty) FROM f_balance").fetchone()[0]
-            chained_rows, head = conn.execute("SELECT count(*) FILTER (WHERE id < 1000000000),"
-                                              " (SELECT last_id FROM f_head) FROM f_audit").fetchone()
+            moved, audited, chained_rows, head, net = conn.execute(
+                "SELECT (SELECT count(*) FROM f_movement), count(*), count(*) FILTER (WHERE id < 1000000000),"
+                " (SELECT last_id FROM f_head), (SELECT sum(qty) FROM f_balance) FROM f_audit").fetchone()
         # every move wrote its rows, each chained one moved the head once, and no stock was made or lost
         if moved != audited or head != chained_rows or net != 40 * 1_000_000:
             raise RuntimeError(f"floor moves wrote {moved} movements, {audited} audit rows ({chained_rows} chained,"
@@ -149,13 +147,13 @@ def moves(base_url: str | None = None, terminals: int = 8, seconds: float = 10) 
             "unchained_ratio": round(unchained / tps, 3) if tps else None}
 
 
+# Plain tables (WAL-logged, as the real ones; a temporary table would not be), created in the timed transaction
+# and rolled back with it.
 _IMPORT_TABLES = """
 CREATE TABLE f_lot (LIKE lot INCLUDING DEFAULTS INCLUDING INDEXES);
 CREATE TABLE f_movement (LIKE movement INCLUDING DEFAULTS INCLUDING INDEXES);
 CREATE TABLE f_balance (LIKE stock_balance INCLUDING DEFAULTS INCLUDING INDEXES);
 """
-# Plain tables (WAL-logged, as the real ones; a temporary table would not be), created in the timed transaction
-# and rolled back with it.
 # The bench import file's rows (bench.import_.write_file), generated in the server: row g is item 1 + g % items at
 # location 1 + (g / items + g) % locations, with lot g unless the item (every fourth) is untracked.
 _LOTS = ("INSERT INTO f_lot (item_id, lot_no) SELECT 1 + g % :items, 'L' || lpad(g::text, 7, '0')"
@@ -176,30 +174,25 @@ def import_(base_url: str | None = None, rows: int | None = None) -> dict:
     from sqlalchemy import text
 
     from bench import import_ as bench_import
-    from core.db import Database
     from core.services.imports import WORK_MEM
 
     rows = rows or bench_import.ROWS
     args = {"rows": rows, "items": bench_import.ITEMS, "locations": bench_import.LOCATIONS}
-    with scratch_url("floor_import", base_url) as url:
-        db = Database(url)
-        try:
-            with tempfile.TemporaryDirectory(prefix="lineside-bench-floor-") as tmp:
-                copy_s = bench_import._raw_copy(db, bench_import.write_file(Path(tmp) / "stock.csv", rows))
-            seconds = {}
-            with db.uow() as uow:
-                uow.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))  # as the import
-                for statement in _IMPORT_TABLES.strip().splitlines():
-                    uow.execute(text(statement))
-                for name, sql in (("lots_s", _LOTS), ("movements_s", _MOVEMENTS), ("balances_s", _BALANCES)):
-                    start = time.perf_counter()
-                    uow.execute(text(sql), args)
-                    seconds[name] = time.perf_counter() - start
-                written = [uow.execute(text(f"SELECT count(*) FROM {t}")).scalar()
-                           for t in ("f_lot", "f_movement", "f_balance")]
-                uow.rollback()
-        finally:
-            db.dispose()
+    with scratch_database("floor_import", base_url) as db:
+        with tempfile.TemporaryDirectory(prefix="lineside-bench-floor-") as tmp:
+            copy_s = bench_import._raw_copy(db, bench_import.write_file(Path(tmp) / "stock.csv", rows))
+        seconds = {}
+        with db.uow() as uow:
+            uow.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))  # as the import
+            for statement in _IMPORT_TABLES.strip().splitlines():
+                uow.execute(text(statement))
+            for name, sql in (("lots_s", _LOTS), ("movements_s", _MOVEMENTS), ("balances_s", _BALANCES)):
+                start = time.perf_counter()
+                uow.execute(text(sql), args)
+                seconds[name] = time.perf_counter() - start
+            written = [uow.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+                       for t in ("f_lot", "f_movement", "f_balance")]
+            uow.rollback()
     lots = sum(1 for g in range(rows) if (1 + g % bench_import.ITEMS) % 4 != 0)
     if written != [lots, rows, rows]:
         raise RuntimeError(f"floor import wrote {written} rows of {rows}")
